@@ -1,0 +1,54 @@
+# Carepost: `make run` starts the service, `make test` runs every check. `make help` lists targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pip reads these at install time; runtime code sets its own offline switches too
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format typecheck pytest install install-dev clean
+
+help:  ## list targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip wheel
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed  ## create .venv and install the service
+
+install-dev: $(VENV)/.installed-dev  ## create .venv and install the service with dev tools
+
+run: install  ## install, migrate and serve on http://127.0.0.1:8000 (SQLite and chroma under ./var)
+	$(BIN)/carepost db upgrade
+	$(BIN)/carepost serve --host $(HOST) --port $(PORT)
+
+lint: install-dev  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev  ## apply ruff formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: install-dev  ## mypy (strict on guardrails/ and api/)
+	$(BIN)/mypy
+
+pytest: install-dev  ## the pytest suite (PostgreSQL too when CAREPOST_TEST_DATABASE_URL is set)
+	$(BIN)/pytest
+
+test: lint typecheck pytest  ## everything CI runs: ruff, mypy, pytest
+
+clean:  ## remove build outputs (keeps ./var data)
+	rm -rf .mypy_cache .pytest_cache .ruff_cache build *.egg-info
