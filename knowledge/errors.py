@@ -39,6 +39,10 @@ class DocumentNotFound(KnowledgeError):
     kind = "document_not_found"
 
 
+class InvalidDocumentId(KnowledgeError):
+    kind = "invalid_document_id"
+
+
 class InvalidLibrary(KnowledgeError):
     """A YAML/JSON library file failed validation: refuse it rather than load half of it."""
 
