@@ -1,8 +1,8 @@
 """Measure the guardrails on a split of the labelled dataset.
 
-    python -m evals.guardrail_eval --split dev            # tune on this one
-    python -m evals.guardrail_eval --split test           # report targets on this one
-    python -m evals.guardrail_eval --split dev --errors phi
+python -m evals.guardrail_eval --split dev            # tune on this one
+python -m evals.guardrail_eval --split test           # report targets on this one
+python -m evals.guardrail_eval --split dev --errors phi
 """
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ def run(cases: list[EvalCase]) -> tuple[GuardrailScore, float]:
 
 
 def render(result: GuardrailScore, elapsed: float) -> str:
-    lines = [f"{result.cases} cases in {elapsed:.2f} s", "", f"{'category':24} {'P':>6} {'R':>6} {'F1':>6}  tp fp fn"]
+    lines = [
+        f"{result.cases} cases in {elapsed:.2f} s",
+        "",
+        f"{'category':24} {'P':>6} {'R':>6} {'F1':>6}  tp fp fn",
+    ]
     for category, cat in result.categories.items():
         c = cat.counts
         if c.tp + c.fp + c.fn == 0:
@@ -69,7 +73,9 @@ def render_errors(result: GuardrailScore, category: Category, cases: list[EvalCa
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--split", default="dev", choices=["dev", "test"])
     parser.add_argument("--errors", action="append", default=[], help="category to list misses for")
     args = parser.parse_args(argv)
