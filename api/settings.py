@@ -1,0 +1,81 @@
+"""Service configuration: one pydantic-settings class read from `CAREPOST_*` variables.
+
+Nothing here is built at import time; entry points call `get_settings()` and pass
+the result to `create_app(settings)` or to a CLI command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A recognisable default so development works without setup; production refuses it.
+PLACEHOLDER_SECRET = "change-me-insecure-development-secret"
+MIN_PRODUCTION_SECRET_LENGTH = 32
+ONE_MIB = 1024 * 1024
+
+Environment = Literal["development", "test", "production"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"
+
+
+def _default_database_url(data: dict[str, Any]) -> str:
+    return sqlite_url(Path(data["data_dir"]) / "carepost.db")
+
+
+def _default_chroma_path(data: dict[str, Any]) -> Path:
+    return Path(data["data_dir"]) / "chroma"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CAREPOST_", extra="ignore", frozen=True)
+
+    env: Environment = "development"
+    # data_dir comes first: the defaults below are derived from its validated value.
+    data_dir: Path = Path("var")
+    database_url: str = Field(
+        default_factory=_default_database_url,
+        description="SQLAlchemy URL; default a SQLite file at data_dir/carepost.db.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server; when unset the embedded store at chroma_path is used.",
+    )
+    chroma_path: Path = Field(default_factory=_default_chroma_path, description="Embedded Chroma folder.")
+    max_body_bytes: int = Field(default=ONE_MIB, gt=0)
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    log_level: LogLevel = "INFO"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    bootstrap: bool = Field(
+        default=True,
+        description="On the first `serve`, create the default organisation and print an admin key once.",
+    )
+    default_org_slug: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    default_org_name: str = Field(default="Default organisation", min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret_in_production(self) -> Self:
+        if self.env == "production":
+            secret = self.secret_key.get_secret_value()
+            if secret == PLACEHOLDER_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+                raise ValueError(
+                    "CAREPOST_SECRET_KEY must be a real secret of at least "
+                    f"{MIN_PRODUCTION_SECRET_LENGTH} characters when CAREPOST_ENV=production"
+                )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment (a fresh object each call; callers pass it on)."""
+    return Settings()
