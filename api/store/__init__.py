@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engine setup, repositories and Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Alembic migration scripts (a package so they install with carepost)."""
