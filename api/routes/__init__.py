@@ -1,0 +1,22 @@
+"""HTTP routes, one module per resource; `api.app.ROUTERS` lists the ones that are served."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from api.deps import get_principal
+from api.problems import V1_PROBLEM_RESPONSES
+
+
+def v1_router(resource: str, *, tag: str) -> APIRouter:
+    """A router under /v1/<resource> that requires an API key on every route and documents its problems.
+
+    The key check sits on the router, not on each route, so a new route cannot be
+    left open by forgetting a parameter; routes still name the principal they use.
+    """
+    return APIRouter(
+        prefix=f"/v1/{resource}",
+        tags=[tag],
+        dependencies=[Depends(get_principal)],
+        responses=V1_PROBLEM_RESPONSES,
+    )

@@ -1,0 +1,66 @@
+"""The organisation's audit trail (admins and reviewers), newest first."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict
+
+from api.deps import AuditReaderPrincipal, SessionDep
+from api.problems import ProblemError
+from api.routes import v1_router
+from api.store.repositories import AuditRepository
+
+router = v1_router("audit", tag="audit")
+
+MAX_PAGE_SIZE = 200
+
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    event_type: str
+    subject_type: str
+    subject_id: str
+    actor_key_id: uuid.UUID | None
+    actor_user_id: uuid.UUID | None
+    details: dict[str, Any]
+    created_at: datetime
+
+
+class AuditEventPage(BaseModel):
+    items: list[AuditEventOut]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/events", summary="Audit events, newest first (paginated)")
+def list_events(
+    session: SessionDep,
+    principal: AuditReaderPrincipal,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    event_type: Annotated[str | None, Query(max_length=64, description="e.g. api_key.created")] = None,
+) -> AuditEventPage:
+    page = AuditRepository(session).page(
+        principal.organisation_id, limit=limit, offset=offset, event_type=event_type
+    )
+    return AuditEventPage(
+        items=[AuditEventOut.model_validate(event) for event in page.items],
+        total=page.total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/events/{event_id}", summary="One audit event")
+def read_event(event_id: uuid.UUID, session: SessionDep, principal: AuditReaderPrincipal) -> AuditEventOut:
+    event = AuditRepository(session).get(principal.organisation_id, event_id)
+    if event is None:
+        raise ProblemError(404, "No such audit event in this organisation.")
+    return AuditEventOut.model_validate(event)
