@@ -1,0 +1,28 @@
+"""The `carepost` command line. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from api.cli import db, keys, serve
+from api.offline import apply_offline_defaults
+
+
+def build_cli() -> typer.Typer:
+    cli = typer.Typer(
+        name="carepost",
+        help="Carepost: draft healthcare social-media content and check it for compliance.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,  # tracebacks with locals could print secrets or PHI
+    )
+    cli.command("serve")(serve.serve)
+    cli.add_typer(db.cli, name="db")
+    cli.add_typer(keys.cli, name="keys")
+    return cli
+
+
+def main() -> None:
+    # First thing: later imports (litellm, presidio, chromadb) read these switches at import time.
+    apply_offline_defaults()
+    build_cli()()

@@ -1,0 +1,39 @@
+"""Helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from api.settings import Settings, get_settings
+from api.store.database import make_engine
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or a readable error and exit status 2."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False, include_url=False):
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            typer.echo(f"configuration error: {where}: {error['msg']}", err=True)
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def database_engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print `message` on stderr and return the Exit to raise."""
+    typer.echo(message, err=True)
+    return typer.Exit(code)
