@@ -9,11 +9,12 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
+from api.guardrail_engines import GuardrailEngines
 from api.logs import configure_logging
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
-from api.routes import audit, health, keys, organisations
+from api.routes import audit, check, health, keys, organisations
 from api.services import Services
 from api.settings import Settings, get_settings
 
@@ -23,6 +24,7 @@ ROUTERS: list[APIRouter] = [
     organisations.router,
     keys.router,
     audit.router,
+    check.router,
 ]
 
 
@@ -34,12 +36,13 @@ class CarepostAPI(FastAPI):
         return self.openapi_schema
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, *, guardrails: GuardrailEngines | None = None) -> FastAPI:
+    """Build the app; pass `guardrails` to share already-loaded models (tests, several apps)."""
     apply_offline_defaults()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        services = Services.build(settings)
+        services = Services.build(settings, guardrails)
         app.state.services = services
         try:
             yield

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.guardrail_engines import GuardrailEngines
 from api.settings import Settings
 from api.store.database import make_engine, make_sessionmaker
 
@@ -21,11 +22,14 @@ class Services:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    guardrails: GuardrailEngines
 
     @classmethod
-    def build(cls, settings: Settings) -> Services:
+    def build(cls, settings: Settings, guardrails: GuardrailEngines | None = None) -> Services:
+        """Build everything; `guardrails` may be passed in because loading its models takes seconds."""
+        engines = guardrails or GuardrailEngines.load(settings.guardrails_config)
         engine = make_engine(settings.database_url)
-        return cls(settings=settings, engine=engine, sessions=make_sessionmaker(engine))
+        return cls(settings=settings, engine=engine, sessions=make_sessionmaker(engine), guardrails=engines)
 
     def close(self) -> None:
         self.engine.dispose()

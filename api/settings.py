@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         default=True,
         description="On the first `serve`, create the default organisation and print an admin key once.",
     )
+    guardrails_config: Path | None = Field(
+        default=None,
+        description="Guardrail rule configuration (YAML); the packaged default when unset. "
+        "A bad file refuses to start.",
+    )
     default_org_slug: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     default_org_name: str = Field(default="Default organisation", min_length=1, max_length=200)
 

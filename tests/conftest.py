@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from api.app import create_app
+from api.guardrail_engines import GuardrailEngines
 from api.keyring import Actor, issue_key
 from api.offline import OFFLINE_DEFAULTS
 from api.settings import Settings, sqlite_url
@@ -204,9 +206,25 @@ def test_settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(env="test", data_dir=tmp_path / "var", database_url=database_url, bootstrap=False)
 
 
+@pytest.fixture(scope="session")
+def guardrail_engines() -> GuardrailEngines:
+    """The guardrail models, loaded once per session and shared by every test app."""
+    return GuardrailEngines.load()
+
+
 @pytest.fixture
-def client(test_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(test_settings)) as test_client:
+def app_factory(guardrail_engines: GuardrailEngines) -> Callable[[Settings], FastAPI]:
+    """`create_app` with the session's already-loaded guardrail models."""
+
+    def build(settings: Settings) -> FastAPI:
+        return create_app(settings, guardrails=guardrail_engines)
+
+    return build
+
+
+@pytest.fixture
+def client(test_settings: Settings, app_factory: Callable[[Settings], FastAPI]) -> Iterator[TestClient]:
+    with TestClient(app_factory(test_settings)) as test_client:
         yield test_client
 
 

@@ -8,7 +8,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.settings import ONE_MIB, Settings
 from tests.api.helpers import assert_problem
 from tests.conftest import IssuedKey
@@ -101,17 +100,17 @@ def test_streamed_body_over_limit_is_413(client: TestClient, make_key: Callable[
     assert_problem(response, 413, "payload-too-large")
 
 
-def test_limit_is_configurable(test_settings: Settings) -> None:
+def test_limit_is_configurable(test_settings: Settings, app_factory: Callable[[Settings], FastAPI]) -> None:
     settings = test_settings.model_copy(update={"max_body_bytes": 10})
-    with TestClient(create_app(settings)) as small_client:
+    with TestClient(app_factory(settings)) as small_client:
         response = small_client.post("/v1/keys", content=b"x" * 11)
     assert_problem(response, 413, "payload-too-large")
 
 
 def test_unexpected_error_is_generic_500_with_request_id(
-    test_settings: Settings, caplog: pytest.LogCaptureFixture
+    test_settings: Settings, caplog: pytest.LogCaptureFixture, app_factory: Callable[[Settings], FastAPI]
 ) -> None:
-    app: FastAPI = create_app(test_settings)
+    app: FastAPI = app_factory(test_settings)
 
     def explode() -> None:
         raise RuntimeError(f"internal detail about {PHI_LIKE}")
