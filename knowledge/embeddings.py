@@ -74,23 +74,37 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class LoadedModel:
+    session: ort.InferenceSession
+    tokenizer: Tokenizer
+
+    @property
+    def wants_token_types(self) -> bool:
+        return any(i.name == "token_type_ids" for i in self.session.get_inputs())
+
+
 # mypy does not follow chromadb (too large, see pyproject), so the base class is Any to it.
 class MiniLmEmbedding(EmbeddingFunction[Documents]):  # type: ignore[misc]
     """A chroma embedding function: mean-pooled, L2-normalised MiniLM vectors.
 
-    Build it with `load_embedding_function()`; the constructor takes already
-    loaded objects so that tests and the benchmark can share one session.
+    Build it with `load_embedding_function()` and share the instance. An
+    instance without a model loads one on first use: chroma rebuilds embedding
+    functions from the collection's stored config on every write (to read the
+    schema), and loading the ONNX session each time would cost 0.2 s per write.
     """
 
-    def __init__(
-        self, session: ort.InferenceSession, tokenizer: Tokenizer, *, batch_size: int = DEFAULT_BATCH_SIZE
-    ) -> None:
-        self._session = session
-        self._tokenizer = tokenizer
+    def __init__(self, model: LoadedModel | None = None, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self._model = model
         self._batch_size = batch_size
-        self._wants_token_types = any(i.name == "token_type_ids" for i in session.get_inputs())
-        # Tokenizer objects carry padding/truncation state; keep encode calls serial.
+        # Serialises encode calls (tokenizers hold padding state) and the deferred load.
         self._lock = threading.Lock()
+
+    def _loaded(self) -> LoadedModel:
+        with self._lock:
+            if self._model is None:
+                self._model = load_model()
+            return self._model
 
     @staticmethod
     def name() -> str:
@@ -108,7 +122,7 @@ class MiniLmEmbedding(EmbeddingFunction[Documents]):  # type: ignore[misc]
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> MiniLmEmbedding:
-        return load_embedding_function(batch_size=int(config.get("batch_size", DEFAULT_BATCH_SIZE)))
+        return MiniLmEmbedding(batch_size=int(config.get("batch_size", DEFAULT_BATCH_SIZE)))
 
     # chroma's protocol names the argument `input` and wraps __call__ to validate the result.
     def __call__(self, input: Documents) -> Embeddings:
@@ -125,14 +139,15 @@ class MiniLmEmbedding(EmbeddingFunction[Documents]):  # type: ignore[misc]
         return out
 
     def _encode(self, texts: list[str]) -> NDArray[np.float32]:
+        model = self._loaded()
         with self._lock:
-            encodings = self._tokenizer.encode_batch(texts)
+            encodings = model.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask}
-        if self._wants_token_types:
+        if model.wants_token_types:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden: NDArray[np.float32] = self._session.run(None, feeds)[0]
+        hidden: NDArray[np.float32] = model.session.run(None, feeds)[0]
         # Mean pooling over real tokens, then L2: sentence-transformers'
         # Pooling(mean) + Normalize modules for this model.
         weights = mask[..., None].astype(np.float32)
@@ -142,10 +157,8 @@ class MiniLmEmbedding(EmbeddingFunction[Documents]):  # type: ignore[misc]
         return result
 
 
-def load_embedding_function(
-    *, batch_size: int = DEFAULT_BATCH_SIZE, threads: int | None = None, verify: bool = True
-) -> MiniLmEmbedding:
-    """Load the tokenizer and the ONNX session (about 0.3 s); call once per process and share it."""
+def load_model(*, threads: int | None = None, verify: bool = True) -> LoadedModel:
+    """Load the tokenizer and the ONNX session (about 0.3 s)."""
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
@@ -162,4 +175,11 @@ def load_embedding_function(
     if threads is not None:
         options.intra_op_num_threads = threads
     session = ort.InferenceSession(str(files.model), sess_options=options, providers=["CPUExecutionProvider"])
-    return MiniLmEmbedding(session, tokenizer, batch_size=batch_size)
+    return LoadedModel(session=session, tokenizer=tokenizer)
+
+
+def load_embedding_function(
+    *, batch_size: int = DEFAULT_BATCH_SIZE, threads: int | None = None, verify: bool = True
+) -> MiniLmEmbedding:
+    """The embedding function with its model loaded now; call once per process and share it."""
+    return MiniLmEmbedding(load_model(threads=threads, verify=verify), batch_size=batch_size)

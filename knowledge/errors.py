@@ -49,6 +49,10 @@ class InvalidLibrary(KnowledgeError):
     kind = "invalid_library"
 
 
+class UnknownProduct(KnowledgeError):
+    kind = "unknown_product"
+
+
 class InvalidOrganisation(KnowledgeError):
     kind = "invalid_organisation"
 

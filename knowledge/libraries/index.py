@@ -63,9 +63,11 @@ def product_document(product: Product) -> LibraryDocument:
         if product.established_name
         else product.brand_name
     )
-    about = ", ".join(p for p in (product.kind.value, product.dosage_form, product.manufacturer) if p)
+    about = f"{name} is a {product.kind.value}"
+    about += f" ({product.dosage_form})" if product.dosage_form else ""
+    about += f" from {product.manufacturer}." if product.manufacturer else "."
     parts = [
-        f"# {name}\n\n{name} is a {about}.\n",
+        f"# {name}\n\n{about}\n",
         _section("Indications and usage", _bullets(product.indications)),
         _section("Limitations of use", _bullets(product.limitations)),
         _section("Contraindications", _bullets(product.contraindications)),
