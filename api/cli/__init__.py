@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import db, keys, serve
+from api.cli import check, db, keys, serve
 from api.offline import apply_offline_defaults
 
 
@@ -17,6 +17,7 @@ def build_cli() -> typer.Typer:
         pretty_exceptions_enable=False,  # tracebacks with locals could print secrets or PHI
     )
     cli.command("serve")(serve.serve)
+    cli.command("check")(check.check)
     cli.add_typer(db.cli, name="db")
     cli.add_typer(keys.cli, name="keys")
     return cli
