@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from guardrails.registry import Registry, RuleFamily
+from guardrails.rules.accessibility import AccessibilityFamily
+from guardrails.rules.brand import BrandFamily
+from guardrails.rules.platform import PlatformFamily
 
-FAMILIES: tuple[type[RuleFamily], ...] = ()
+FAMILIES: tuple[type[RuleFamily], ...] = (
+    PlatformFamily,
+    BrandFamily,
+    AccessibilityFamily,
+)
 
 
 def default_registry() -> Registry:
