@@ -92,7 +92,7 @@ def load_config(registry: Registry, path: Path | None = None) -> GuardrailConfig
         else:
             raw = path.read_text(encoding="utf-8")
         data = yaml.safe_load(raw)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read guardrail configuration: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError("guardrail configuration must be a mapping")
