@@ -170,6 +170,24 @@ _EDGE_PUNCT = "\"'“”‘’()[]{}<>*_~,;:!?."
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)\]]*)$")
 
 
+def _context_words(ctx: CheckContext) -> frozenset[str]:
+    """Single words of the organisation's names and handles and of product names.
+
+    "#riverbend" or "#kybella" is one name, even if the segmenter could split it
+    into dictionary words ("river bend"); "#riverbendregional" is still two.
+    """
+    org = ctx.organisation
+    sources = [*org.names, *org.handles, *(p.brand_name for p in ctx.products),
+               *(p.established_name for p in ctx.products)]  # fmt: skip
+    words: set[str] = set()
+    for source in sources:
+        # split "RiverbendRMC" / "@LumenMedSpa" at case changes as well as at non-letters
+        for piece in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", source):
+            if len(piece) >= 3:
+                words.add(piece.casefold())
+    return frozenset(words)
+
+
 class AccessibilityFamily(RuleFamily):
     name = "accessibility"
     Options = AccessibilityOptions
@@ -205,7 +223,7 @@ class AccessibilityFamily(RuleFamily):
 
     def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
         yield from self._alt_text(ctx)
-        yield from self._hashtags(text)
+        yield from self._hashtags(text, _context_words(ctx))
         yield from self._emoji(text)
         yield from self._all_caps(text)
 
@@ -228,14 +246,14 @@ class AccessibilityFamily(RuleFamily):
                     suggestion=f"Replace it with one or two sentences describing what the {what} shows.",
                 )
 
-    def _hashtags(self, text: AnalyzedText) -> Iterator[Finding]:
+    def _hashtags(self, text: AnalyzedText, names: frozenset[str]) -> Iterator[Finding]:
         for m in HASHTAG.finditer(text.text):
             body = m.group()[1:]
             letters = [c for c in body if c.isalpha()]
             if any(c.isupper() for c in letters) and any(c.islower() for c in letters):
                 continue  # already cased, e.g. CamelCase
             # Underscores separate words visibly; digits split runs but the runs read on.
-            if any(self._word_count(part) >= 2 for part in body.split("_")):
+            if any(self._word_count(part, names) >= 2 for part in body.split("_")):
                 yield self.finding(
                     "accessibility.hashtag_case",
                     "This hashtag joins several words in one case, so screen readers read it as one word.",
@@ -243,10 +261,11 @@ class AccessibilityFamily(RuleFamily):
                     suggestion="Capitalise each word (CamelCase), e.g. #HeartHealthMonth.",
                 )
 
-    def _word_count(self, part: str) -> int:
+    def _word_count(self, part: str, names: frozenset[str]) -> int:
         count = 0
         for run in re.findall(r"[^\W\d_]+", part):
-            words = self.segmenter.words(run.casefold())
+            folded = run.casefold()
+            words = [folded] if folded in names else self.segmenter.words(folded)
             count += len(words) if words is not None else 1
         return count
 

@@ -193,3 +193,23 @@ def test_unreadable_lexicon_refuses_to_start(tmp_path: Path) -> None:
     path.write_text("version: 1\nemoji: {wall_run: [", encoding="utf-8")
     with pytest.raises(ConfigError):
         make_family(AccessibilityFamily, lexicon_file=str(path))
+
+
+NAMED: dict[str, Any] = {
+    "organisation": {"names": ["Riverbend Regional Medical Center"], "handles": ["@OaklineClinic"]},
+    "products": [{"id": "p1", "brand_name": "Sunguard", "established_name": "heartline"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "flagged"),
+    [
+        ("#riverbend #oakline #sunguard #heartline", NAMED, []),
+        ("#riverbendregional and #oaklineclinic", NAMED, ["#riverbendregional", "#oaklineclinic"]),
+        ("#riverbend #sunguard", {}, ["#riverbend", "#sunguard"]),
+    ],
+)
+def test_names_from_the_context_are_single_words(
+    family: AccessibilityFamily, text: str, context: dict[str, Any], flagged: list[str]
+) -> None:
+    assert spans_of(run_family(family, text, context=context), text) == flagged
