@@ -39,6 +39,9 @@ from knowledge.models import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from knowledge.embeddings import MiniLmEmbedding
 
 COLLECTION_PREFIX = "carepost-org"
@@ -171,6 +174,27 @@ class KnowledgeStore:
             )
         return self._collections[name]
 
+    def close(self) -> None:
+        """Release the client (SQLite handles or HTTP connections); the store is unusable afterwards."""
+        self._collections.clear()
+        # chroma (1.5) stops a client's systems (its own and its admin client's) when the last
+        # user closes, but the HTTP component never closes its httpx session: sockets stay open.
+        servers = [getattr(self._client, "_server", None)]
+        servers.append(getattr(getattr(self._client, "_admin_client", None), "_server", None))
+        close = getattr(self._client, "close", None)
+        if callable(close):
+            close()
+        for server in servers:
+            session = getattr(server, "_session", None)
+            if session is not None and getattr(server, "_running", True) is False:
+                session.close()
+
+    def __enter__(self) -> KnowledgeStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def heartbeat(self) -> int:
         try:
             return int(self._client.heartbeat())
@@ -226,14 +250,28 @@ class KnowledgeStore:
         ]
         return sorted(out, key=lambda c: (c.citation.version, c.citation.chunk_index))
 
-    def write_document(self, org: str, info: DocumentInfo, chunks: Sequence[ChunkDraft]) -> None:
-        """Store a document version and then remove every other version of it."""
+    def write_document(
+        self,
+        org: str,
+        info: DocumentInfo,
+        chunks: Sequence[ChunkDraft],
+        *,
+        vectors: NDArray[np.float32] | None = None,
+    ) -> None:
+        """Store a document version and then remove every other version of it.
+
+        `vectors` are the chunks' embeddings when the caller already has them
+        (the benchmark); they must come from this store's embedding function.
+        """
         validate_doc_id(info.doc_id)
         if not chunks or len(chunks) != info.chunk_count:
             raise ValueError("chunk_count must equal the number of chunks, and be at least 1")
         collection = self._collection(org)
         # Embed everything before the first write: an embedding failure changes nothing.
-        vectors = self._embedding.embed([c.text for c in chunks])
+        if vectors is None:
+            vectors = self._embedding.embed([c.text for c in chunks])
+        elif vectors.shape[0] != len(chunks):
+            raise ValueError("one vector per chunk")
         ids = [_chunk_id(info.doc_id, info.version, i) for i in range(len(chunks))]
         metadatas = [_chunk_metadata(info, c, i) for i, c in enumerate(chunks)]
         step = max(1, int(self._client.get_max_batch_size()))

@@ -45,12 +45,14 @@ def _pieces(text: str, limit: int) -> list[str]:
             if len(sentence) <= limit:
                 out.append(sentence)
                 continue
-            words, current = sentence.split(), ""
+            # Words longer than the limit (URLs, tables flattened by a PDF) are cut, never dropped.
+            words = [w[i : i + limit] for w in sentence.split() for i in range(0, len(w), limit)]
+            current = ""
             for word in words:
                 if current and len(current) + 1 + len(word) > limit:
                     out.append(current)
                     current = ""
-                current = f"{current} {word}".strip()[:limit]
+                current = f"{current} {word}" if current else word
             if current:
                 out.append(current)
     return out
