@@ -5,9 +5,11 @@ from __future__ import annotations
 from guardrails.registry import Registry, RuleFamily
 from guardrails.rules.accessibility import AccessibilityFamily
 from guardrails.rules.brand import BrandFamily
+from guardrails.rules.phi import PhiFamily
 from guardrails.rules.platform import PlatformFamily
 
 FAMILIES: tuple[type[RuleFamily], ...] = (
+    PhiFamily,
     PlatformFamily,
     BrandFamily,
     AccessibilityFamily,

@@ -1,0 +1,223 @@
+"""Context decides: which detected identifiers belong to a patient (or relative) in this text.
+
+Names go through `PeopleJudge`. Other identifiers follow the people and cues
+around them: a date is a patient's when a care or life event or a patient sits
+next to it (not when the sentence announces an event); a phone, e-mail, website or
+handle is the organisation's own when its facts or "call us" say so; a place is a
+patient's when it is where they live, work or come from, not where the clinic is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import regex  # type: ignore[import-untyped]
+
+from guardrails.context import CheckContext
+from guardrails.findings import Entity
+from guardrails.phi.engine import Detection
+from guardrails.phi.people import PeopleJudge, PersonCall
+from guardrails.phi.scene import LexiconCues, Scene, digits
+from guardrails.phi.verdicts import Decision, Verdict
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_PRONOUN = regex.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", regex.IGNORECASE)
+_SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
+_POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.IGNORECASE)
+_PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
+_FOLLOW = regex.compile(
+    r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$", regex.IGNORECASE
+)
+_EVENT_ROOM = regex.compile(
+    r"\b(?:class(?:es)?|meeting|meets|held|conference|training|lecture|seminar|workshop|session\s+for\s+all)\b",
+    regex.IGNORECASE,
+)
+_ACRONYM = regex.compile(r"^[A-Z0-9&-]{2,6}$")
+_HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
+_RESIDENCE_AFTER_NAME = regex.compile(
+    r"^\s*(?:,\s*(?:age\s+)?\d{1,3}\s*,)?\s*(?:of|from|in|at)\s*$", regex.IGNORECASE
+)
+_EMPLOYER = regex.compile(
+    r"\b(?:works?|working|worked|employed|job|crew|team|staff|students?|teachers?|residents?|evacuated|lives?|living)"
+    r"\s+(?:at|from|of|in|to)\s*(?:the\s+)?$",
+    regex.IGNORECASE,
+)
+# Identifiers that are a patient's whenever the text is about care (nobody publishes
+# the organisation's own MRN); product codes and staff licences are told apart below.
+_ALWAYS_PERSONAL = frozenset(
+    {
+        Entity.MRN,
+        Entity.HEALTH_PLAN_ID,
+        Entity.SSN,
+        Entity.BIOMETRIC_ID,
+        Entity.DEVICE_ID,
+        Entity.ACCOUNT_NUMBER,
+        Entity.VEHICLE_ID,
+        Entity.LICENSE_NUMBER,
+        Entity.OTHER_ID,
+        Entity.IP_ADDRESS,
+    }
+)
+
+
+class ContextJudge:
+    def __init__(self, cues: LexiconCues, people: PeopleJudge) -> None:
+        self.cues = cues
+        self.people = people
+
+    def decide(
+        self, text: str, doc: Doc, ctx: CheckContext, detections: Iterable[Detection]
+    ) -> list[Decision]:
+        scene = Scene(text, doc, ctx, self.cues)
+        found = [d for d in detections if d.entity is not None or d.kind == "ORGANIZATION"]
+        persons = [d for d in found if d.kind == "PERSON"]
+        calls = self.people.judge(scene, persons)
+        decisions: list[Decision] = []
+        for d in found:
+            if d.kind == "PERSON":
+                call = calls[d]
+                decisions.append(Decision(d, Entity.PERSON, call.verdict, call.reason, call.consent_id))
+                continue
+            decision = self._other(scene, d, calls)
+            if decision is not None:
+                decisions.append(decision)
+        return decisions
+
+    # -- the people a non-name identifier may belong to --------------------------------
+    def _anchor(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall | None:
+        """The patient this identifier's sentence is about, if any."""
+        s, e = scene.sentence(d.start)
+        in_sentence = [c for p, c in calls.items() if s <= p.start < e and c.verdict is not Verdict.CLEAR]
+        for call in in_sentence:
+            if call.verdict is Verdict.PHI:
+                return call
+        if in_sentence:
+            return in_sentence[0]
+        patients = [c for c in calls.values() if c.verdict is not Verdict.CLEAR]
+        sentence = scene.text[s:e]
+        mentions_someone = _PRONOUN.search(sentence) or (scene.is_reply and _SECOND.search(sentence))
+        if mentions_someone and scene.care_linked:
+            if patients and all(c.verdict is Verdict.CONSENTED for c in patients):
+                return patients[0]
+            return PersonCall(Verdict.PHI, "patient in context")
+        return None
+
+    def _decision(self, d: Detection, entity: Entity, anchor: PersonCall | None, reason: str) -> Decision:
+        if anchor is None:
+            return Decision(d, entity, Verdict.CLEAR, reason)
+        return Decision(d, entity, anchor.verdict, anchor.reason, anchor.consent_id)
+
+    def _other(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision | None:
+        entity = d.entity or Entity.LOCATION
+        value = scene.text[d.start : d.end]
+        before = scene.words_before(d.start, 6)
+        patient = PersonCall(Verdict.PHI, "patient's identifier")
+        if entity is Entity.DATE:
+            return self._date(scene, d, calls)
+        if entity is Entity.AGE:
+            return self._decision(d, entity, self._anchor(scene, d, calls), "no person")
+        if entity is Entity.LOCATION:
+            return self._place(scene, d, calls)
+        if entity in (Entity.PHONE, Entity.FAX):
+            number = digits(value)
+            if number[-7:] in scene.org_phones or number in self.cues.public_numbers:
+                return Decision(d, entity, Verdict.CLEAR, "organisation's or public number")
+            if not _PERSONAL.search(scene.before(d.start, 40)) and self.cues.org_phone.search(before):
+                return Decision(d, entity, Verdict.CLEAR, "organisation's number")
+            return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
+        if entity in (Entity.EMAIL, Entity.URL):
+            host_match = _HOST.match(value.split("@")[-1])
+            host = host_match.group(1).lower() if host_match else ""
+            if scene.owns_domain(host) or any(
+                host == p or host.endswith("." + p) for p in self.cues.public_domains
+            ):
+                return Decision(d, entity, Verdict.CLEAR, "organisation's or public site")
+            if entity is Entity.URL and not _PERSONAL.search(scene.sentence_text(d.start)):
+                return self._decision(d, entity, self._anchor_in_sentence(scene, d, calls), "no person")
+            return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
+        if entity is Entity.SOCIAL_HANDLE:
+            if value.lower().lstrip("@") in scene.org_handles or _FOLLOW.search(scene.before(d.start, 30)):
+                return Decision(d, entity, Verdict.CLEAR, "organisation's or partner's handle")
+            return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
+        if entity is Entity.PHOTO:
+            return self._decision(d, entity, self._anchor(scene, d, calls), "no person")
+        if entity in _ALWAYS_PERSONAL:
+            if self.cues.product_codes.ends(scene.words_before(d.start, 3)):
+                return Decision(d, entity, Verdict.CLEAR, "product code")
+            if entity is Entity.LICENSE_NUMBER and self._staff_licence(scene, d, calls):
+                return Decision(d, entity, Verdict.CLEAR, "staff licence")
+            if d.kind == "ROOM_BED" and _EVENT_ROOM.search(scene.sentence_text(d.start)):
+                return Decision(d, entity, Verdict.CLEAR, "event room")
+            anchor = self._anchor(scene, d, calls) or (patient if scene.care_linked else None)
+            return self._decision(d, entity, anchor, "not linked to care")
+        return None
+
+    def _anchor_in_sentence(
+        self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]
+    ) -> PersonCall | None:
+        s, e = scene.sentence(d.start)
+        for p, call in calls.items():
+            if s <= p.start < e and call.verdict is not Verdict.CLEAR:
+                return call
+        return None
+
+    def _staff_licence(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> bool:
+        if regex.search(r"\b(?:npi|dea)\W*$", scene.before(d.start, 12), regex.IGNORECASE):
+            return True
+        s, _ = scene.sentence(d.start)
+        nearest = [c for p, c in calls.items() if s <= p.start < d.start]
+        return bool(nearest) and nearest[-1].reason == "staff"
+
+    # -- dates ------------------------------------------------------------------------
+    def _date(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
+        window = scene.words_before(d.start, 5) + " " + scene.words_after(d.end, 3)
+        life = self.cues.date_life.search(window)
+        if not life and self.cues.events.search(scene.sentence_text(d.start)):
+            return Decision(d, Entity.DATE, Verdict.CLEAR, "event date")
+        anchor = self._anchor(scene, d, calls)
+        if anchor is None and (life or _POSSESSIVE.search(scene.before(d.start, 30))) and scene.care_linked:
+            anchor = PersonCall(Verdict.PHI, "patient's date")
+        return self._decision(
+            d, Entity.DATE, anchor if (life or anchor) else None, "date not tied to a patient"
+        )
+
+    # -- places -----------------------------------------------------------------------
+    def _place(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
+        value = scene.text[d.start : d.end]
+        before = scene.before(d.start, 40)
+        after_patient = self._after_patient(scene, d, calls)
+        if after_patient is not None:
+            return self._decision(d, Entity.LOCATION, after_patient, "")
+        employer = _EMPLOYER.search(before) or regex.search(
+            r"\bhome\s+(?:to|in)\s*$", before, regex.IGNORECASE
+        )
+        if d.kind == "ORGANIZATION" and (not employer or _ACRONYM.match(value)):
+            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
+        if scene.is_org_place(value):
+            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation's own place")
+        if employer:
+            anchor = self._anchor(scene, d, calls) or self._any_patient(calls)
+            return self._decision(d, Entity.LOCATION, anchor, "no patient")
+        if d.kind in ("STREET_ADDRESS", "ZIP_CODE"):
+            anchor = self._anchor(scene, d, calls)
+            return self._decision(d, Entity.LOCATION, anchor, "not a patient's address")
+        return Decision(d, Entity.LOCATION, Verdict.CLEAR, "place of an event or the organisation")
+
+    def _after_patient(
+        self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]
+    ) -> PersonCall | None:
+        """ "Priya from Lakewood", "Daniel Ochoa, 16, of Pine Ridge", "Pavel Novák at 118 Linden Terrace"."""
+        for p, call in calls.items():
+            if call.verdict is Verdict.CLEAR or p.end > d.start or d.start - p.end > 16:
+                continue
+            if _RESIDENCE_AFTER_NAME.match(scene.text[p.end : d.start]):
+                return call
+        return None
+
+    @staticmethod
+    def _any_patient(calls: dict[Detection, PersonCall]) -> PersonCall | None:
+        patients = [c for c in calls.values() if c.verdict is not Verdict.CLEAR]
+        return next((c for c in patients if c.verdict is Verdict.PHI), patients[0] if patients else None)

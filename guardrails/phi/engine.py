@@ -1,0 +1,196 @@
+"""presidio's analyzer, configured explicitly, over the spaCy pipeline the checker shares.
+
+spaCy runs once per text: the checker's `AnalyzedText.doc` becomes presidio's
+`NlpArtifacts` here, and `AnalyzerEngine.analyze(..., nlp_artifacts=...)` never calls
+the pipeline again. `AnalyzerEngine()` without an NLP engine would try to download a
+model, so it is never built that way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import regex  # type: ignore[import-untyped]
+from presidio_analyzer import AnalyzerEngine, LemmaContextAwareEnhancer, RecognizerRegistry
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.tokens import Span
+
+from guardrails.findings import Entity
+from guardrails.phi.entities import ENTITY_OF, RANK
+from guardrails.phi.lexicon import PhiLexicon
+from guardrails.phi.recognizers import SPACY_LABELS, build_recognizers
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+# A result below this score is dropped; weak shapes reach it only with a context word.
+SCORE_THRESHOLD = 0.4
+_BEFORE_AND = regex.compile(r"(?<![\p{L}'’.-])(\p{Lu}\p{Ll}+)(?:,\s|\s(?:and|&)\s)$")
+_AFTER_AND = regex.compile(r"(?:,\s|\s(?:and|&)\s)(\p{Lu}\p{Ll}+)(?![\p{L}'’-])(?!\s\p{Lu})")
+_FAX = regex.compile(r"\bfax(?:ed|ing)?\b[^.!?\n]{0,40}$", regex.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """One identifier found in the normalised text (`start`/`end` index `AnalyzedText.text`)."""
+
+    kind: str  # presidio entity type, e.g. "ROOM_BED", "STREET_ADDRESS", "ORGANIZATION"
+    start: int
+    end: int
+    score: float
+    recognizer: str
+
+    @property
+    def entity(self) -> Entity | None:
+        """The Safe Harbor kind; None for organisations (context only, never an identifier)."""
+        return ENTITY_OF.get(self.kind)
+
+
+class SharedSpacyNlpEngine(SpacyNlpEngine):
+    """presidio's spaCy engine around an already loaded pipeline (no download, no second load)."""
+
+    def __init__(self, nlp: Language) -> None:
+        configuration = NerModelConfiguration(
+            model_to_presidio_entity_mapping=dict(SPACY_LABELS),
+            labels_to_ignore=[],
+        )
+        super().__init__(
+            models=[{"lang_code": "en", "model_name": str(nlp.meta.get("name", "shared"))}],
+            ner_model_configuration=configuration,
+        )
+        # presidio declares `nlp` as None until load(); ours is loaded already.
+        self.nlp = {"en": nlp}  # type: ignore[assignment]
+
+    def load(self) -> None:
+        """The pipeline was loaded by guardrails.nlp; nothing to do."""
+
+    def artifacts(self, doc: Doc) -> NlpArtifacts:
+        """presidio's view of a doc the checker already computed.
+
+        New spans carry presidio's labels, so the shared doc's own entities are never
+        relabelled. The pipeline has no lemmatizer: lower-cased words stand in for
+        lemmas in context matching.
+        """
+        entities = [
+            Span(doc, ent.start, ent.end, label=SPACY_LABELS[ent.label_])
+            for ent in doc.ents
+            if ent.label_ in SPACY_LABELS
+        ]
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[token.idx for token in doc],
+            lemmas=[token.lower_ for token in doc],
+            nlp_engine=self,
+            language="en",
+            scores=[float(self.ner_model_configuration.default_score or 0.85)] * len(entities),
+        )
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        return self.artifacts(doc)
+
+
+class PhiEngine:
+    """Finds identifiers of every kind in a normalised text; context decides elsewhere."""
+
+    def __init__(self, nlp: Language, lexicon: PhiLexicon) -> None:
+        self.nlp = nlp
+        self.lexicon = lexicon
+        self.nlp_engine = SharedSpacyNlpEngine(nlp)
+        registry = RecognizerRegistry(recognizers=build_recognizers(lexicon), supported_languages=["en"])
+        self.analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=self.nlp_engine,
+            supported_languages=["en"],
+            default_score_threshold=SCORE_THRESHOLD,
+            context_aware_enhancer=LemmaContextAwareEnhancer(
+                context_similarity_factor=0.35,
+                min_score_with_context_similarity=SCORE_THRESHOLD,
+                context_prefix_count=6,
+                context_suffix_count=1,
+                context_matching_mode="whole_word",
+            ),
+        )
+        self._titles = frozenset(lexicon.honorifics) | frozenset(lexicon.staff_titles)
+        self._not_names = frozenset(lexicon.not_name_words)
+        self._common = frozenset(lexicon.common_words)
+
+    def detect(self, text: str, doc: Doc | None = None) -> list[Detection]:
+        """Identifiers in `text` (already normalised); `doc` is the shared spaCy doc of `text`."""
+        if doc is None:
+            doc = self.nlp(text)
+        results: list[Any] = self.analyzer.analyze(
+            text=text, language="en", nlp_artifacts=self.nlp_engine.artifacts(doc)
+        )
+        detections: list[Detection] = []
+        for result in results:
+            kind = str(result.entity_type)
+            start, end = int(result.start), int(result.end)
+            if kind == "PERSON":
+                trimmed = self._trim_person(text, start, end)
+                if trimmed is None:
+                    continue
+                start, end = trimmed
+            elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
+                kind = "FAX_NUMBER"
+            recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
+            detections.append(Detection(kind, start, end, float(result.score), recognizer))
+        return resolve_overlaps(self._conjoined(text, detections))
+
+    def _conjoined(self, text: str, detections: list[Detection]) -> list[Detection]:
+        """ "Ana and Luis", "Chidi, Ifeoma and Ada": a capitalised word joined to a name is a name."""
+        extra: list[Detection] = []
+        for d in detections:
+            if d.kind != "PERSON":
+                continue
+            before = _BEFORE_AND.search(text, 0, d.start)
+            after = _AFTER_AND.match(text, d.end)
+            for match in (before, after):
+                if match is None:
+                    continue
+                word = match.group(1)
+                if word.lower() in self._not_names or word.lower() in self._common:
+                    continue
+                extra.append(Detection("PERSON", match.start(1), match.end(1), d.score * 0.8, "conjunction"))
+        return detections + extra
+
+    def _trim_person(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """Cut a name span to the name: no title ("Mr.", "Dr."), greeting or possessive.
+
+        None when what is left is not name-like: a word that is never a name ("Lane",
+        "Center"), or only ordinary words ("Healthy Steps").
+        """
+        span = text[start:end]
+        for suffix in ("'s", "’s"):
+            if span.endswith(suffix):
+                span = span[: -len(suffix)]
+        while True:
+            match = regex.match(r"(\w+)\.?\s+", span)
+            if match is None:
+                break
+            word = match.group(1).lower()
+            if word not in self._titles and word not in self._not_names and word not in self._common:
+                break
+            start += match.end()
+            span = span[match.end() :]
+        span = span.rstrip(" ,.") if not regex.search(r"\b\p{Lu}\.$", span) else span
+        words = [word.strip(".,'’").lower() for word in span.split()]
+        if not words or not any(char.isalpha() for char in span):
+            return None
+        if any(word in self._not_names for word in words):
+            return None
+        if all(word in self._common or len(word) < 2 for word in words):
+            return None
+        return start, start + len(span)
+
+
+def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
+    """Keep one detection per stretch of text: higher rank, then score, then length."""
+    ordered = sorted(detections, key=lambda d: (-RANK.get(d.kind, 0), -d.score, -(d.end - d.start), d.start))
+    kept: list[Detection] = []
+    for detection in ordered:
+        if all(detection.end <= other.start or other.end <= detection.start for other in kept):
+            kept.append(detection)
+    return sorted(kept, key=lambda d: (d.start, d.end))

@@ -1,0 +1,118 @@
+"""The validated word lists of the `phi` family (guardrails/data/lexicons/phi*.yaml)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from guardrails.config import ConfigError
+
+LEXICON_FILE = "lexicons/phi.yaml"
+PUBLIC_FIGURES_FILE = "lexicons/phi_public_figures.yaml"
+
+
+class _Lexicon(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1]
+
+
+def _lower(values: list[str]) -> list[str]:
+    cleaned = [value.strip().lower() for value in values]
+    if any(not value for value in cleaned):
+        raise ValueError("empty entry")
+    return cleaned
+
+
+class PhiLexicon(_Lexicon):
+    """Cue words that let context decide whose an identifier is."""
+
+    honorifics: list[str] = Field(min_length=1)
+    staff_titles: list[str] = Field(min_length=1)
+    credentials: list[str] = Field(min_length=1)  # case-sensitive
+    staff_roles: list[str] = Field(min_length=1)
+    staff_cues: list[str] = Field(min_length=1)
+    eponym_nouns: list[str] = Field(min_length=1)
+    relation_words: list[str] = Field(min_length=1)
+    person_cues: list[str] = Field(min_length=1)
+    persona_cues: list[str] = Field(min_length=1)
+    public_titles: list[str] = Field(min_length=1)
+    care_cues: list[str] = Field(min_length=1)
+    date_life_cues: list[str] = Field(min_length=1)
+    event_cues: list[str] = Field(min_length=1)
+    residence_cues: list[str] = Field(min_length=1)
+    organisation_phone_cues: list[str] = Field(min_length=1)
+    public_numbers: list[str] = Field(min_length=1)
+    public_domains: list[str] = Field(min_length=1)
+    product_code_cues: list[str] = Field(min_length=1)
+    not_name_words: list[str] = Field(min_length=1)
+    common_words: list[str] = Field(min_length=1)
+
+    @field_validator(
+        "honorifics",
+        "staff_titles",
+        "staff_roles",
+        "staff_cues",
+        "eponym_nouns",
+        "relation_words",
+        "person_cues",
+        "persona_cues",
+        "public_titles",
+        "care_cues",
+        "date_life_cues",
+        "event_cues",
+        "residence_cues",
+        "organisation_phone_cues",
+        "public_domains",
+        "product_code_cues",
+        "not_name_words",
+        "common_words",
+    )
+    @classmethod
+    def _lowercase(cls, values: list[str]) -> list[str]:
+        return _lower(values)
+
+    @field_validator("credentials", "public_numbers")
+    @classmethod
+    def _non_empty(cls, values: list[str]) -> list[str]:
+        if any(not value.strip() for value in values):
+            raise ValueError("empty entry")
+        return [value.strip() for value in values]
+
+
+class PublicFigures(_Lexicon):
+    names: list[str] = Field(min_length=1)
+
+    @field_validator("names")
+    @classmethod
+    def _lowercase(cls, values: list[str]) -> list[str]:
+        return _lower(values)
+
+
+def _read(name: str, path: Path | None) -> Any:
+    try:
+        if path is None:
+            raw = resources.files("guardrails.data").joinpath(name).read_text(encoding="utf-8")
+        else:
+            raw = path.read_text(encoding="utf-8")
+        return yaml.safe_load(raw)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read PHI lexicon {name}: {exc}") from None
+
+
+def load_lexicon(path: Path | None = None) -> PhiLexicon:
+    try:
+        return PhiLexicon.model_validate(_read(LEXICON_FILE, path))
+    except ValidationError as exc:
+        raise ConfigError(f"invalid PHI lexicon: {exc}") from None
+
+
+def load_public_figures(path: Path | None = None) -> PublicFigures:
+    try:
+        return PublicFigures.model_validate(_read(PUBLIC_FIGURES_FILE, path))
+    except ValidationError as exc:
+        raise ConfigError(f"invalid public-figure lexicon: {exc}") from None

@@ -1,0 +1,171 @@
+"""Whose name is it? Staff, public figures, personas and consented patients are told apart here.
+
+Every other private person in a text about someone's care is a patient or a
+patient's relative: their name is PHI (45 CFR 164.514(b)(2)(i)(A)).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import regex  # type: ignore[import-untyped]
+
+from guardrails.context import Consent
+from guardrails.phi.engine import Detection
+from guardrails.phi.scene import Scene, words
+from guardrails.phi.verdicts import Verdict
+
+_QUOTED = regex.compile(r"['\"‘“]\s*(\p{Lu}[\p{L}'-]*(?:\s\p{Lu}[\p{L}'-]*){0,2})\s*[,.!?]?\s*['\"’”]")
+_YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
+_FIRST_PERSON = regex.compile(r"\b(?:our|we|us)\b", regex.IGNORECASE)
+# Reasons strong enough to be inherited by other mentions of the same name.
+STRONG_REASONS = frozenset({"staff", "public figure", "persona", "consent", "organisation", "eponym"})
+
+
+@dataclass(frozen=True, slots=True)
+class PersonCall:
+    verdict: Verdict
+    reason: str
+    consent_id: str | None = None
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in words(name.replace(".", " ")) if t]
+
+
+def _hint_names(consent: Consent) -> list[list[str]]:
+    """'Benicio Alvarado (parent: Marisol Alvarado)' -> [[benicio, alvarado], [marisol, alvarado]]."""
+    hint = consent.subject_hint
+    names = [regex.sub(r"\([^)]*\)", " ", hint)]
+    names += [inner.split(":", 1)[1] for inner in regex.findall(r"\(([^)]*:[^)]*)\)", hint)]
+    return [_tokens(name) for name in names if _tokens(name)]
+
+
+def _token_match(mention: str, hint: str) -> bool:
+    if mention == hint:
+        return True
+    # An initial ("Maria L.") matches the full word it abbreviates, either way round.
+    return (len(hint) == 1 and mention.startswith(hint)) or (len(mention) == 1 and hint.startswith(mention))
+
+
+def _matches_hint(mention: list[str], hint: list[str]) -> bool:
+    return bool(mention) and all(any(_token_match(m, h) for h in hint) for m in mention)
+
+
+class PeopleJudge:
+    """Classifies every PERSON detection of a scene."""
+
+    def __init__(self, public_figures: frozenset[str]) -> None:
+        self._figures = public_figures
+        self._figure_tokens = [frozenset(_tokens(name)) for name in public_figures]
+
+    def judge(self, scene: Scene, persons: list[Detection]) -> dict[Detection, PersonCall]:
+        personas = self._persona_names(scene)
+        calls = {d: self._judge_one(scene, d, personas) for d in persons}
+        # A later "Walter" or "Dr. Aasen" is the same person as an earlier full mention:
+        # a strong call (staff, consent...) carries over to mentions that lack the cue.
+        strong = [(frozenset(_tokens(scene.text[d.start : d.end])), c) for d, c in calls.items()]
+        strong = [(t, c) for t, c in strong if c.reason in STRONG_REASONS]
+        for detection, call in list(calls.items()):
+            if call.reason in STRONG_REASONS:
+                continue
+            mention = frozenset(_tokens(scene.text[detection.start : detection.end]))
+            for tokens, other in strong:
+                if mention and mention <= tokens:
+                    calls[detection] = other
+                    break
+        return calls
+
+    def _judge_one(self, scene: Scene, d: Detection, personas: set[str]) -> PersonCall:
+        name = scene.text[d.start : d.end]
+        tokens = _tokens(name)
+        if scene.cues.eponym.match(scene.text[d.end : d.end + 30]):
+            return PersonCall(Verdict.CLEAR, "eponym")
+        if self._is_persona(scene, d, tokens, personas):
+            return PersonCall(Verdict.CLEAR, "persona")
+        if self._is_staff(scene, d, tokens):
+            return PersonCall(Verdict.CLEAR, "staff")
+        if self._is_public(scene, d, tokens):
+            return PersonCall(Verdict.CLEAR, "public figure")
+        if not scene.cues.honorifics.ends(scene.words_before(d.start, 1)) and (
+            scene.is_org_place(name) or (d.score < 0.7 and any(t in scene.org_words for t in tokens))
+        ):
+            return PersonCall(Verdict.CLEAR, "organisation")
+        consent = self._consent(scene, tokens)
+        if consent is not None:
+            return consent
+        if scene.care_linked:
+            return PersonCall(Verdict.PHI, "patient or relative")
+        return PersonCall(Verdict.CLEAR, "not linked to care")
+
+    # -- staff -----------------------------------------------------------------------
+    def _is_staff(self, scene: Scene, d: Detection, tokens: list[str]) -> bool:
+        cues = scene.cues
+        before = scene.before(d.start, 40)
+        if cues.staff_titles.ends(before) and not cues.honorifics.ends(before):
+            return True
+        if cues.credentials.match(scene.text[d.end : d.end + 24]):
+            return True
+        if tokens and any(set(tokens) <= staff for staff in scene.staff_names):
+            return True
+        # "our pharmacist Lena Ortiz", "Carmen, our intake coordinator"
+        if cues.staff_roles.ends(scene.words_before(d.start, 2)) and "patient" not in before.lower()[-12:]:
+            return True
+        after = scene.after(d.end, 60)
+        apposition = regex.match(
+            r"\s*,\s*(?:(?:our|the|a|an|is\s+our|is\s+a)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)(?=\s*(?:[,.;:!?)]|$))",
+            after,
+        )
+        if apposition and cues.staff_roles.ends(apposition.group(1)):
+            return True
+        sentence = scene.sentence_text(d.start)
+        return (
+            cues.staff.search(sentence)
+            and not cues.relations.search(sentence)
+            and "patient" not in sentence.lower()
+        )
+
+    # -- public and historical figures -----------------------------------------------
+    def _is_public(self, scene: Scene, d: Detection, tokens: list[str]) -> bool:
+        lowered = " ".join(tokens)
+        if lowered in self._figures or " ".join(words(scene.text[d.start : d.end])) in self._figures:
+            return True
+        if scene.cues.public_titles.ends(scene.words_before(d.start, 2)):
+            return True
+        if len(tokens) >= 2 and any(set(tokens) <= figure for figure in self._figure_tokens):
+            return True
+        # A name in a sentence about a past year, with no care cue and no "our/we":
+        # history, not a patient story.
+        sentence = scene.sentence_text(d.start)
+        years = [int(y) for y in _YEAR.findall(sentence)]
+        old = any(y <= scene.ctx.check_date.year - 30 for y in years)
+        return old and not scene.cues.care.search(sentence) and not _FIRST_PERSON.search(sentence)
+
+    # -- fictional personas ----------------------------------------------------------
+    def _persona_names(self, scene: Scene) -> set[str]:
+        if not scene.cues.persona.search(scene.text):
+            return set()
+        return {" ".join(_tokens(m)) for m in _QUOTED.findall(scene.text)}
+
+    def _is_persona(self, scene: Scene, d: Detection, tokens: list[str], personas: set[str]) -> bool:
+        if not personas and not scene.cues.persona.search(scene.text):
+            return False
+        joined = " ".join(tokens)
+        if any(joined == p or set(tokens) <= set(p.split()) for p in personas):
+            return True
+        return scene.cues.persona.search(scene.sentence_text(d.start))
+
+    # -- consent ---------------------------------------------------------------------
+    def _consent(self, scene: Scene, tokens: list[str]) -> PersonCall | None:
+        ctx = scene.ctx
+        matched_invalid = False
+        for consent in ctx.consents:
+            if not any(_matches_hint(tokens, hint) for hint in _hint_names(consent)):
+                continue
+            if consent.covers(on=ctx.check_date, platform=ctx.platform, content_type=ctx.content_type):
+                return PersonCall(Verdict.CONSENTED, "consent", consent.id)
+            matched_invalid = True
+        if matched_invalid:
+            return PersonCall(Verdict.PHI, "consent not valid for this use")
+        return None

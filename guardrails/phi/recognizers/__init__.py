@@ -1,0 +1,89 @@
+"""Our presidio recognizers, one module each, and presidio's own that we keep.
+
+`build_recognizers()` is the one list the analyzer gets: only what the PHI rules and
+the redactor use, so presidio does no work whose result would be thrown away.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    EmailRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    PhoneRecognizer,
+    SpacyRecognizer,
+    UrlRecognizer,
+    UsSsnRecognizer,
+)
+
+from guardrails.phi.lexicon import PhiLexicon
+from guardrails.phi.recognizers.account import AccountNumberRecognizer
+from guardrails.phi.recognizers.address import (
+    ResidencePlaceRecognizer,
+    StreetAddressRecognizer,
+    ZipCodeRecognizer,
+)
+from guardrails.phi.recognizers.age import AgeRecognizer
+from guardrails.phi.recognizers.biometric import BiometricIdRecognizer
+from guardrails.phi.recognizers.dates import DateRecognizer
+from guardrails.phi.recognizers.device import DeviceSerialRecognizer
+from guardrails.phi.recognizers.handle import SocialHandleRecognizer
+from guardrails.phi.recognizers.health_plan import HealthPlanIdRecognizer
+from guardrails.phi.recognizers.licence import LicenceNumberRecognizer
+from guardrails.phi.recognizers.local_phone import LocalPhoneRecognizer
+from guardrails.phi.recognizers.mrn import MedicalRecordNumberRecognizer
+from guardrails.phi.recognizers.other_id import OtherIdRecognizer
+from guardrails.phi.recognizers.person_cues import PersonCueRecognizer
+from guardrails.phi.recognizers.photo import PhotoReferenceRecognizer
+from guardrails.phi.recognizers.room_bed import RoomBedRecognizer
+from guardrails.phi.recognizers.vehicle import VehicleIdRecognizer
+
+# spaCy entity labels the analyzer receives, as presidio entity types.
+SPACY_LABELS = {
+    "PERSON": "PERSON",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+    "ORG": "ORGANIZATION",
+}
+
+
+def build_recognizers(lexicon: PhiLexicon) -> list[EntityRecognizer]:
+    return [
+        SpacyRecognizer(supported_language="en", supported_entities=sorted(set(SPACY_LABELS.values()))),
+        PersonCueRecognizer(
+            honorifics=lexicon.honorifics,
+            relation_words=lexicon.relation_words,
+            person_cues=lexicon.person_cues,
+            not_name_words=[*lexicon.not_name_words, *lexicon.honorifics, *lexicon.staff_titles],
+            common_words=lexicon.common_words,
+        ),
+        EmailRecognizer(),
+        UrlRecognizer(),
+        IpRecognizer(),
+        # libphonenumber per region is the slowest recognizer: two regions cover the
+        # North American and UK numbers these texts carry; local 7-digit forms are ours.
+        PhoneRecognizer(supported_regions=("US", "GB")),
+        UsSsnRecognizer(),
+        CreditCardRecognizer(),
+        IbanRecognizer(),
+        MedicalRecordNumberRecognizer(),
+        HealthPlanIdRecognizer(),
+        AccountNumberRecognizer(),
+        RoomBedRecognizer(),
+        DeviceSerialRecognizer(),
+        LicenceNumberRecognizer(),
+        VehicleIdRecognizer(),
+        BiometricIdRecognizer(),
+        OtherIdRecognizer(),
+        DateRecognizer(),
+        AgeRecognizer(),
+        StreetAddressRecognizer(),
+        ResidencePlaceRecognizer(),
+        ZipCodeRecognizer(),
+        SocialHandleRecognizer(),
+        PhotoReferenceRecognizer(),
+        LocalPhoneRecognizer(),
+    ]

@@ -1,0 +1,21 @@
+"""Account numbers: patient billing accounts, bank accounts, statements (Safe Harbor J)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from guardrails.phi.recognizers.base import DataRecognizer
+
+_LEAD = (
+    r"(?<=\b(?:account|acct|a/c|invoice|statement|billing|bank\s+account|checking|savings|routing)"
+    r"(?:\s+(?:number|no\.?|num|#|ending\s+in))?\s*[:#]?\s*\(?)"
+)
+
+
+class AccountNumberRecognizer(DataRecognizer):
+    ENTITY = "ACCOUNT_NUMBER"
+    PATTERNS = (
+        Pattern("account after an account keyword", _LEAD + r"\d(?:[\d]|[- ](?=\d)){3,22}\b", 0.85),
+        Pattern("account digits (weak)", r"\b\d{2,4}-\d{2,4}-\d{3,6}\b", 0.1),
+    )
+    CONTEXT = ("account", "acct", "billing", "statement", "invoice", "bank", "collections", "balance")

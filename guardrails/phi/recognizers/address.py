@@ -1,0 +1,56 @@
+"""Street addresses and ZIP codes (Safe Harbor B: geographic units smaller than a state)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from guardrails.phi.recognizers.base import DataRecognizer
+
+_WORD = r"(?-i:[A-Z][A-Za-z'-]+|\d{1,3}(?:st|nd|rd|th))"
+_SUFFIX = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Lane|Ln|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter"
+    r"|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Square|Sq|Plaza|Row|Crescent|Close|Loop|Pike|Alley"
+    r"|Grove|Heights|Hts|Walk|Mews|Gardens)"
+)
+_UNIT = r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?[A-Z0-9-]{1,6})?"
+STREET = rf"\b\d{{1,6}}[A-Z]?\s+(?:(?-i:[NSEW])\.?\s+)?(?:{_WORD}\s+){{1,4}}(?-i:{_SUFFIX})\b\.?{_UNIT}"
+PO_BOX = r"\b(?:P\.?\s?O\.?\s+Box|Post\s+Office\s+Box)\s+\d{1,6}\b"
+
+
+class StreetAddressRecognizer(DataRecognizer):
+    ENTITY = "STREET_ADDRESS"
+    PATTERNS = (
+        Pattern("street address", STREET, 0.7),
+        Pattern("po box", PO_BOX, 0.7),
+    )
+
+
+class ZipCodeRecognizer(DataRecognizer):
+    ENTITY = "ZIP_CODE"
+    PATTERNS = (
+        Pattern("zip after state", r"(?<=(?-i:\b[A-Z]{2})\s{1,2})\d{5}(?:-\d{4})?\b", 0.6),
+        Pattern(
+            "zip after keyword", r"(?<=\b(?:zip|zip\s*code|postal\s+code)\s*[:#]?\s*)\d{5}(?:-\d{4})?\b", 0.9
+        ),
+        Pattern("uk postcode", r"(?-i:\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b)", 0.5),
+    )
+
+
+# Words that make "X of Y" an institution ("Department of Health"), not where someone lives.
+_INSTITUTION = (
+    r"(?:Health|Medicine|Care|Science|Sciences|Nursing|Public|Pediatrics|Surgery|Dentistry|Pharmacy|Our|The)"
+)
+
+
+class ResidencePlaceRecognizer(DataRecognizer):
+    """A place right after a person's name: "Priya from Lakewood", "Daniel Ochoa, 16, of Pine Ridge"."""
+
+    ENTITY = "LOCATION"
+    PATTERNS = (
+        Pattern(
+            "place after a name",
+            r"(?<=(?-i:\b\p{Lu}\p{Ll}+)(?:,\s\d{1,3},)?\s(?:of|from)\s)"
+            rf"(?-i:(?!{_INSTITUTION}\b)\p{{Lu}}\p{{Ll}}+(?:\s(?!{_INSTITUTION}\b)\p{{Lu}}\p{{Ll}}+)?)\b",
+            0.45,
+        ),
+    )

@@ -1,0 +1,48 @@
+"""Dates with a day element ("November 19", "Nov 14", "3/14/1961", "Saturday the 14th") (Safe Harbor C).
+
+A year alone is never matched: Safe Harbor keeps years. Whether a date is a
+patient's (a birth, an admission, a visit) or an event's is decided by context
+in guardrails.phi.decide, not here.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from guardrails.phi.recognizers.base import DataRecognizer
+
+_MONTH = (
+    r"(?-i:(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?)"
+)
+_WEEKDAY = r"(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?:19|20)\d{2})"
+
+MONTH_DAY = rf"\b{_WEEKDAY}?{_MONTH}\s+{_DAY}\b{_YEAR}?"
+DAY_MONTH = rf"\b{_WEEKDAY}?{_DAY}\s+(?:of\s+)?{_MONTH}(?:\b|(?<=\.)){_YEAR}?"
+NUMERIC = r"\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{2})?\b(?![/.-]\d)"
+ISO = r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"
+WEEKDAY_ORDINAL = (
+    r"\b(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+)
+
+
+class DateRecognizer(DataRecognizer):
+    ENTITY = "DATE"
+    PATTERNS = (
+        Pattern("month and day", MONTH_DAY, 0.6),
+        Pattern("day and month", DAY_MONTH, 0.6),
+        Pattern("numeric date", NUMERIC, 0.5),
+        Pattern("iso date", ISO, 0.7),
+        Pattern("weekday the nth", WEEKDAY_ORDINAL, 0.6),
+    )
+    CONTEXT = ("born", "dob", "birth", "birthday", "admitted", "discharged", "surgery", "date", "died")
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        # "May 2" and "March 4" read as dates; "May be" never reaches here. A numeric
+        # "1/2" is more often a fraction: require a separator other than "." for short forms.
+        stripped = pattern_text.strip()
+        if stripped.count(".") >= 1 and stripped.replace(".", "").isdigit() and len(stripped) <= 5:
+            return False
+        return None

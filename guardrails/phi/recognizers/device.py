@@ -1,0 +1,26 @@
+"""Device identifiers and serial numbers (Safe Harbor M): implants, sensors, hearing aids."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from guardrails.phi.recognizers.base import DataRecognizer, has_digit
+
+_LEAD = (
+    r"(?<=\b(?:serial|s/n|sn|udi|imei|device\s+(?:id|identifier|number|no\.?))"
+    r"(?:\s+(?:number|no\.?|num|#))?\s*[:#]?\s*)"
+)
+
+
+class DeviceSerialRecognizer(DataRecognizer):
+    ENTITY = "DEVICE_ID"
+    PATTERNS = (
+        Pattern(
+            "serial after a device keyword",
+            _LEAD + r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){3,29})\b",
+            0.9,
+        ),
+    )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return None if has_digit(pattern_text) else False

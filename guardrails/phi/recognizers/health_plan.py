@@ -1,0 +1,25 @@
+"""Health plan beneficiary and member numbers (Safe Harbor I)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from guardrails.phi.recognizers.base import DataRecognizer, has_digit
+
+# Upper-case groups, optionally spaced ("WLP 884 201 337"); later groups need a digit so
+# the match stops before an ordinary word.
+_ID = r"(?-i:[A-Z0-9]{2,}(?:[ -](?=[A-Z]{0,3}\d)[A-Z0-9]{2,}){0,4})\b"
+_LEAD = (
+    r"(?<=\b(?:member|subscriber|policy|beneficiary|medicare|medicaid|insurance|insurer|plan|group|mbi)"
+    r"(?:\s+(?:id|identification|number|no\.?|num|#)){0,2}\s*[:#]?\s*)"
+)
+
+
+class HealthPlanIdRecognizer(DataRecognizer):
+    ENTITY = "HEALTH_PLAN_ID"
+    PATTERNS = (Pattern("plan id after a member keyword", _LEAD + _ID, 0.85),)
+    CONTEXT = ("member", "subscriber", "policy", "insurance", "plan", "medicare", "medicaid", "coverage")
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        digits = sum(char.isdigit() for char in pattern_text)
+        return None if has_digit(pattern_text) and digits >= 4 else False

@@ -1,0 +1,20 @@
+"""Seven-digit local phone numbers ("555-0100"), which libphonenumber does not accept alone."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from guardrails.phi.recognizers.base import DataRecognizer
+
+
+class LocalPhoneRecognizer(DataRecognizer):
+    ENTITY = "PHONE_NUMBER"
+    PATTERNS = (
+        Pattern(
+            "area code and number",
+            r"(?<![\w-])(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\b(?![-.]\d)",
+            0.5,
+        ),
+        Pattern("local number", r"(?<![\w.-])\d{3}[ .-]\d{4}\b(?![-.]\d)", 0.4),
+    )
+    CONTEXT = ("call", "phone", "fax", "text", "cell", "mobile", "number", "reach", "contact", "tel")

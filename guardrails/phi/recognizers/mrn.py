@@ -1,0 +1,29 @@
+"""Medical record numbers in their many formats (Safe Harbor H)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from guardrails.phi.recognizers.base import DataRecognizer, has_digit
+
+# An identifier token: letters, digits and inner hyphens, at least one digit (checked
+# in validate_result).
+_ID = r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){3,19})\b"
+_LEAD = (
+    r"(?<=\b(?:mrn|medical\s+record(?:\s+(?:number|no\.?|num|#))?|chart(?:\s+(?:number|no\.?|num|#))?"
+    r"|record\s+(?:number|no\.?|#)|patient\s+(?:id|number|no\.?)|patient\s*#|hospital\s+(?:number|no\.?))"
+    r"\s*[:.#]?\s*#?\s*)"
+)
+
+
+class MedicalRecordNumberRecognizer(DataRecognizer):
+    ENTITY = "MRN"
+    PATTERNS = (
+        Pattern("mrn after a record keyword", _LEAD + _ID, 0.9),
+        Pattern("mrn lettered prefix and digit groups", r"(?-i:\b#?[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.2),
+        Pattern("mrn digits only (weak)", r"\b\d{6,10}\b", 0.05),
+    )
+    CONTEXT = ("mrn", "chart", "record", "records", "medical", "patient", "ehr", "emr")
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return None if has_digit(pattern_text) else False

@@ -1,0 +1,27 @@
+"""Other unique numbers tied to a person: prescription, claim, case and order numbers (Safe Harbor R)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from guardrails.phi.recognizers.base import DataRecognizer
+
+_LEAD = (
+    r"(?<=\b(?:rx|prescription|claim|case|ticket|order|confirmation|reference|ref|booking|reservation"
+    r"|tracking|file|employee|student|badge|customer|client|loyalty)"
+    r"(?:\s+(?:number|no\.?|num|id|#|code))?\s*[:#]?\s*)"
+)
+
+
+class OtherIdRecognizer(DataRecognizer):
+    ENTITY = "OTHER_ID"
+    PATTERNS = (
+        Pattern(
+            "number after an identifier keyword",
+            _LEAD + r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){4,24})\b",
+            0.75,
+        ),
+    )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return None if sum(char.isdigit() for char in pattern_text) >= 3 else False

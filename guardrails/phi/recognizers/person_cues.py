@@ -1,0 +1,135 @@
+"""Names in the slots where social posts put people, which a small NER model often misses.
+
+"Mrs. Adeyemi", "her daughter Keisha", "proud parents Chidi and Ifeoma", "Thanks,
+Priya!", "Happy birthday, Walter!", "Jordan's partner". The cue words come from the
+PHI lexicon (YAML); this recognizer only turns them into patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex  # type: ignore[import-untyped]
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+
+# A name token: a capital then lower-case letters, with inner hyphens or apostrophes
+# ("Moreno-Haile", "O'Neil"); or an initial ("A.").
+NAME = r"(?:\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.)"
+FULL_NAME = rf"{NAME}(?:\s{NAME}){{0,2}}"
+_SENTENCE_START = r"(?:^|(?<=[.!?:;]\s{1,3})|(?<=\n))"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    ordered = sorted({regex.escape(word) for word in words}, key=len, reverse=True)
+    return "(?:" + "|".join(w.replace(r"\ ", r"\s+") for w in ordered) + ")"
+
+
+class PersonCueRecognizer(LocalRecognizer):
+    """PERSON candidates from honorifics, relation words, greetings and vocatives."""
+
+    ENTITY = "PERSON"
+    STRONG = 0.75
+    WEAK = 0.55
+
+    def __init__(
+        self,
+        honorifics: Iterable[str],
+        relation_words: Iterable[str],
+        person_cues: Iterable[str],
+        not_name_words: Iterable[str],
+        common_words: Iterable[str] = (),
+    ) -> None:
+        self._not_names = frozenset(not_name_words)
+        self._common = frozenset(common_words)
+        hon = _alternation(honorifics)
+        rel = _alternation(relation_words)
+        cue = _alternation(person_cues)
+        flags = regex.VERSION1 | regex.MULTILINE
+        strong = [
+            rf"(?<=\b(?i:{hon})\.?\s+){FULL_NAME}",
+            rf"(?<=\b(?i:{rel})\s+){FULL_NAME}",
+            rf"(?<=\b(?i:{rel})\s+{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+){FULL_NAME}",
+            # a nickname in brackets after a name: "Dolores ('Dee' to everyone)"
+            rf"{FULL_NAME}(?=\s*\(\s*['\"‘“]\p{{Lu}})",
+            rf"(?<=\(\s*['\"‘“]){NAME}(?=['\"’”])",
+        ]
+        weak = [
+            rf"(?<=\b(?i:{cue}),?\s+(?:(?i:to|for|of)\s+)?){FULL_NAME}",
+            rf"{_SENTENCE_START}{FULL_NAME}(?=,\s)",
+            rf"(?<=,\s){FULL_NAME}(?=\s*(?:[!?]|\.(?:\s|$)|,\s(?i:for|thank|thanks|we|you|your|the|our|please)\b))",
+            rf"{FULL_NAME}(?=['’]s\b)",
+        ]
+        self._pair = regex.compile(
+            r"(?<![\p{L}'’.-])\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?![\p{L}'’-])", flags
+        )
+        self._strong = [regex.compile(p, flags) for p in strong]
+        self._weak = [regex.compile(p, flags) for p in weak]
+        super().__init__(
+            supported_entities=[self.ENTITY], supported_language="en", name="PersonCueRecognizer"
+        )
+
+    def load(self) -> None:
+        """Patterns are compiled in __init__; nothing to load."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        for patterns, score in ((self._strong, self.STRONG), (self._weak, self.WEAK)):
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    span = self._trim(text, match.start(), match.end(), strict=score < self.STRONG)
+                    if span is not None:
+                        results.append(self._result(*span, score))
+        results.extend(self._pairs(text, nlp_artifacts))
+        return results
+
+    def _pairs(self, text: str, nlp_artifacts: object) -> list[RecognizerResult]:
+        """Two capitalised words that are not ordinary words ("Giorgos Papadakis"), unless the
+        NER model read them as something else (an organisation, a place, an event)."""
+        doc = getattr(nlp_artifacts, "tokens", None)
+        other = (
+            [(e.start_char, e.end_char) for e in doc.ents if e.label_ != "PERSON"] if doc is not None else []
+        )
+        found = []
+        for match in self._pair.finditer(text):
+            start, end = match.span()
+            if any(s < end and start < e for s, e in other):
+                continue
+            span = self._trim(text, start, end, strict=True)
+            if span == (start, end):
+                found.append(self._result(start, end, self.WEAK))
+        return found
+
+    def _trim(self, text: str, start: int, end: int, *, strict: bool) -> tuple[int, int] | None:
+        """Drop leading words that are not names; reject the match if a later one is not."""
+        tokens = [(m.start() + start, m.end() + start) for m in regex.finditer(r"\S+", text[start:end])]
+        while tokens and self._rejects(text[tokens[0][0] : tokens[0][1]], strict):
+            tokens.pop(0)
+        if not tokens or any(self._rejects(text[s:e], strict) for s, e in tokens):
+            return None
+        if len(tokens) == 1 and len(text[tokens[0][0] : tokens[0][1]].rstrip(".")) < 2:
+            return None  # a lone initial
+        return tokens[0][0], tokens[-1][1]
+
+    def _rejects(self, token: str, strict: bool) -> bool:
+        word = token.rstrip(".").lower()
+        if word in self._not_names:
+            return True
+        return strict and len(word) > 1 and word in self._common
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        explanation = AnalysisExplanation(
+            recognizer="PersonCueRecognizer",
+            original_score=score,
+            textual_explanation="name in a person slot",
+        )
+        return RecognizerResult(
+            entity_type=self.ENTITY,
+            start=start,
+            end=end,
+            score=score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: "PersonCueRecognizer",
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )

@@ -1,0 +1,19 @@
+"""Room and bed numbers of an inpatient ("room 412B", "bed 7"): other unique codes (Safe Harbor R)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from guardrails.phi.recognizers.base import DataRecognizer
+
+
+class RoomBedRecognizer(DataRecognizer):
+    ENTITY = "ROOM_BED"
+    PATTERNS = (
+        Pattern(
+            "room or bed number",
+            r"\b(?:room|rm\.?|bed|bay|crib|bassinet|isolette|cubicle)\s*(?:no\.?\s*|#\s*)?"
+            r"\d{1,4}(?:-?(?-i:[A-Z]))?\b",
+            0.7,
+        ),
+    )

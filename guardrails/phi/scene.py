@@ -1,0 +1,169 @@
+"""What context knows about one text: sentences, cue words nearby, the organisation's own facts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import regex  # type: ignore[import-untyped]
+
+from guardrails.context import CheckContext, ContentType
+from guardrails.phi.lexicon import PhiLexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+_DIGITS = re.compile(r"\D")
+
+
+class Cues:
+    """A word list compiled once: whole-word, case-insensitive, multi-word entries allowed."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        ordered = sorted({w for w in words if w}, key=len, reverse=True)
+        body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+        self._any = regex.compile(rf"(?<![\w-])(?:{body})(?![\w-])", regex.IGNORECASE)
+        self._last = regex.compile(rf"(?<![\w-])(?:{body})\W*$", regex.IGNORECASE)
+
+    def search(self, text: str) -> bool:
+        return self._any.search(text) is not None
+
+    def ends(self, text: str) -> bool:
+        """True when `text` ends with a cue (punctuation after it allowed)."""
+        return self._last.search(text) is not None
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def digits(text: str) -> str:
+    return _DIGITS.sub("", text)
+
+
+class LexiconCues:
+    """Every cue list of the lexicon, compiled."""
+
+    def __init__(self, lexicon: PhiLexicon) -> None:
+        self.staff_titles = Cues(lexicon.staff_titles)
+        self.honorifics = Cues(lexicon.honorifics)
+        self.staff_roles = Cues(lexicon.staff_roles)
+        self.staff = Cues(lexicon.staff_cues)
+        self.eponym = regex.compile(
+            r"^['’]s\s+(?:" + "|".join(regex.escape(w) for w in lexicon.eponym_nouns) + r")\b",
+            regex.IGNORECASE,
+        )
+        self.relations = Cues(lexicon.relation_words)
+        self.persona = Cues(lexicon.persona_cues)
+        self.public_titles = Cues(lexicon.public_titles)
+        self.care = Cues(lexicon.care_cues)
+        self.date_life = Cues(lexicon.date_life_cues)
+        self.events = Cues(lexicon.event_cues)
+        self.residence = Cues(lexicon.residence_cues)
+        self.org_phone = Cues(lexicon.organisation_phone_cues)
+        self.product_codes = Cues(lexicon.product_code_cues)
+        self.credentials = regex.compile(
+            r"^\s*,?\s*\(?(?:" + "|".join(regex.escape(c) for c in lexicon.credentials) + r")(?![\w-])"
+        )
+        self.public_numbers = frozenset(digits(n) for n in lexicon.public_numbers)
+        self.public_domains = tuple(lexicon.public_domains)
+
+
+class Scene:
+    """One normalised text with its doc and check context, and helpers to look around a span."""
+
+    def __init__(self, text: str, doc: Doc, ctx: CheckContext, cues: LexiconCues) -> None:
+        self.text = text
+        self.doc = doc
+        self.ctx = ctx
+        self.cues = cues
+        self._sentences = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))]
+
+    # -- geometry --------------------------------------------------------------------
+    def sentence(self, start: int) -> tuple[int, int]:
+        for s, e in self._sentences:
+            if s <= start < e:
+                return s, e
+        return 0, len(self.text)
+
+    def before(self, start: int, chars: int = 60) -> str:
+        """Text of the same sentence before `start` (at most `chars` characters)."""
+        s, _ = self.sentence(start)
+        return self.text[max(s, start - chars) : start]
+
+    def after(self, end: int, chars: int = 60) -> str:
+        _, e = self.sentence(max(end - 1, 0))
+        return self.text[end : min(e, end + chars)]
+
+    def words_before(self, start: int, count: int) -> str:
+        return " ".join(self.before(start, 120).split()[-count:])
+
+    def words_after(self, end: int, count: int) -> str:
+        return " ".join(self.after(end, 120).split()[:count])
+
+    def sentence_text(self, start: int) -> str:
+        s, e = self.sentence(start)
+        return self.text[s:e]
+
+    # -- the text as a whole ---------------------------------------------------------
+    @property
+    def is_reply(self) -> bool:
+        return self.ctx.content_type in (ContentType.REVIEW_RESPONSE, ContentType.COMMENT_REPLY)
+
+    @cached_property
+    def care_linked(self) -> bool:
+        """Does the text concern someone's health care at all? A review reply always does."""
+        return self.ctx.content_type is ContentType.REVIEW_RESPONSE or self.cues.care.search(self.text)
+
+    # -- the organisation's own facts ------------------------------------------------
+    @cached_property
+    def org_phrases(self) -> list[str]:
+        """Lower-cased names, location names and addresses (and their parts) of the organisation."""
+        org = self.ctx.organisation
+        phrases = [*org.names, *org.forbidden_names]
+        for location in org.locations:
+            phrases.append(location.name)
+            phrases.extend(part.strip() for part in location.address.split(","))
+        return [p.lower() for p in phrases if p.strip()]
+
+    @cached_property
+    def org_words(self) -> frozenset[str]:
+        return frozenset(w for phrase in self.org_phrases for w in words(phrase) if not w.isdigit())
+
+    @cached_property
+    def org_phones(self) -> frozenset[str]:
+        return frozenset(digits(loc.phone)[-7:] for loc in self.ctx.organisation.locations if loc.phone)
+
+    @cached_property
+    def org_domains(self) -> tuple[str, ...]:
+        domains = []
+        for site in self.ctx.organisation.websites:
+            host = regex.sub(r"^[a-z]+://", "", site.lower()).split("/")[0]
+            domains.append(host.removeprefix("www."))
+        return tuple(d for d in domains if d)
+
+    @cached_property
+    def org_handles(self) -> frozenset[str]:
+        return frozenset(h.lower().lstrip("@") for h in self.ctx.organisation.handles)
+
+    @cached_property
+    def staff_names(self) -> list[frozenset[str]]:
+        return [frozenset(words(member.name)) for member in self.ctx.organisation.staff]
+
+    def is_org_place(self, phrase: str) -> bool:
+        """A place the organisation names as its own (a location name, street or town)."""
+        lowered = phrase.lower().strip()
+        if not lowered:
+            return False
+        bounded = regex.compile(rf"(?<![\w-]){regex.escape(lowered)}(?![\w-])")
+        if any(bounded.search(p) for p in self.org_phrases):
+            return True
+        tokens = words(lowered)
+        return bool(tokens) and all(t in self.org_words for t in tokens)
+
+    def owns_domain(self, host: str) -> bool:
+        host = host.lower().removeprefix("www.")
+        return any(host == d or host.endswith("." + d) for d in self.org_domains)
