@@ -114,7 +114,8 @@ class PhiEngine:
             ),
         )
         self._titles = frozenset(lexicon.honorifics) | frozenset(lexicon.staff_titles)
-        self._not_names = frozenset(lexicon.not_name_words)
+        self._not_names = frozenset(lexicon.not_name_words) | frozenset(lexicon.staff_roles)
+        self._regions = frozenset(lexicon.large_regions)
         self._common = frozenset(lexicon.common_words)
 
     def detect(self, text: str, doc: Doc | None = None) -> list[Detection]:
@@ -171,7 +172,7 @@ class PhiEngine:
             if match is None:
                 break
             word = match.group(1).lower()
-            if word not in self._titles and word not in self._not_names and word not in self._common:
+            if word not in self._titles and word not in self._common:
                 break
             start += match.end()
             span = span[match.end() :]
@@ -179,8 +180,12 @@ class PhiEngine:
         words = [word.strip(".,'’").lower() for word in span.split()]
         if not words or not any(char.isalpha() for char in span):
             return None
-        if any(word in self._not_names for word in words):
+        if any(word in self._not_names for word in words) or " ".join(words) in self._regions:
             return None
+        if any(char.isdigit() for char in span):
+            return None
+        if all(regex.fullmatch(r"[A-Z]{1,4}\.?", token) for token in span.split()):
+            return None  # an acronym ("CV", "ICU"), not a name
         if all(word in self._common or len(word) < 2 for word in words):
             return None
         return start, start + len(span)

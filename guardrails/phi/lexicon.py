@@ -51,6 +51,7 @@ class PhiLexicon(_Lexicon):
     product_code_cues: list[str] = Field(min_length=1)
     not_name_words: list[str] = Field(min_length=1)
     common_words: list[str] = Field(min_length=1)
+    large_regions: list[str] = Field(min_length=1)
 
     @field_validator(
         "honorifics",
@@ -71,6 +72,7 @@ class PhiLexicon(_Lexicon):
         "product_code_cues",
         "not_name_words",
         "common_words",
+        "large_regions",
     )
     @classmethod
     def _lowercase(cls, values: list[str]) -> list[str]:

@@ -7,8 +7,8 @@ from presidio_analyzer import Pattern
 from guardrails.phi.recognizers.base import DataRecognizer
 
 _LEAD = (
-    r"(?<=\b(?:account|acct|a/c|invoice|statement|billing|bank\s+account|checking|savings|routing)"
-    r"(?:\s+(?:number|no\.?|num|#|ending\s+in))?\s*[:#]?\s*\(?)"
+    r"(?<=\b(?:account|acct|a/c|statement|billing|bank\s+account|checking|savings|routing)"
+    r"(?:\s+(?:number|no\.?|num|#|ending\s+in))?(?:\s+is)?\s*[:#]?\s*\(?)"
 )
 
 

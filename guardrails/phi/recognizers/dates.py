@@ -21,7 +21,14 @@ _YEAR = r"(?:,?\s+(?:19|20)\d{2})"
 
 MONTH_DAY = rf"\b{_WEEKDAY}?{_MONTH}\s+{_DAY}\b{_YEAR}?"
 DAY_MONTH = rf"\b{_WEEKDAY}?{_DAY}\s+(?:of\s+)?{_MONTH}(?:\b|(?<=\.)){_YEAR}?"
-NUMERIC = r"\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{2})?\b(?![/.-]\d)"
+# Not a fraction of a measure ("1/2 cup", "3/4 inch").
+_MEASURE = (
+    r"(?!\s*(?:cups?|tsp|tbsp|teaspoons?|tablespoons?|inch(?:es)?|in\.|miles?|oz|ounces?|lbs?|pounds?"
+    r"|hours?|hrs?|mg|ml|kg|g\b|of\s+(?:a|an|the)\b))"
+)
+NUMERIC = (
+    rf"\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{{2}})?\b(?![/.-]\d){_MEASURE}"
+)
 ISO = r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"
 WEEKDAY_ORDINAL = (
     r"\b(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"

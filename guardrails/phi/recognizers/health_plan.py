@@ -10,7 +10,7 @@ from guardrails.phi.recognizers.base import DataRecognizer, has_digit
 # the match stops before an ordinary word.
 _ID = r"(?-i:[A-Z0-9]{2,}(?:[ -](?=[A-Z]{0,3}\d)[A-Z0-9]{2,}){0,4})\b"
 _LEAD = (
-    r"(?<=\b(?:member|subscriber|policy|beneficiary|medicare|medicaid|insurance|insurer|plan|group|mbi)"
+    r"(?<=\b(?:member|subscriber|policy|beneficiary|medicare|medicaid|insurance|insurer|plan|mbi)"
     r"(?:\s+(?:id|identification|number|no\.?|num|#)){0,2}\s*[:#]?\s*)"
 )
 

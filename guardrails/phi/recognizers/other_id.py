@@ -8,8 +8,8 @@ from guardrails.phi.recognizers.base import DataRecognizer
 
 _LEAD = (
     r"(?<=\b(?:rx|prescription|claim|case|ticket|order|confirmation|reference|ref|booking|reservation"
-    r"|tracking|file|employee|student|badge|customer|client|loyalty)"
-    r"(?:\s+(?:number|no\.?|num|id|#|code))?\s*[:#]?\s*)"
+    r"|tracking|file|employee|student|badge|customer|client|loyalty|invoice|card|id|permit|visitor|pass)"
+    r"(?:\s+(?:number|no\.?|num|id|#|code))?(?:\s+is)?\s*[:#]?\s*)"
 )
 
 
@@ -24,4 +24,5 @@ class OtherIdRecognizer(DataRecognizer):
     )
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return None if sum(char.isdigit() for char in pattern_text) >= 3 else False
+        # A code needs a digit; the word after "order" or "case" usually has none.
+        return None if any(char.isdigit() for char in pattern_text) else False

@@ -58,6 +58,8 @@ class PersonCueRecognizer(LocalRecognizer):
             rf"{_SENTENCE_START}{FULL_NAME}(?=,\s)",
             rf"(?<=,\s){FULL_NAME}(?=\s*(?:[!?]|\.(?:\s|$)|,\s(?i:for|thank|thanks|we|you|your|the|our|please)\b))",
             rf"{FULL_NAME}(?=['’]s\b)",
+            # a signature: "- Kayla", "~ Eli" at the end of a line
+            rf"(?<=(?:^|\s)[-–—~]\s?){FULL_NAME}(?=\s*$)",
         ]
         self._pair = regex.compile(
             r"(?<![\p{L}'’.-])\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?![\p{L}'’-])", flags

@@ -12,8 +12,8 @@ class RoomBedRecognizer(DataRecognizer):
     PATTERNS = (
         Pattern(
             "room or bed number",
-            r"\b(?:room|rm\.?|bed|bay|crib|bassinet|isolette|cubicle)\s*(?:no\.?\s*|#\s*)?"
-            r"\d{1,4}(?:-?(?-i:[A-Z]))?\b",
+            r"\b(?:room|rm\.?|bed|bay|crib|bassinet|isolette|cubicle|unit|apt\.?|apartment)\s*(?:no\.?\s*|#\s*)?"
+            r"(?:\d{1,4}(?:-?(?-i:[A-Z]))?|(?-i:[A-Z])-?\d{1,4})\b",
             0.7,
         ),
     )
