@@ -17,7 +17,9 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 class LanguageIdentifier(Protocol):
-    def classify(self, text: str) -> tuple[str, float]: ...
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        """Every language with its probability, most likely first (probabilities sum to 1)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,21 +28,38 @@ class LanguageGate:
 
     Short texts ("Congrats Dr. Okafor!") carry too little signal to judge, and
     hashtags and handles are not prose, so both are left to the rules.
+
+    A text is unsupported when its most likely language is not supported and
+    either that language is likely (`min_confidence`) or every supported
+    language is all but ruled out (`max_supported_probability`): a Spanish
+    notice full of English street and clinic names spreads its probability over
+    Romance languages, yet English stays near zero.
     """
 
     identifier: LanguageIdentifier
     supported: frozenset[str] = frozenset({"en"})
     min_words: int = 4
     min_confidence: float = 0.8
+    max_supported_probability: float = 0.005
+    # The second test needs more words: a short English line packed with Spanish
+    # names ("Dr. José Hernández joins Clínica Santa María") can score English low.
+    min_words_low_support: int = 12
 
     def unsupported_language(self, text: str) -> str | None:
         prose = re.sub(r"[#@]\w+|https?://\S+|www\.\S+", " ", text)
-        if len(_WORD.findall(prose)) < self.min_words:
+        words = len(_WORD.findall(prose))
+        if words < self.min_words:
             return None
-        language, confidence = self.identifier.classify(prose)
-        if language in self.supported or confidence < self.min_confidence:
+        ranked = self.identifier.rank(prose)
+        language, confidence = ranked[0]
+        if language in self.supported:
             return None
-        return language
+        supported = sum(probability for name, probability in ranked if name in self.supported)
+        if confidence >= self.min_confidence:
+            return language
+        if words >= self.min_words_low_support and supported <= self.max_supported_probability:
+            return language
+        return None
 
 
 def load_language_gate(supported: frozenset[str] = frozenset({"en"})) -> LanguageGate:

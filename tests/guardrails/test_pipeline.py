@@ -57,13 +57,16 @@ class Entities(RuleFamily):
 
 
 class FakeIdentifier:
-    def __init__(self, language: str, confidence: float) -> None:
-        self.result = (language, confidence)
+    def __init__(self, language: str, confidence: float, english: float | None = None) -> None:
+        rest = 1.0 - confidence
+        english = rest if english is None else english
+        ranked = [(language, confidence), ("en", english), ("xx", max(rest - english, 0.0))]
+        self.ranked = sorted(dict(ranked).items(), key=lambda item: -item[1])
         self.calls = 0
 
-    def classify(self, text: str) -> tuple[str, float]:
+    def rank(self, text: str) -> list[tuple[str, float]]:
         self.calls += 1
-        return self.result
+        return self.ranked
 
 
 def _checker(
@@ -132,10 +135,22 @@ def test_unsupported_language_from_a_fake_identifier_blocks_everything() -> None
     assert identifier.calls == 1
 
 
+LONG_SPANISH = "Esta semana la clínica ofrece vacunas gratis para toda la familia sin cita previa"
+
+
+def test_unsure_identifier_still_blocks_a_long_text_that_is_clearly_not_english() -> None:
+    # top language unsure (Spanish names mixed with English ones) but English all but ruled out
+    gate = LanguageGate(identifier=FakeIdentifier("es", 0.4, english=0.0002))
+    report = _checker(Words, gate=gate).check(LONG_SPANISH, _ctx())
+    assert [f.rule_id for f in report.findings] == [UNSUPPORTED_LANGUAGE]
+
+
 @pytest.mark.parametrize(
     ("identifier", "text"),
     [
         (FakeIdentifier("es", 0.5), "Esta clínica ofrece vacunas gratis hoy"),  # not confident
+        (FakeIdentifier("es", 0.4, english=0.02), LONG_SPANISH),  # English still plausible
+        (FakeIdentifier("es", 0.4, english=0.0002), "Dr. José Hernández joins Clínica Santa María"),  # short
         (FakeIdentifier("en", 0.99), "This clinic offers free shots today"),  # supported
         (FakeIdentifier("es", 0.99), "Hola Dr. Ruiz!"),  # too short to judge
         (FakeIdentifier("es", 0.99), "#VacunasGratis #Salud @ClinicaRuiz https://example.com/es"),
@@ -157,11 +172,17 @@ def real_gate() -> LanguageGate:
     return load_language_gate()
 
 
-def test_real_language_gate_flags_a_spanish_paragraph(real_gate: LanguageGate) -> None:
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
         "Esta semana nuestra clínica ofrece vacunas contra la gripe sin costo para toda la familia. "
-        "No necesita cita previa; traiga su tarjeta del seguro y llegue temprano."
-    )
+        "No necesita cita previa; traiga su tarjeta del seguro y llegue temprano.",
+        # English names and addresses pull the top guess below the confidence bar
+        "Exámenes de presión arterial gratis el martes en Northgate Mall Community Room, Suite 200, "
+        "de 10 a. m. a 2 p. m. Pregunte por Heather o Mike.",
+    ],
+)
+def test_real_language_gate_flags_a_spanish_paragraph(real_gate: LanguageGate, text: str) -> None:
     report = _checker(Words, gate=real_gate).check(text, _ctx())
     assert [f.rule_id for f in report.findings] == [UNSUPPORTED_LANGUAGE]
     assert "'es'" in report.findings[0].message
@@ -175,6 +196,7 @@ def test_real_language_gate_flags_a_spanish_paragraph(real_gate: LanguageGate) -
         "Thank you, Riverbend team! #NursesWeek",
         "Join us Saturday for free blood pressure checks at the Main Street clinic, 9 am to noon.",
         "Dr. José Hernández and Dr. Anaïs Dubois join our cardiology team this fall.",
+        "Dr. José Hernández joins Clínica Santa María in San Antonio.",
     ],
 )
 def test_real_language_gate_passes_english(real_gate: LanguageGate, text: str) -> None:
