@@ -5,14 +5,18 @@ from __future__ import annotations
 from guardrails.registry import Registry, RuleFamily
 from guardrails.rules.accessibility import AccessibilityFamily
 from guardrails.rules.brand import BrandFamily
+from guardrails.rules.disclaimers import DisclaimersFamily
+from guardrails.rules.patient_status import PatientStatusFamily
 from guardrails.rules.phi import PhiFamily
 from guardrails.rules.platform import PlatformFamily
 
 FAMILIES: tuple[type[RuleFamily], ...] = (
     PhiFamily,
+    PatientStatusFamily,
     PlatformFamily,
     BrandFamily,
     AccessibilityFamily,
+    DisclaimersFamily,
 )
 
 

@@ -1,0 +1,321 @@
+"""Missing disclaimers: testimonials, material connections and invitations to ask medical questions.
+
+Three FTC- and policy-driven requirements a post must meet on its own:
+
+* a testimonial or success story (a patient's outcome, before/after pictures, a
+  quoted patient) needs a generally-expected-results statement ("Individual
+  results vary"); "results not typical" alone is not one (16 CFR 255.2(b));
+* paid, gifted, employee or affiliate content needs a clear disclosure at the
+  start ("#ad", "Paid partnership", "Sponsored"); ambiguous tags and a disclosure
+  buried at the end among hashtags do not count (16 CFR 255.5);
+* a post inviting personal medical questions needs a not-medical-advice line, an
+  emergency line and a move to a private channel.
+
+Patterns live in data/lexicons/disclaimers.yaml; person names are found with the
+shared person-mention helper so that a staff quote is not mistaken for a patient's.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from guardrails.analysis import AnalyzedText
+from guardrails.context import CheckContext, ContentType
+from guardrails.datafiles import load_data_file
+from guardrails.findings import Category, Finding, Severity
+from guardrails.registry import RuleFamily, RuleResources, RuleSpec
+from guardrails.rules.person_mentions import (
+    NAMES_LEXICON,
+    Mention,
+    NameWords,
+    find_mentions,
+    is_staff,
+    load_name_words,
+    staff_words,
+    tokenize,
+)
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_QUOTATION = re.compile(r'"([^"\n]{8,400})"')
+_TRAILING_TAGS = re.compile(r"(?:\s*#\w+){2,}\s*$")
+_PRONOUNS = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
+_STORY_TYPES = frozenset({ContentType.POST, ContentType.AD})
+_QUOTE_REACH = 100  # characters around a quotation searched for its speaker
+
+
+class DisclaimerLexicon(BaseModel):
+    """The validated contents of data/lexicons/disclaimers.yaml (every entry a regular expression)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1]
+    results_statements: list[str] = Field(min_length=1)
+    before_after_patterns: list[str] = Field(min_length=1)
+    outcome_patterns: list[str] = Field(min_length=1)
+    quote_first_person: list[str] = Field(min_length=1)
+    testimonial_speaker_patterns: list[str] = Field(min_length=1)
+    connection_patterns: list[str] = Field(min_length=1)
+    disclosure_patterns: list[str] = Field(min_length=1)
+    ambiguous_tags: list[str]
+    influencer_voice: list[str]
+    question_invitations: list[str] = Field(min_length=1)
+    health_context: list[str] = Field(min_length=1)
+    not_advice_statements: list[str] = Field(min_length=1)
+    emergency_statements: list[str] = Field(min_length=1)
+    private_channel_statements: list[str] = Field(min_length=1)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _patterns_compile(cls, value: object) -> object:
+        if isinstance(value, list):
+            for pattern in value:
+                try:
+                    re.compile(pattern, re.IGNORECASE)
+                except re.error as exc:
+                    raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
+        return value
+
+
+class DisclaimerOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lexicon: str = Field(default="lexicons/disclaimers.yaml", description="Lexicon file")
+    names_lexicon: str = Field(default=NAMES_LEXICON, description="Name-detection word lists")
+    disclosure_window_chars: int = Field(
+        default=60,
+        ge=1,
+        le=500,
+        description="A material-connection disclosure must begin within this many characters",
+    )
+
+
+class _Patterns:
+    """The lexicon compiled once: one alternation per list keeps matching fast."""
+
+    def __init__(self, raw: DisclaimerLexicon) -> None:
+        def union(patterns: list[str]) -> re.Pattern[str]:
+            return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+
+        self.results = union(raw.results_statements)
+        self.before_after = union(raw.before_after_patterns)
+        self.outcome = union(raw.outcome_patterns)
+        self.first_person = union(raw.quote_first_person)
+        self.speaker = union(raw.testimonial_speaker_patterns)
+        self.connection = union(raw.connection_patterns)
+        self.disclosure = union(raw.disclosure_patterns)
+        self.ambiguous = union(raw.ambiguous_tags)
+        self.influencer = union(raw.influencer_voice)
+        self.invitation = union(raw.question_invitations)
+        self.health = union(raw.health_context)
+        self.not_advice = union(raw.not_advice_statements)
+        self.emergency = union(raw.emergency_statements)
+        self.private = union(raw.private_channel_statements)
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    text: str
+    sentence_starts: list[int]
+    mentions: list[Mention]  # everyone named, staff flagged by `staff_mention`
+    staff: frozenset[str]
+
+    def sentence_of(self, offset: int) -> int:
+        return max(0, bisect_right(self.sentence_starts, offset) - 1)
+
+    def staff_mention(self, mention: Mention) -> bool:
+        return is_staff(mention, self.staff)
+
+
+class DisclaimersFamily(RuleFamily):
+    name = "missing_disclaimer"
+    specs = (
+        RuleSpec(
+            "missing_disclaimer.results_vary",
+            Category.MISSING_DISCLAIMER,
+            Severity.WARN,
+            "16 CFR 255.2(b) (REGULATORY_RULES FTC-02)",
+            "A testimonial or success story without a generally-expected-results statement.",
+        ),
+        RuleSpec(
+            "missing_disclaimer.material_connection",
+            Category.MISSING_DISCLAIMER,
+            Severity.BLOCK,
+            "16 CFR 255.5; 16 CFR 255.0 (REGULATORY_RULES FTC-01)",
+            "Paid, gifted, employee or affiliate content without a clear disclosure at the start.",
+        ),
+        RuleSpec(
+            "missing_disclaimer.medical_advice",
+            Category.MISSING_DISCLAIMER,
+            Severity.WARN,
+            "Carepost policy: medical disclaimers and private channels for patient questions "
+            "(seed guide, legal considerations); 45 CFR 164.502(b) minimum necessary",
+            "An invitation to share medical questions without not-advice, emergency and private-channel lines.",
+        ),
+    )
+    Options = DisclaimerOptions
+
+    _patterns: _Patterns | None = None
+    _names: NameWords | None = None
+
+    def prepare(self, resources: RuleResources) -> None:
+        assert isinstance(self.options, DisclaimerOptions)
+        self._patterns = _Patterns(load_data_file(self.options.lexicon, DisclaimerLexicon))
+        self._names = load_name_words(self.options.names_lexicon)
+
+    @property
+    def patterns(self) -> _Patterns:
+        if self._patterns is None:
+            raise RuntimeError("missing_disclaimer family used before prepare()")
+        return self._patterns
+
+    def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
+        matchable = text.text.translate(_QUOTES)
+        for rule_id, span, message, suggestion in (
+            self._testimonial(text, matchable, ctx),
+            self._connection(matchable, ctx),
+            self._questions(matchable),
+        ):
+            if span is not None:
+                yield self.finding(rule_id, message, span=text.span(*span), suggestion=suggestion)
+
+    # -- testimonials ----------------------------------------------------------------
+
+    def _testimonial(self, text: AnalyzedText, matchable: str, ctx: CheckContext) -> _Result:
+        rule = "missing_disclaimer.results_vary"
+        p = self.patterns
+        if ctx.content_type not in _STORY_TYPES or p.results.search(matchable):
+            return rule, None, "", None
+        span = self._testimonial_span(text, matchable, ctx)
+        return (
+            rule,
+            span,
+            "This reads as a testimonial or success story but does not say what results people can "
+            "generally expect. 'Results not typical' is not enough.",
+            "Add a generally-expected-results statement such as 'Individual results vary.'",
+        )
+
+    def _testimonial_span(
+        self, text: AnalyzedText, matchable: str, ctx: CheckContext
+    ) -> tuple[int, int] | None:
+        p = self.patterns
+        found = p.before_after.search(matchable)
+        if found:
+            return found.span()
+        scene = self._scene(text, matchable, ctx)
+        for m in p.outcome.finditer(matchable):
+            sentence = scene.sentence_of(m.start())
+            if self._individual(scene, sentence):
+                return m.span()
+        for q in _QUOTATION.finditer(matchable):
+            if p.first_person.search(q.group(1)) and self._patient_speaker(scene, q.start(), q.end()):
+                return q.span()
+        return None
+
+    def _individual(self, scene: _Text, sentence: int) -> bool:
+        """One person's story: he/she here, or someone named (not staff) here or in a next-door sentence."""
+        start = scene.sentence_starts[sentence]
+        end = scene.sentence_starts[sentence + 1] if sentence + 1 < len(scene.sentence_starts) else None
+        if _PRONOUNS.search(scene.text, start, end if end is not None else len(scene.text)):
+            return True
+        return any(
+            abs(scene.sentence_of(m.start) - sentence) <= 1 and not scene.staff_mention(m)
+            for m in scene.mentions
+        )
+
+    def _patient_speaker(self, scene: _Text, start: int, end: int) -> bool:
+        """A quotation is a testimonial unless the people around it are staff only."""
+        lo, hi = max(0, start - _QUOTE_REACH), min(len(scene.text), end + _QUOTE_REACH)
+        near = [m for m in scene.mentions if lo <= m.start < hi and not start <= m.start < end]
+        if any(scene.staff_mention(m) for m in near):
+            return False
+        around = scene.text[lo:start] + " " + scene.text[end:hi]
+        return bool(self.patterns.speaker.search(around)) and (
+            bool(near) or "patient" in around.lower() or "client" in around.lower()
+        )
+
+    def _scene(self, text: AnalyzedText, matchable: str, ctx: CheckContext) -> _Text:
+        assert self._names is not None
+        doc = text.doc
+        starts = [s.start_char for s in doc.sents] or [0]
+        tokens = tokenize(matchable)
+        first = frozenset(
+            i
+            for i, t in enumerate(tokens)
+            if i == 0 or bisect_right(starts, t.start) != bisect_right(starts, tokens[i - 1].start)
+        )
+        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+        mentions = find_mentions(matchable, tokens, first, persons, ctx, self._names)
+        return _Text(matchable, starts, mentions, staff_words(ctx))
+
+    # -- material connections ----------------------------------------------------------
+
+    def _connection(self, matchable: str, ctx: CheckContext) -> _Result:
+        rule = "missing_disclaimer.material_connection"
+        p = self.patterns
+        cue = p.connection.search(matchable)
+        span = cue.span() if cue else None
+        if span is None and ctx.content_type is ContentType.AD:
+            # An ad in the first person singular is someone speaking for the brand.
+            voice = p.influencer.search(_QUOTATION.sub(lambda q: " " * len(q.group()), matchable))
+            span = voice.span() if voice else None
+        if span is None or self._disclosed(matchable):
+            return rule, None, "", None
+        message = (
+            "This looks like paid, gifted, employee or affiliate content, and it does not open with "
+            "a clear disclosure of that connection."
+        )
+        if p.ambiguous.search(matchable):
+            message += " Tags such as #spon, #sp, #partner or #collab are ambiguous and do not count."
+        return (
+            rule,
+            span,
+            message,
+            "Start the post with a clear disclosure such as '#ad', 'Paid partnership with ...' or 'Sponsored'.",
+        )
+
+    def _disclosed(self, matchable: str) -> bool:
+        assert isinstance(self.options, DisclaimerOptions)
+        trailing = _TRAILING_TAGS.search(matchable)
+        buried_from = trailing.start() if trailing else len(matchable)
+        return any(
+            m.start() < self.options.disclosure_window_chars and m.start() < buried_from
+            for m in self.patterns.disclosure.finditer(matchable)
+        )
+
+    # -- invitations to ask medical questions ----------------------------------------------
+
+    def _questions(self, matchable: str) -> _Result:
+        rule = "missing_disclaimer.medical_advice"
+        p = self.patterns
+        invitation = p.invitation.search(matchable)
+        if invitation is None or not p.health.search(matchable):
+            return rule, None, "", None
+        missing = [
+            what
+            for what, pattern in (
+                ("a line saying the answers are not medical advice", p.not_advice),
+                ("an emergency line (call 911)", p.emergency),
+                ("a way to continue privately (a phone number or private message)", p.private),
+            )
+            if not pattern.search(matchable)
+        ]
+        if not missing:
+            return rule, None, "", None
+        return (
+            rule,
+            invitation.span(),
+            "This post invites people to share medical questions or symptoms publicly but lacks "
+            + "; ".join(missing)
+            + ".",
+            "Add: 'This isn't medical advice. In an emergency, call 911. For anything personal, call "
+            "us privately.' with the right phone number.",
+        )
+
+
+_Result = tuple[str, tuple[int, int] | None, str, str | None]

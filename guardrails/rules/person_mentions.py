@@ -1,0 +1,271 @@
+"""Who a text is about: person-like names and social handles, with their offsets.
+
+The patient-status and disclaimer rules need to know whether an identifiable
+person is in a sentence, not exactly who. spaCy's small model misses many names
+(and tags some as ORG or GPE), so a mention is any run of Title-case words that
+is not a known non-name word, plus spaCy's PERSON entities, minus the
+organisation's own names, places and staff. Staff are recognised from the
+directory in the context, from a title before the name ("Dr.") or from a
+credential after it ("RN", "PA-C").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from guardrails.context import CheckContext, Consent
+from guardrails.datafiles import load_data_file
+
+NAMES_LEXICON = "lexicons/person_names.yaml"
+
+# Words with internal hyphens or apostrophes are one token ("Ben-David", "O'Neil",
+# "x-ray"); a handle keeps its "@". Letters are Unicode letters ("Núñez").
+# Combining marks stay inside a word: normalisation folds characters one by one,
+# so a decomposed "José" keeps its U+0301.
+_LETTERS = r"(?:[^\W_]|[\u0300-\u036f])+"
+_TOKEN = re.compile(rf"@[\w.]*\w|{_LETTERS}(?:['\-]{_LETTERS})*")
+_POSSESSIVE = re.compile(r"'s$|'$", re.IGNORECASE)
+_NAME_GAP = re.compile(r" |\. ")  # "Maria Lopez", "A. Subedi" (after an initial only)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    bare: str  # lower case, possessive "'s" removed
+
+    @property
+    def possessive(self) -> bool:
+        return self.text.lower().endswith(("'s", "s'"))
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person-like name or a handle in the normalised text."""
+
+    start: int
+    end: int
+    words: tuple[str, ...]  # lower case, possessive removed
+    handle: bool = False
+    staff: bool = False  # a title, credential or role names them as staff
+    addressed: bool = False  # followed by "!", ",", ":" or "(": spoken to, or labelled
+
+
+@dataclass(frozen=True, slots=True)
+class NameWords:
+    """Word lists (lower case) that steer name detection; they come from a lexicon file."""
+
+    stopwords: frozenset[str]
+    honorifics: frozenset[str]
+    staff_titles: frozenset[str]
+    credentials: frozenset[str]
+    institutions: frozenset[str]  # "Council", "Center": the Title-case words before them name a body
+
+
+class NameLexicon(BaseModel):
+    """The validated contents of data/lexicons/person_names.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1]
+    name_stopwords: list[str]
+    institution_words: list[str]
+    honorifics: list[str]
+    staff_titles: list[str]
+    credentials: list[str]
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _single_lower_words(cls, value: object) -> object:
+        if isinstance(value, list):
+            for word in value:
+                if word != word.lower() or not re.fullmatch(r"[^\W_]+(?:['\-][^\W_]+)*", word):
+                    raise ValueError(f"{word!r} must be one lower-case word")
+        return value
+
+    def words(self) -> NameWords:
+        return NameWords(
+            stopwords=frozenset(self.name_stopwords),
+            honorifics=frozenset(self.honorifics),
+            staff_titles=frozenset(self.staff_titles),
+            credentials=frozenset(self.credentials),
+            institutions=frozenset(self.institution_words),
+        )
+
+
+def load_name_words(name: str = NAMES_LEXICON) -> NameWords:
+    """Read and validate the name lexicon (a bad file raises ConfigError)."""
+    return load_data_file(name, NameLexicon).words()
+
+
+def tokenize(text: str) -> list[Token]:
+    return [
+        Token(m.start(), m.end(), m.group(), _POSSESSIVE.sub("", m.group().lower()))
+        for m in _TOKEN.finditer(text)
+    ]
+
+
+def singular(word: str) -> str:
+    """A crude singular for lexicon lookups: "refills" -> "refill", "glasses" -> "glass"."""
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _nameish(token: Token, words: NameWords) -> bool:
+    text = token.text
+    if text.startswith("@") or not text[0].isupper():
+        return False
+    if len(text) == 1:
+        return True  # an initial; only kept when followed by "."
+    if not any(ch.islower() for ch in text):
+        return False  # acronyms: "ICU", "CGM", "DOT"
+    excluded = words.stopwords | words.staff_titles | words.honorifics
+    return token.bare not in excluded and singular(token.bare) not in excluded  # "Thursdays"
+
+
+def known_words(ctx: CheckContext) -> frozenset[str]:
+    """Lower-case words of the organisation's names, locations and staff: never a patient."""
+    pieces: list[str] = list(ctx.organisation.names) + list(ctx.organisation.forbidden_names)
+    for location in ctx.organisation.locations:
+        pieces += [location.name, location.address]
+    pieces += [member.name for member in ctx.organisation.staff]
+    return frozenset(t.bare for piece in pieces for t in tokenize(piece))
+
+
+def staff_words(ctx: CheckContext) -> frozenset[str]:
+    return frozenset(t.bare for member in ctx.organisation.staff for t in tokenize(member.name))
+
+
+def find_mentions(
+    text: str,
+    tokens: Sequence[Token],
+    sentence_starts: frozenset[int],
+    person_spans: Iterable[tuple[int, int]],
+    ctx: CheckContext,
+    words: NameWords,
+) -> list[Mention]:
+    """Names and handles that may be a patient's (staff and the organisation's own removed)."""
+    known = known_words(ctx)
+    org_handles = {h.lower().lstrip("@") for h in ctx.organisation.handles}
+    persons = list(person_spans)
+    mentions: list[Mention] = []
+    index = 0
+    # A name once introduced as staff ("Julia Ames, NP") stays staff when repeated ("Julia").
+    while index < len(tokens):
+        token = tokens[index]
+        if token.text.startswith("@"):
+            if token.text[1:].lower() not in org_handles:
+                mentions.append(Mention(token.start, token.end, (token.bare,), handle=True))
+            index += 1
+            continue
+        if not _nameish(token, words) or (len(token.text) == 1 and not _initial(text, token)):
+            index += 1
+            continue
+        group = [index]
+        while group[-1] + 1 < len(tokens):
+            nxt = tokens[group[-1] + 1]
+            gap = text[tokens[group[-1]].end : nxt.start]
+            after_initial = len(tokens[group[-1]].text) == 1
+            if not _nameish(nxt, words) or not _NAME_GAP.fullmatch(gap) or (gap != " " and not after_initial):
+                break
+            if tokens[group[-1]].possessive:
+                break
+            group.append(group[-1] + 1)
+        index = group[-1] + 1
+        mention = _as_mention(text, tokens, group, sentence_starts, persons, known, words)
+        if mention is not None:
+            mentions.append(mention)
+    staff_named = {word for m in mentions if m.staff for word in m.words}
+    return [
+        Mention(m.start, m.end, m.words, m.handle, True, m.addressed)
+        if not m.staff and not m.handle and all(w in staff_named for w in m.words)
+        else m
+        for m in mentions
+    ]
+
+
+def _initial(text: str, token: Token) -> bool:
+    return text[token.end : token.end + 1] == "."
+
+
+def _as_mention(
+    text: str,
+    tokens: Sequence[Token],
+    group: list[int],
+    sentence_starts: frozenset[int],
+    persons: list[tuple[int, int]],
+    known: frozenset[str],
+    words: NameWords,
+) -> Mention | None:
+    first, last = tokens[group[0]], tokens[group[-1]]
+    names = tuple(tokens[i].bare for i in group if len(tokens[i].text) > 1)
+    if not names or all(name in known for name in names):
+        return None
+    in_person = any(start <= first.start < end for start, end in persons)
+    if len(group) == 1 and group[0] in sentence_starts and not in_person:
+        return None  # any capitalised word starts a sentence
+    following = group[-1] + 1
+    if following < len(tokens):
+        after = tokens[following]
+        if (
+            after.bare in words.institutions
+            and after.text[0].isupper()
+            and text[last.end : after.start] == " "
+        ):
+            return None
+    # The span covers an initial's full stop but not a possessive "'s".
+    end = last.end + 1 if len(last.text) == 1 else last.start + len(_POSSESSIVE.sub("", last.text))
+    staff = _titled(tokens, group, words) or _credentialed(text, tokens, group[-1], words)
+    addressed = text[end : end + 2].lstrip(" ")[:1] in ("!", ",", ":", "(") and not last.possessive
+    return Mention(first.start, end, names, staff=staff, addressed=addressed)
+
+
+def _role(token: Token, words: NameWords) -> bool:
+    return token.bare.split("-")[0] in words.staff_titles or token.bare in words.credentials
+
+
+def _titled(tokens: Sequence[Token], group: list[int], words: NameWords) -> bool:
+    """A title before the name: "Dr. Haddad", "dietitian Anna Park", "Pharmacist-in-charge Lena"."""
+    return group[0] > 0 and tokens[group[0] - 1].bare.split("-")[0] in words.staff_titles
+
+
+def _credentialed(text: str, tokens: Sequence[Token], last: int, words: NameWords) -> bool:
+    """A credential or role after the name: "Jess Whitaker, RN", "Carmen, our intake coordinator"."""
+    following = tokens[last + 1 : last + 5]
+    if not following or text[tokens[last].end : following[0].start] not in (" ", ", "):
+        return False
+    if following[0].bare in words.credentials:
+        return True
+    if text[tokens[last].end : following[0].start] != ", ":
+        return False
+    rest = following[1:] if following[0].bare in {"our", "the", "a", "an"} else following
+    return any(_role(token, words) for token in rest[:3])
+
+
+def is_staff(mention: Mention, staff: frozenset[str]) -> bool:
+    """Staff by a title or credential in the text, or by the directory in the context."""
+    return not mention.handle and (mention.staff or all(word in staff for word in mention.words))
+
+
+def consented(mention: Mention, consents: Iterable[Consent], ctx: CheckContext) -> Consent | None:
+    """The valid consent whose subject hint names this person, if any."""
+    for consent in consents:
+        if not consent.covers(on=ctx.check_date, platform=ctx.platform, content_type=ctx.content_type):
+            continue
+        hint = [t.bare for t in tokenize(consent.subject_hint)]
+        if hint and all(_word_in_hint(word, hint) for word in mention.words):
+            return consent
+    return None
+
+
+def _word_in_hint(word: str, hint: list[str]) -> bool:
+    return any(word == h or (len(h) == 1 and word.startswith(h)) for h in hint)

@@ -1,0 +1,229 @@
+"""Missing disclaimers: results-vary on testimonials, material connections, medical questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from guardrails.config import ConfigError
+from guardrails.findings import Category, Severity
+from guardrails.registry import RuleFamily
+from guardrails.rules.disclaimers import DisclaimersFamily
+from tests.guardrails.helpers import make_family, run_family
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+LEXICON = Path(__file__).parents[2] / "guardrails" / "data" / "lexicons" / "disclaimers.yaml"
+
+RESULTS = "missing_disclaimer.results_vary"
+CONNECTION = "missing_disclaimer.material_connection"
+ADVICE = "missing_disclaimer.medical_advice"
+
+
+@pytest.fixture(scope="module")
+def family(nlp: Language) -> RuleFamily:
+    return make_family(DisclaimersFamily, nlp)
+
+
+def _rules(family: RuleFamily, nlp: Language, text: str, content_type: str = "post", **kw: Any) -> set[str]:
+    findings = run_family(family, text, content_type=content_type, nlp=nlp, **kw)
+    assert all(f.category is Category.MISSING_DISCLAIMER for f in findings)
+    return {f.rule_id for f in findings}
+
+
+# (content type, text, rule expected)
+POSITIVES = [
+    (
+        "post",
+        "Meet Gloria! Six weeks after her knee replacement, she's back to gardening every morning.",
+        RESULTS,
+    ),
+    (
+        "post",
+        "\u201cI finally sleep through the night,\u201d says our patient Dana. Book your sleep study today.",
+        RESULTS,
+    ),
+    ("post", "See the before and after of this smile makeover!", RESULTS),
+    ("post", "Our client Brittany is glowing after her chemical peel.", RESULTS),
+    (
+        "post",
+        "Ray lost 60 pounds in our weight-loss program and sleeps better. Results not typical.",
+        RESULTS,
+    ),
+    ("post", "Two years cancer-free! Congratulations, Mei.", RESULTS),
+    (
+        "ad",
+        "Eight months after her diagnosis, Kalani's latest scan is clear and she's back to paddling.",
+        RESULTS,
+    ),
+    (
+        "post",
+        "Thanks to @GlowLabs for sending me their new SPF serum! Use my code GLOW20 for 20% off.",
+        CONNECTION,
+    ),
+    ("post", "Loving my new toothbrush from SmileCo. Get 15% off with my code SMILE15. #spon", CONNECTION),
+    ("post", "I partnered with Kestrel Pharmacy to talk about flu shots. #partner #collab", CONNECTION),
+    ("ad", "I've been using ClearBreathe for three months and I can finally run again!", CONNECTION),
+    (
+        "post",
+        "This serum changed my skin in two weeks and everyone keeps asking about it. Try it today. #skincare #glow #ad",
+        CONNECTION,
+    ),
+    ("post", "Gifted by Lumen Med Spa: my first hydrafacial, and I'm obsessed.", CONNECTION),
+    ("post", "Got questions about your medications? Drop them in the comments for our pharmacist!", ADVICE),
+    ("post", "Ask our nurse anything about diabetes this Friday! Leave your questions below.", ADVICE),
+    ("post", "Tell us your symptoms in the comments and we'll say if it's allergies or a cold.", ADVICE),
+    ("comment_reply", "DM us your health questions anytime!", ADVICE),
+]
+
+NEGATIVES = [
+    (
+        "post",
+        "Meet Gloria! Six weeks after her knee replacement, she's back to gardening. Individual results vary.",
+    ),
+    (
+        "post",
+        "Anjali's smile journey, in her words: \u201cI covered my mouth for ten years.\u201d Results may vary.",
+    ),
+    ("post", "\u201cI love helping families find answers,\u201d says Dr. Rao, our newest pediatrician."),
+    ("post", "Welcome Dr. Hannah Ferreira! \u201cI can't wait to meet my new patients,\u201d she says."),
+    ("post", "Knee replacement recovery usually takes 6 to 12 weeks. Ask your surgeon what to expect."),
+    ("post", "Our team is back to full hours starting Monday!"),
+    ("review_response", "We're glad you're back to running! Thank you for the kind review."),
+    ("post", "#ad Thanks to @GlowLabs for sending me their new SPF serum! Use my code GLOW20 for 20% off."),
+    ("post", "Paid partnership with Kestrel Pharmacy: here's why I get my flu shot every year."),
+    ("post", "Sponsored | I partnered with Kestrel Pharmacy to talk about flu shots."),
+    ("ad", "Mammogram appointments are now available on Saturdays. Call 555-0103 to book."),
+    (
+        "ad",
+        "\u201cThey got me in the same day,\u201d one parent told us. Same-day sick visits, every weekday.",
+    ),
+    ("post", "Thank you to our community partners at the Riverbend Food Bank for another great year."),
+    (
+        "post",
+        "Got general questions about allergy season? Drop them below. This isn't medical advice: for "
+        "anything personal, call us privately at 555-0130, and in an emergency, call 911.",
+    ),
+    ("post", "Questions about our new hours? Drop them below!"),
+    ("post", "Walk-in flu shots, no appointment needed. Questions? Call 555-0130."),
+]
+
+
+@pytest.mark.parametrize(("content_type", "text", "rule"), POSITIVES)
+def test_flags_a_missing_disclaimer(
+    family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str
+) -> None:
+    assert rule in _rules(family, nlp, text, content_type)
+
+
+@pytest.mark.parametrize(("content_type", "text"), NEGATIVES)
+def test_leaves_disclosed_or_ordinary_text_alone(
+    family: RuleFamily, nlp: Language, content_type: str, text: str
+) -> None:
+    assert _rules(family, nlp, text, content_type) == set()
+
+
+def test_severities_follow_the_regulations(family: RuleFamily, nlp: Language) -> None:
+    text = "I partnered with GlowLabs! See my before and after. Got skin questions? Drop them below."
+    findings = run_family(family, text, nlp=nlp)
+    severity = {f.rule_id: f.severity for f in findings}
+    assert severity == {RESULTS: Severity.WARN, CONNECTION: Severity.BLOCK, ADVICE: Severity.WARN}
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        (
+            "Drop your symptom questions below! In an emergency, call 911. Call us privately at 555-0100.",
+            "medical advice",
+        ),
+        (
+            "Drop your symptom questions below! This isn't medical advice. Call us privately at 555-0100.",
+            "911",
+        ),
+        (
+            "Drop your symptom questions below! This isn't medical advice. In an emergency, call 911.",
+            "privately",
+        ),
+    ],
+)
+def test_each_part_of_the_medical_question_disclaimer_is_required(
+    family: RuleFamily, nlp: Language, text: str, missing: str
+) -> None:
+    findings = [f for f in run_family(family, text, nlp=nlp) if f.rule_id == ADVICE]
+    assert len(findings) == 1
+    assert missing in findings[0].message
+
+
+def test_disclosure_must_open_the_post(family: RuleFamily, nlp: Language) -> None:
+    late = "Thanks to GlowLabs for sending me this serum, my skin has never looked better, truly. #ad"
+    early = "#ad Thanks to GlowLabs for sending me this serum, my skin has never looked better, truly."
+    assert CONNECTION in _rules(family, nlp, late)
+    assert _rules(family, nlp, early) == set()
+    wide = make_family(DisclaimersFamily, nlp, disclosure_window_chars=200)
+    assert run_family(wide, late, nlp=nlp) == []
+
+
+def test_ambiguous_tags_are_named_in_the_message(family: RuleFamily, nlp: Language) -> None:
+    text = "#spon Loving my new toothbrush from SmileCo, use my code SMILE15."
+    findings = run_family(family, text, nlp=nlp)
+    assert [f.rule_id for f in findings] == [CONNECTION]
+    assert "#spon" in findings[0].message  # a fixed lexicon term, not text quoted from the post
+
+
+def test_messages_never_quote_the_text(family: RuleFamily, nlp: Language) -> None:
+    text = "Zelda Quorn is back to skiing after her ACL repair! Thanks to @SkiCo for gifting my gear."
+    findings = run_family(family, text, nlp=nlp)
+    assert {f.rule_id for f in findings} == {RESULTS, CONNECTION}
+    for finding in findings:
+        for word in ("Zelda", "Quorn", "skiing", "SkiCo", "gear"):
+            assert word not in finding.message
+            assert word not in (finding.suggestion or "")
+
+
+def test_spans_point_into_the_submitted_text(family: RuleFamily, nlp: Language) -> None:
+    text = "Ｍeet Jo: she's back to hiking after her knee surgery! Use my code HIKE10."
+    findings = {f.rule_id: f for f in run_family(family, text, nlp=nlp)}
+    results = findings[RESULTS]
+    assert results.start is not None
+    assert text[results.start : results.end] == "back to hiking"
+
+
+def test_unknown_option_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        make_family(DisclaimersFamily, None, window=3)
+    with pytest.raises(ValidationError):
+        make_family(DisclaimersFamily, None, disclosure_window_chars=0)
+
+
+def _write(tmp_path: Path, change: Any) -> str:
+    data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "disclaimers.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["results_statements"].append("[unclosed"),
+        lambda d: d.update(results_statements=[]),
+        lambda d: d.pop("disclosure_patterns"),
+        lambda d: d.update(unexpected=["x"]),
+        lambda d: d.update(version="one"),
+    ],
+)
+def test_bad_lexicon_refuses_to_start(tmp_path: Path, change: Any) -> None:
+    with pytest.raises(ConfigError):
+        make_family(DisclaimersFamily, None, lexicon=_write(tmp_path, change))
+
+
+def test_missing_lexicon_refuses_to_start(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        make_family(DisclaimersFamily, None, lexicon=str(tmp_path / "absent.yaml"))
