@@ -5,7 +5,10 @@ from __future__ import annotations
 from guardrails.registry import Registry, RuleFamily
 from guardrails.rules.accessibility import AccessibilityFamily
 from guardrails.rules.brand import BrandFamily
+from guardrails.rules.claims import UnsubstantiatedClaimFamily
 from guardrails.rules.disclaimers import DisclaimersFamily
+from guardrails.rules.fair_balance import FairBalanceFamily
+from guardrails.rules.off_label import OffLabelFamily
 from guardrails.rules.patient_status import PatientStatusFamily
 from guardrails.rules.phi import PhiFamily
 from guardrails.rules.platform import PlatformFamily
@@ -16,6 +19,9 @@ FAMILIES: tuple[type[RuleFamily], ...] = (
     PlatformFamily,
     BrandFamily,
     AccessibilityFamily,
+    FairBalanceFamily,
+    UnsubstantiatedClaimFamily,
+    OffLabelFamily,
     DisclaimersFamily,
 )
 

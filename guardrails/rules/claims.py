@@ -1,0 +1,302 @@
+"""Unsubstantiated claims: red-flag wording and product claims the approved-claims library lacks.
+
+Rules (REGULATORY_RULES FTC-05, FDA-08, FDA-12 and the pre-MLR red-flag lexicon):
+- `red_flag`: absolutes, superlatives, "cure", guarantees, "no side effects",
+  "100%", miracle, reversal and permanence wording, unsupported comparisons.
+  Exceptions: the sentence negates it ("there is no cure"), busts a myth, gives a
+  ranking with a named source and a year, or repeats an approved claim.
+- `overstated_safety`: "safe", "gentle", "harmless" said of a named product or
+  procedure (FDA-08 forbids minimising risk).
+- `unapproved_product_claim`: a benefit claim about a product in the context
+  that matches none of the approved claims (their text or variations).
+
+The lexicon (`guardrails/data/lexicons/claims.yaml`) is FLAG in the regulatory
+table, so most rules warn; compliance decides whether the claim is supported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from guardrails.analysis import AnalyzedText
+from guardrails.context import ApprovedClaim, CheckContext, ProductFacts
+from guardrails.datafiles import load_data_file
+from guardrails.findings import Category, Finding, Severity
+from guardrails.registry import RuleFamily, RuleResources, RuleSpec
+from guardrails.rules.product_text import (
+    PRODUCTS_LEXICON,
+    Mention,
+    MentionFinder,
+    MentionSource,
+    Pattern,
+    ProductLexicon,
+    Vocabulary,
+    any_match,
+    coverage,
+    load_product_lexicon,
+    sentence_index,
+    sentences,
+)
+
+CLAIMS_LEXICON = "lexicons/claims.yaml"
+
+_RED_FLAGS = "Pre-MLR red-flag lexicon; FTC Health Products Compliance Guidance (2022); FDA-12 claims library"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RedFlag(_Strict):
+    kind: str = Field(min_length=1)
+    pattern: Pattern
+    negatable: bool = True
+    attributable: bool = False
+
+
+class ApprovedMatch(_Strict):
+    claim_coverage: float = Field(gt=0, le=1)
+    sentence_coverage: float = Field(gt=0, le=1)
+
+
+class Population(_Strict):
+    name: str = Field(min_length=1)
+    text: Pattern
+    label: Pattern
+    age: tuple[int, int] | None = None
+
+
+class OffLabelLexicon(_Strict):
+    populations: list[Population] = Field(min_length=1)
+    conditions: list[str] = Field(min_length=1)
+    condition_pattern: Pattern
+    use_lead: Pattern
+    dose_patterns: list[Pattern]
+
+
+class ClaimsLexicon(_Strict):
+    version: Literal[1]
+    messages: dict[str, str]
+    red_flags: list[RedFlag] = Field(min_length=1)
+    negation_lead: Pattern
+    negation_tail: Pattern
+    exempt_context: Pattern
+    attribution: Pattern
+    product_safety: Pattern
+    approved_match: ApprovedMatch
+    off_label: OffLabelLexicon
+
+    @model_validator(mode="after")
+    def _every_kind_has_a_message(self) -> ClaimsLexicon:
+        missing = sorted({flag.kind for flag in self.red_flags} - set(self.messages))
+        if missing:
+            raise ValueError(f"red-flag kinds without a message: {', '.join(missing)}")
+        return self
+
+
+def load_claims_lexicon(name: str = CLAIMS_LEXICON) -> ClaimsLexicon:
+    return load_data_file(name, ClaimsLexicon)
+
+
+class ClaimsOptions(_Strict):
+    lexicon: str = CLAIMS_LEXICON
+    products_lexicon: str = PRODUCTS_LEXICON
+    # Product claims are compared with the approved-claims library only when the context
+    # carries one: without it there is nothing to match against, and every claim would fail.
+    require_claims_library: bool = True
+
+
+class ApprovedClaims:
+    """Fuzzy matching of a sentence against approved claim wording, by shared content words."""
+
+    def __init__(self, vocabulary: Vocabulary, settings: ApprovedMatch) -> None:
+        self._vocabulary = vocabulary
+        self._settings = settings
+
+    def matches(self, sentence: str, claims: Sequence[ApprovedClaim], names: frozenset[str]) -> bool:
+        words = self._vocabulary.stems(sentence) - names
+        if not words:
+            return False
+        for claim in claims:
+            for wording in (claim.text, *claim.variations):
+                approved = self._vocabulary.stems(wording) - names
+                if not approved:
+                    continue
+                if coverage(approved, words) >= self._settings.claim_coverage:
+                    return True
+                if coverage(words, approved) >= self._settings.sentence_coverage:
+                    return True
+        return False
+
+
+def claims_for(ctx: CheckContext, product: ProductFacts | None) -> list[ApprovedClaim]:
+    """Claims that may be used for `product` (its own and organisation-wide ones)."""
+    product_id = product.id if product is not None else None
+    return [c for c in ctx.approved_claims if c.product_id is None or c.product_id == product_id]
+
+
+def negated(lead: str, tail: str, lexicon: ClaimsLexicon) -> bool:
+    return lexicon.negation_lead.search(lead) is not None or lexicon.negation_tail.search(tail) is not None
+
+
+class UnsubstantiatedClaimFamily(RuleFamily):
+    name = "unsubstantiated_claim"
+    specs = (
+        RuleSpec(
+            "unsubstantiated_claim.red_flag",
+            Category.UNSUBSTANTIATED_CLAIM,
+            Severity.WARN,
+            _RED_FLAGS,
+            "Absolute, superlative, cure, guarantee or comparison wording without substantiation.",
+        ),
+        RuleSpec(
+            "unsubstantiated_claim.overstated_safety",
+            Category.UNSUBSTANTIATED_CLAIM,
+            Severity.BLOCK,
+            "FDA Warning Letter, Diclegis (Aug 7 2015): no minimising or overstating of safety",
+            "Safety wording (safe, gentle, harmless) about a named product or procedure.",
+        ),
+        RuleSpec(
+            "unsubstantiated_claim.unapproved_product_claim",
+            Category.UNSUBSTANTIATED_CLAIM,
+            Severity.WARN,
+            "Approved-claims library (MLR); FDA-12",
+            "A benefit claim about a product that matches no approved claim.",
+        ),
+    )
+    Options = ClaimsOptions
+
+    def prepare(self, resources: RuleResources) -> None:
+        options = self._options
+        self._lexicon = load_claims_lexicon(options.lexicon)
+        products: ProductLexicon = load_product_lexicon(options.products_lexicon)
+        self._benefits = products.claims.benefit_patterns
+        self._finder = MentionFinder(products.names)
+        self._vocabulary = Vocabulary(products.text)
+        self._approved = ApprovedClaims(self._vocabulary, self._lexicon.approved_match)
+
+    @property
+    def _options(self) -> ClaimsOptions:
+        assert isinstance(self.options, ClaimsOptions)
+        return self.options
+
+    def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
+        body = text.text
+        spans = sentences(body)
+        mentions = self._finder.find(body, ctx.products)
+        names = self._name_stems(ctx.products)
+        flagged: set[int] = set()
+        for index, (start, end) in enumerate(spans):
+            sentence = body[start:end]
+            if self._lexicon.exempt_context.search(sentence):
+                continue
+            approved = bool(ctx.approved_claims) and self._approved.matches(
+                sentence, ctx.approved_claims, names
+            )
+            if approved:
+                flagged.add(index)  # substantiated: no product-claim finding either
+                continue
+            for finding in self._red_flags(text, sentence, start):
+                flagged.add(index)
+                yield finding
+            in_sentence = [m for m in mentions if start <= m.start < end]
+            if in_sentence:
+                safety = self._safety(text, sentence, start)
+                if safety is not None:
+                    flagged.add(index)
+                    yield safety
+        yield from self._product_claims(text, ctx, spans, mentions, names, flagged)
+
+    def _red_flags(self, text: AnalyzedText, sentence: str, offset: int) -> Iterator[Finding]:
+        lexicon = self._lexicon
+        attributed = lexicon.attribution.search(sentence) is not None
+        seen_kinds: set[str] = set()
+        taken: list[tuple[int, int]] = []
+        for flag in lexicon.red_flags:
+            if flag.kind in seen_kinds or (flag.attributable and attributed):
+                continue
+            for match in flag.pattern.finditer(sentence):
+                if flag.negatable and negated(sentence[: match.start()], sentence[match.end() :], lexicon):
+                    continue
+                if any(match.start() < end and start < match.end() for start, end in taken):
+                    continue  # one finding per stretch of text ("100% painless" is one claim)
+                seen_kinds.add(flag.kind)
+                taken.append(match.span())
+                yield self.finding(
+                    "unsubstantiated_claim.red_flag",
+                    lexicon.messages[flag.kind],
+                    span=text.span(offset + match.start(), offset + match.end()),
+                    suggestion="Use wording from the approved claims library, or qualify the claim and "
+                    "cite its source.",
+                )
+                break
+
+    def _safety(self, text: AnalyzedText, sentence: str, offset: int) -> Finding | None:
+        for match in self._lexicon.product_safety.finditer(sentence):
+            if negated(sentence[: match.start()], sentence[match.end() :], self._lexicon):
+                continue
+            return self.finding(
+                "unsubstantiated_claim.overstated_safety",
+                "Describes a named product or procedure as safe or gentle; that minimises its risks.",
+                span=text.span(offset + match.start(), offset + match.end()),
+                suggestion="Remove the safety wording and present the product's risks instead.",
+            )
+        return None
+
+    def _product_claims(
+        self,
+        text: AnalyzedText,
+        ctx: CheckContext,
+        spans: list[tuple[int, int]],
+        mentions: Sequence[Mention],
+        names: frozenset[str],
+        flagged: set[int],
+    ) -> Iterator[Finding]:
+        if not spans:
+            return
+        reported: set[str] = set()
+        for mention in mentions:
+            product = mention.product
+            if mention.source is not MentionSource.CONTEXT or product is None or product.id in reported:
+                continue
+            claims = claims_for(ctx, product)
+            if self._options.require_claims_library and not ctx.approved_claims:
+                continue
+            index = sentence_index(spans, mention.start)
+            # The claim may sit in the sentence naming the product or in the next one ("Meet X. It ...").
+            for position in (index, index + 1):
+                if position >= len(spans) or position in flagged:
+                    continue
+                if position != index and any(
+                    spans[position][0] <= m.start < spans[position][1] for m in mentions
+                ):
+                    continue
+                start, end = spans[position]
+                sentence = text.text[start:end]
+                benefit = any_match(self._benefits, sentence)
+                if benefit is None or self._approved.matches(sentence, claims, names):
+                    continue
+                reported.add(product.id)
+                yield self.finding(
+                    "unsubstantiated_claim.unapproved_product_claim",
+                    "This claim about the product does not match any approved claim in the claims library.",
+                    span=text.span(start + benefit.start(), start + benefit.end()),
+                    suggestion=_claim_suggestion(claims),
+                )
+                break
+
+    def _name_stems(self, products: Sequence[ProductFacts]) -> frozenset[str]:
+        words: set[str] = set()
+        for product in products:
+            words |= self._vocabulary.stems(f"{product.brand_name} {product.established_name}")
+        return frozenset(words)
+
+
+def _claim_suggestion(claims: Sequence[ApprovedClaim]) -> str:
+    product_claims = [c for c in claims if c.product_id is not None]
+    if product_claims:
+        return f'Use approved wording, for example: "{product_claims[0].text}"'
+    return "Use wording from the approved claims library, or send the claim to medical-legal review."

@@ -1,0 +1,247 @@
+"""Off-label promotion: a context product promoted for a use, population or dose outside its label.
+
+Rules (REGULATORY_RULES FDA-13; 21 CFR 201.128 intended use):
+- `population`: the post offers the product to a group its indication excludes
+  (children for an adults-only product, ages outside the indicated range) or that
+  its limitations of use name (pregnancy, under 18).
+- `condition`: the post promotes the product for a condition its indication
+  does not cover ("for weight loss" when it is indicated for type 2 diabetes), or
+  for one its limitations exclude.
+- `dose`: dosing wording the label cannot support ("double the dose").
+
+Only products in `ctx.products` are checked: without labeling there is nothing to
+compare with. Condition and population terms are taken from the sentences naming
+the product and compared with its indications, limitations and approved claims;
+a sentence that negates them ("not for children") is the limitation, not a use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from guardrails.analysis import AnalyzedText
+from guardrails.context import CheckContext, ProductFacts
+from guardrails.findings import Category, Finding, Severity
+from guardrails.registry import RuleFamily, RuleResources, RuleSpec
+from guardrails.rules.claims import ClaimsLexicon, ClaimsOptions, claims_for, load_claims_lexicon, negated
+from guardrails.rules.product_text import (
+    Mention,
+    MentionFinder,
+    ProductLexicon,
+    Vocabulary,
+    any_match,
+    group_by_product,
+    load_product_lexicon,
+    phrase_pattern,
+    sentence_index,
+    sentences,
+)
+
+_CITATION = "21 CFR 201.128 (intended use); FD&C Act 502(f) misbranding"
+
+_LABEL_MIN_AGE = re.compile(
+    r"\b(\d+)\s*(months?|years?)?\s*(?:of\s+age\s+)?(?:and|or)\s+(?:older|over|up)\b", re.IGNORECASE
+)
+_LABEL_RANGE = re.compile(r"\baged?\s+(\d+)\s*(?:to|-|–|through)\s*(\d+)", re.IGNORECASE)
+_LABEL_ADULTS = re.compile(r"\badults?\b", re.IGNORECASE)
+_TEXT_AGES = (
+    re.compile(r"\b(?:ages?|aged)\s+(\d{1,2})\s*(?:to|-|–|through)\s*(\d{2,3})\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:ages?|aged|adults|people|anyone|everyone)\s+(?:over\s+)?(\d{1,2})\s*(?:\+|and\s+(?:up|older|over))",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?:adults|people|anyone|everyone|women|men)\s+over\s+(\d{2})\b", re.IGNORECASE),
+    re.compile(r"\bin\s+(?:your|their)\s+([1-9])0s\b", re.IGNORECASE),
+    re.compile(r"\bunder\s+(\d{1,2})\s+months\b", re.IGNORECASE),
+    re.compile(r"\b(?:kids|children|anyone|everyone|ages|people)\s+under\s+(\d{1,2})\b", re.IGNORECASE),
+)
+
+_OPEN_MAX = 120
+
+
+@dataclass(frozen=True, slots=True)
+class _Use:
+    rule_id: str
+    start: int
+    end: int
+    message: str
+
+
+def label_ages(product: ProductFacts) -> tuple[float, float] | None:
+    """The age range an indication states, or None when it says nothing about age."""
+    text = " ".join(product.indications)
+    span = _LABEL_RANGE.search(text)
+    if span:
+        return float(span[1]), float(span[2])
+    minimum = _LABEL_MIN_AGE.search(text)
+    if minimum:
+        value = float(minimum[1])
+        if minimum[2] and minimum[2].lower().startswith("month"):
+            value /= 12
+        return value, _OPEN_MAX
+    if _LABEL_ADULTS.search(text):
+        return 18, _OPEN_MAX
+    return None
+
+
+def text_ages(sentence: str) -> Iterator[tuple[int, int, float, float]]:
+    """Explicit ages a sentence promotes to: (start, end, low, high)."""
+    for index, pattern in enumerate(_TEXT_AGES):
+        for match in pattern.finditer(sentence):
+            if index == 0:
+                yield match.start(), match.end(), float(match[1]), float(match[2])
+            elif index == 3:
+                low = float(match[1]) * 10
+                yield match.start(), match.end(), low, low + 9
+            elif index == 4:
+                yield match.start(), match.end(), 0.0, float(match[1]) / 12 - 0.01
+            elif index == 5:
+                yield match.start(), match.end(), 0.0, float(match[1]) - 1
+            else:
+                yield match.start(), match.end(), float(match[1]), _OPEN_MAX
+
+
+class OffLabelFamily(RuleFamily):
+    name = "off_label"
+    specs = (
+        RuleSpec(
+            "off_label.population",
+            Category.OFF_LABEL,
+            Severity.BLOCK,
+            _CITATION,
+            "The product is promoted to a population outside its indication or within its limitations.",
+        ),
+        RuleSpec(
+            "off_label.condition",
+            Category.OFF_LABEL,
+            Severity.BLOCK,
+            _CITATION,
+            "The product is promoted for a condition or use outside its indication.",
+        ),
+        RuleSpec(
+            "off_label.dose",
+            Category.OFF_LABEL,
+            Severity.BLOCK,
+            _CITATION,
+            "Dosing wording that the product's labeling does not support.",
+        ),
+    )
+    Options = ClaimsOptions
+
+    def prepare(self, resources: RuleResources) -> None:
+        assert isinstance(self.options, ClaimsOptions)
+        self._lexicon: ClaimsLexicon = load_claims_lexicon(self.options.lexicon)
+        products: ProductLexicon = load_product_lexicon(self.options.products_lexicon)
+        self._finder = MentionFinder(products.names)
+        self._vocabulary = Vocabulary(products.text)
+        self._conditions = phrase_pattern(self._lexicon.off_label.conditions)
+
+    def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
+        if not ctx.products:
+            return
+        body = text.text
+        mentions = [m for m in self._finder.context_mentions(body, ctx.products) if m.product is not None]
+        if not mentions:
+            return
+        spans = sentences(body)
+        for group in group_by_product(mentions).values():
+            product = group[0].product
+            assert product is not None
+            for use in self._uses(body, spans, group, product, ctx):
+                yield self.finding(use.rule_id, use.message, span=text.span(use.start, use.end))
+                break  # one finding per product is enough for a reviewer to act on
+
+    def _window(self, spans: Sequence[tuple[int, int]], group: Sequence[Mention]) -> list[tuple[int, int]]:
+        chosen: set[int] = set()
+        for mention in group:
+            index = sentence_index(spans, mention.start)
+            chosen.update({index, index + 1} & set(range(len(spans))))
+        return [spans[i] for i in sorted(chosen)]
+
+    def _uses(
+        self,
+        body: str,
+        spans: Sequence[tuple[int, int]],
+        group: Sequence[Mention],
+        product: ProductFacts,
+        ctx: CheckContext,
+    ) -> Iterator[_Use]:
+        limitations = " ".join(product.limitations)
+        covered = self._vocabulary.stems(
+            " ".join([*product.indications, product.brand_name, product.established_name])
+            + " "
+            + " ".join(
+                c.text + " " + " ".join(c.variations) for c in claims_for(ctx, product) if c.product_id
+            )
+        )
+        ages = label_ages(product)
+        for start, end in self._window(spans, group):
+            sentence = body[start:end]
+            for match in any_dose(self._lexicon, sentence):
+                yield _Use("off_label.dose", start + match.start(), start + match.end(),
+                           "The post suggests a dose or use of the product that its labeling does not support.")  # fmt: skip
+            yield from self._populations(sentence, start, product, limitations, ages)
+            yield from self._condition_uses(sentence, start, limitations, covered)
+
+    def _populations(
+        self,
+        sentence: str,
+        offset: int,
+        product: ProductFacts,
+        limitations: str,
+        ages: tuple[float, float] | None,
+    ) -> Iterator[_Use]:
+        message = "The post promotes the product to a group of people outside its approved indication."
+        for population in self._lexicon.off_label.populations:
+            for match in population.text.finditer(sentence):
+                if negated(sentence[: match.start()], sentence[match.end() :], self._lexicon):
+                    continue
+                indicated = population.label.search(" ".join(product.indications)) is not None
+                limited = population.label.search(limitations) is not None
+                outside = (
+                    population.age is not None
+                    and ages is not None
+                    and (population.age[1] < ages[0] or population.age[0] > ages[1])
+                )
+                if limited or (outside and not indicated):
+                    yield _Use("off_label.population", offset + match.start(), offset + match.end(), message)
+        if ages is None:
+            return
+        for start, end, low, high in text_ages(sentence):
+            if negated(sentence[:start], sentence[end:], self._lexicon):
+                continue
+            if low < ages[0] or high > ages[1]:
+                yield _Use("off_label.population", offset + start, offset + end, message)
+
+    def _condition_uses(
+        self, sentence: str, offset: int, limitations: str, covered: frozenset[str]
+    ) -> Iterator[_Use]:
+        lexicon = self._lexicon.off_label
+        matches = list(self._conditions.finditer(sentence)) if self._conditions is not None else []
+        matches += list(lexicon.condition_pattern.finditer(sentence))
+        folded_limits = self._vocabulary.fold(limitations)
+        for match in sorted(matches, key=lambda m: m.start()):
+            lead = sentence[: match.start()]
+            if lexicon.use_lead.search(lead) is None:
+                continue
+            if negated(lead, sentence[match.end() :], self._lexicon):
+                continue
+            condition = self._vocabulary.fold(match.group(0))
+            words = self._vocabulary.stems(condition)
+            if not words:
+                continue
+            in_limits = re.search(r"(?<!\w)" + re.escape(condition) + r"(?!\w)", folded_limits) is not None
+            if in_limits or not words <= covered:
+                yield _Use(
+                    "off_label.condition",
+                    offset + match.start(),
+                    offset + match.end(),
+                    "The post promotes the product for a use its approved indication does not cover.",
+                )
+
+
+def any_dose(lexicon: ClaimsLexicon, sentence: str) -> list[re.Match[str]]:
+    match = any_match(lexicon.off_label.dose_patterns, sentence)
+    return [match] if match is not None else []

@@ -1,0 +1,276 @@
+"""unsubstantiated_claim and off_label: red flags with their exceptions, approved claims, label limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guardrails.config import ConfigError
+from guardrails.context import ProductFacts
+from guardrails.rules.claims import UnsubstantiatedClaimFamily
+from guardrails.rules.off_label import OffLabelFamily, label_ages
+from tests.guardrails.helpers import make_family, run_family, spans_of
+
+ZOLVANT: dict[str, Any] = {
+    "id": "zolvant",
+    "brand_name": "ZOLVANT",
+    "established_name": "pemitrazine",
+    "kind": "drug",
+    "indications": ["For the treatment of moderate to severe plaque psoriasis in adults."],
+    "limitations": ["Not studied in patients under 18 years of age.", "Not for use in the eyes or mouth."],
+}
+SENSA: dict[str, Any] = {
+    "id": "sensa",
+    "brand_name": "Sensa 7",
+    "established_name": "continuous glucose monitoring system",
+    "kind": "device",
+    "indications": ["For the management of diabetes in persons age 2 years and older."],
+    "limitations": ["Remove the sensor before an MRI.", "Not evaluated in people who are pregnant."],
+}
+SCREEN: dict[str, Any] = {
+    "id": "screen",
+    "brand_name": "Northside Lung Check",
+    "established_name": "low-dose CT lung cancer screening",
+    "kind": "procedure",
+    "indications": ["Annual screening for lung cancer in adults aged 50 to 80 years with a smoking history."],
+}
+CLAIMS = [
+    {
+        "id": "z1",
+        "product_id": "zolvant",
+        "text": "ZOLVANT is a prescription medicine used to treat moderate to severe plaque psoriasis in adults.",
+        "variations": ["ZOLVANT treats plaque psoriasis in adults"],
+    },
+    {
+        "id": "z2",
+        "product_id": "zolvant",
+        "text": "In clinical trials, 4 in 10 adults using ZOLVANT had clear or almost clear skin at 16 weeks.",
+    },
+    {"id": "org", "text": "Northside Health is the region's only Level I trauma center.", "variations": []},
+]
+CONTEXT: dict[str, Any] = {"products": [ZOLVANT, SENSA, SCREEN], "approved_claims": CLAIMS}
+
+
+def claims_lexicon_messages() -> set[str]:
+    from guardrails.rules.claims import load_claims_lexicon
+
+    return set(load_claims_lexicon().messages.values())
+
+
+@pytest.fixture(scope="module")
+def claims() -> UnsubstantiatedClaimFamily:
+    built = make_family(UnsubstantiatedClaimFamily)
+    assert isinstance(built, UnsubstantiatedClaimFamily)
+    return built
+
+
+@pytest.fixture(scope="module")
+def off_label() -> OffLabelFamily:
+    built = make_family(OffLabelFamily)
+    assert isinstance(built, OffLabelFamily)
+    return built
+
+
+# -- red flags -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Our new therapy can cure your back pain for good.", "cure"),
+        ("Guaranteed results or your money back!", "Guaranteed"),
+        ("100% effective against cavities.", "100% effective"),
+        ("Enjoy smooth skin with no side effects.", "no side effects"),
+        ("A risk-free way to look younger.", "risk-free"),
+        ("Visit the safest hospital in the state.", "safest"),
+        ("Voted #1 med spa in Phoenix!", "Voted #1"),
+        ("Our surgeons are the best in the state.", "best in the state"),
+        ("Get painless laser treatments at our clinic.", "painless"),
+        ("This miracle cream erases wrinkles.", "miracle cream"),
+        ("Our program reverses diabetes in 12 weeks.", "reverses diabetes"),
+        ("Enjoy permanent results after one visit.", "permanent results"),
+        ("Our implants last better than dentures.", "better than"),
+        ("Clinically proven to melt fat.", "Clinically proven"),
+        ("Our injections eliminate wrinkles.", "eliminate wrinkles"),
+        # a look-alike letter does not hide the word
+        ("Guаranteed results!", "Guаranteed"),
+    ],
+)
+def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
+    findings = run_family(claims, text)
+    assert [f.rule_id for f in findings] == ["unsubstantiated_claim.red_flag"]
+    assert spans_of(findings, text) == [span]
+    # a fixed message per kind of red flag: nothing of the checked text is copied into it
+    assert findings[0].message in claims_lexicon_messages()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # negations
+        "There is no cure for the common cold, but rest and fluids help.",
+        "Antibiotics don't cure viral infections.",
+        "Results are not guaranteed, and every patient is different.",
+        "We can't guarantee a same-day appointment in flu season.",
+        # myth-busting
+        "Myth: vitamin C cures colds. Fact: it may shorten them slightly.",
+        # attributed rankings with a source and year
+        "Named a top 100 hospital by Example Ratings, 2025.",
+        "Ranked #1 for heart care in Oregon by U.S. News & World Report, 2025-2026.",
+        # ordinary uses of the words
+        "Heart disease is the number one cause of death for women.",
+        "Best wishes to our graduating residents!",
+        "The best way to prevent the flu is a yearly vaccine.",
+        "We follow infection-control best practices in every room.",
+        "Kids get their permanent teeth around age six.",
+        "Feeling better than ever after the holidays? Stay active!",
+        "We're hiring a permanent charge nurse for the ICU.",
+        "Proud to support the Children's Miracle Network.",
+        "Keep your family safe this summer: wear sunscreen.",
+        # an approved organisation-wide claim
+        "Northside Health is the region's only Level I trauma center.",
+    ],
+)
+def test_red_flag_exceptions(claims: UnsubstantiatedClaimFamily, text: str) -> None:
+    assert run_family(claims, text, context=CONTEXT) == []
+
+
+def test_overstated_safety_only_for_named_products(claims: UnsubstantiatedClaimFamily) -> None:
+    findings = run_family(claims, "Botox is safe and gentle.")
+    assert [f.rule_id for f in findings] == ["unsubstantiated_claim.overstated_safety"]
+    assert findings[0].severity == "block"
+    assert run_family(claims, "Stay safe on the roads this weekend.") == []
+    assert run_family(claims, "Botox is not safe during pregnancy.") == []
+
+
+# -- product claims against the approved-claims library --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # approved wording and its close paraphrases
+        ("ZOLVANT (pemitrazine) treats plaque psoriasis in adults.", []),
+        ("In clinical trials, 4 in 10 adults using ZOLVANT had clear or almost clear skin.", []),
+        # claims the library does not hold
+        (
+            "ZOLVANT (pemitrazine) works fast to relieve itching.",
+            ["unsubstantiated_claim.unapproved_product_claim"],
+        ),
+        (
+            "Meet ZOLVANT. It helps you feel confident again.",
+            ["unsubstantiated_claim.unapproved_product_claim"],
+        ),
+        # a reminder makes no claim
+        ("ZOLVANT is now in stock at our pharmacy.", []),
+    ],
+)
+def test_product_claims(claims: UnsubstantiatedClaimFamily, text: str, expected: list[str]) -> None:
+    assert [f.rule_id for f in run_family(claims, text, context=CONTEXT)] == expected
+
+
+def test_product_claims_need_a_library_unless_configured(claims: UnsubstantiatedClaimFamily) -> None:
+    text = "ZOLVANT works fast to relieve itching."
+    without_library = {"products": [ZOLVANT]}
+    assert run_family(claims, text, context=without_library) == []
+    strict = make_family(UnsubstantiatedClaimFamily, require_claims_library=False)
+    assert [f.rule_id for f in run_family(strict, text, context=without_library)] == [
+        "unsubstantiated_claim.unapproved_product_claim"
+    ]
+
+
+# -- off label -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "span"),
+    [
+        ("ZOLVANT (pemitrazine) is great for kids with psoriasis.", "off_label.population", "kids"),
+        ("ZOLVANT (pemitrazine) also helps with eczema.", "off_label.condition", "eczema"),
+        ("Try ZOLVANT (pemitrazine) for acne flare-ups.", "off_label.condition", "acne"),
+        ("Sensa 7 is safe to wear during an MRI.", "off_label.condition", "MRI"),
+        ("Sensa 7 is perfect for pregnant moms tracking glucose.", "off_label.population", "pregnant"),
+        (
+            "Northside Lung Check: screening for adults over 40 who smoke.",
+            "off_label.population",
+            "adults over 40",
+        ),
+        ("Double the dose of ZOLVANT for faster results.", "off_label.dose", "Double the dose"),
+    ],
+)
+def test_off_label(off_label: OffLabelFamily, text: str, rule: str, span: str) -> None:
+    findings = run_family(off_label, text, context=CONTEXT)
+    assert [f.rule_id for f in findings] == [rule]
+    assert spans_of(findings, text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ZOLVANT (pemitrazine) treats moderate to severe plaque psoriasis in adults.",
+        "ZOLVANT is not for children or teens under 18.",
+        "Sensa 7 helps kids age 2 and older manage diabetes.",
+        "Remove your Sensa 7 sensor before an MRI.",
+        "Northside Lung Check is for adults aged 50 to 80 with a smoking history.",
+        # no product facts: off_label has nothing to compare with
+        "Ozempic for weight loss? Ask us.",
+        # a product not mentioned
+        "Kids with eczema? Our dermatologists can help.",
+    ],
+)
+def test_off_label_negatives(off_label: OffLabelFamily, text: str) -> None:
+    assert run_family(off_label, text, context=CONTEXT) == []
+
+
+@pytest.mark.parametrize(
+    ("indication", "expected"),
+    [
+        ("in adults with plaque psoriasis", (18, 120)),
+        ("persons 6 months of age and older", (0.5, 120)),
+        ("adults aged 50 to 80 years", (50, 80)),
+        ("for people with palpitations", None),
+    ],
+)
+def test_label_ages(indication: str, expected: tuple[float, float] | None) -> None:
+    product = ProductFacts(id="p", brand_name="P", indications=[indication])
+    assert label_ages(product) == expected
+
+
+# -- configuration ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("family_cls", [UnsubstantiatedClaimFamily, OffLabelFamily])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "version: 1\nmessages: {}\n",
+        "version: 2\n",
+        "red_flags: [unclosed\n",
+    ],
+)
+def test_bad_lexicon_refuses_to_start(tmp_path: Path, family_cls: type[Any], content: str) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError):
+        make_family(family_cls, lexicon=str(path))
+
+
+def test_red_flag_kind_without_message_refuses_to_start(tmp_path: Path) -> None:
+    from guardrails.datafiles import read_data_text
+
+    good = read_data_text("lexicons/claims.yaml")
+    bad = good.replace("  instant: Promises instant results.\n", "")
+    assert bad != good
+    path = tmp_path / "claims.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ConfigError):
+        make_family(UnsubstantiatedClaimFamily, lexicon=str(path))
+
+
+def test_unknown_option_is_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        make_family(OffLabelFamily, strictness="high")

@@ -1,0 +1,223 @@
+"""fair_balance: benefit claims need risk information and a link; brands need established names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guardrails.config import ConfigError
+from guardrails.rules.fair_balance import FairBalanceFamily
+from tests.guardrails.helpers import make_family, run_family, spans_of
+
+ZOLVANT: dict[str, Any] = {
+    "id": "zolvant",
+    "brand_name": "ZOLVANT",
+    "established_name": "pemitrazine",
+    "kind": "drug",
+    "indications": ["For the treatment of moderate to severe plaque psoriasis in adults."],
+    "limitations": ["Not studied in patients under 18 years of age."],
+    "risk_statement": "ZOLVANT can cause serious infections and liver injury. Tell your doctor if you have hepatitis.",
+    "short_risk_statement": "ZOLVANT may cause serious infections and liver problems.",
+    "pi_url": "https://zolvant.example/pi",
+}
+HEMAVEX: dict[str, Any] = {
+    "id": "hemavex",
+    "brand_name": "HEMAVEX",
+    "established_name": "dorabaxan",
+    "kind": "drug",
+    "indications": ["To reduce the risk of stroke in adults with atrial fibrillation."],
+    "boxed_warning": True,
+    "risk_statement": "HEMAVEX can cause serious, possibly fatal bleeding.",
+    "short_risk_statement": "HEMAVEX can cause serious, possibly fatal bleeding. See Boxed Warning.",
+    "pi_url": "https://hemavex.example/pi",
+}
+PULSEBAND: dict[str, Any] = {
+    "id": "pulseband",
+    "brand_name": "PulseBand Monitor",
+    "established_name": "wearable ECG recorder",
+    "kind": "device",
+    "indications": ["Records heart rhythm for up to 7 days in adults with palpitations."],
+    "short_risk_statement": "May cause skin irritation. Not for emergencies.",
+    "pi_url": "https://pulseband.example/ifu",
+}
+CONTEXT = {"products": [ZOLVANT, HEMAVEX, PULSEBAND]}
+
+
+@pytest.fixture(scope="module")
+def family() -> FairBalanceFamily:
+    built = make_family(FairBalanceFamily)
+    assert isinstance(built, FairBalanceFamily)
+    return built
+
+
+def rules(family: FairBalanceFamily, text: str, context: dict[str, Any] | None = None) -> list[str]:
+    return sorted(f.rule_id for f in run_family(family, text, context=context or CONTEXT))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # benefit claim, no risk at all
+        ("ZOLVANT (pemitrazine) helps clear plaque psoriasis in adults.", ["fair_balance.missing_risk"]),
+        # a link alone is not risk information (Diclegis 2015)
+        (
+            "ZOLVANT (pemitrazine) helps clear plaque psoriasis. Full info: https://zolvant.example/pi",
+            ["fair_balance.missing_risk"],
+        ),
+        # risk statement but no link to the full risk information
+        (
+            "ZOLVANT (pemitrazine) helps clear plaque psoriasis. It may cause serious infections.",
+            ["fair_balance.missing_risk_link"],
+        ),
+        # brand without its established name, claim and risks otherwise complete
+        (
+            "ZOLVANT helps clear plaque psoriasis. Serious side effects include infections. zolvant.example/pi",
+            ["fair_balance.established_name"],
+        ),
+        # the benefit in the next sentence is still about the product
+        (
+            "Meet ZOLVANT (pemitrazine). Clearer skin in 12 weeks for many adults.",
+            ["fair_balance.missing_risk"],
+        ),
+        # an indication is a claim too: not a reminder post
+        ("ZOLVANT (pemitrazine) for moderate to severe plaque psoriasis.", ["fair_balance.missing_risk"]),
+        # boxed-warning product: even a name-only reminder needs risks
+        ("HEMAVEX (dorabaxan) is now available at our pharmacy.", ["fair_balance.boxed_warning_reminder"]),
+        # procedures and brands recognised without product facts
+        ("Say goodbye to stubborn fat with CoolSculpting®. Book today!", ["fair_balance.missing_risk"]),
+        ("Our laser hair removal packages mean smoother skin all summer.", ["fair_balance.missing_risk"]),
+        ("Here's her before-and-after from her chemical peel.", ["fair_balance.missing_risk"]),
+        (
+            "Botox smooths frown lines in minutes.",
+            ["fair_balance.established_name", "fair_balance.missing_risk"],
+        ),
+        ("Ask about semaglutide: patients lose up to 15% of their weight.", ["fair_balance.missing_risk"]),
+        # a device needs its risks too
+        (
+            "The PulseBand Monitor helps your doctor find the cause of palpitations.",
+            ["fair_balance.missing_risk"],
+        ),
+        # unicode: a look-alike letter in the brand does not hide it
+        ("ZОLVANT (pemitrazine) helps clear plaque psoriasis.", ["fair_balance.missing_risk"]),
+    ],
+)
+def test_positives(family: FairBalanceFamily, text: str, expected: list[str]) -> None:
+    assert rules(family, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # complete: established name, claim, risk, link
+        "ZOLVANT (pemitrazine) helps clear plaque psoriasis. ZOLVANT may cause serious infections and "
+        "liver problems. See https://zolvant.example/pi",
+        # reminder post for a product without a boxed warning
+        "ZOLVANT (pemitrazine) is now stocked at every Northside pharmacy.",
+        # boxed-warning reminder that carries its risk and link
+        "HEMAVEX (dorabaxan) is in stock. HEMAVEX can cause serious, possibly fatal bleeding. "
+        "See Boxed Warning: https://hemavex.example/pi",
+        # unbranded public-health education about a class
+        "Flu vaccines lower your risk of getting sick. Get yours this month.",
+        "Statins lower cholesterol; ask your doctor whether one is right for you.",
+        # no product at all
+        "Our new cardiology wing opens Monday with extended hours.",
+        "Ask about our dental cleanings this spring.",
+        # a device with its risk statement and instructions link
+        "The PulseBand Monitor records your heart rhythm for 7 days. May cause skin irritation; not for "
+        "emergencies. pulseband.example/ifu",
+        # adverse-event words used as a benefit are not risk info, but here nothing is promoted
+        "Ice and rest reduce swelling after a sprain.",
+    ],
+)
+def test_negatives(family: FairBalanceFamily, text: str) -> None:
+    assert rules(family, text) == []
+
+
+def test_benefit_wording_around_adverse_words_is_not_risk(family: FairBalanceFamily) -> None:
+    text = "ZOLVANT (pemitrazine) reduces itching and redness. zolvant.example/pi"
+    assert rules(family, text) == ["fair_balance.missing_risk"]
+
+
+def test_finding_points_at_the_product_and_never_quotes_the_text(family: FairBalanceFamily) -> None:
+    text = "Results you'll love: ZOLVANT (pemitrazine) helps clear plaque psoriasis."
+    findings = run_family(family, text, context=CONTEXT)
+    assert spans_of(findings, text) == ["ZOLVANT"]
+    finding = findings[0]
+    assert "ZOLVANT" not in finding.message
+    assert "psoriasis" not in finding.message
+    # the suggestion is the approved copy from the product facts
+    assert finding.suggestion is not None
+    assert ZOLVANT["short_risk_statement"] in finding.suggestion
+    assert ZOLVANT["pi_url"] in finding.suggestion
+
+
+def test_span_maps_back_through_normalisation(family: FairBalanceFamily) -> None:
+    text = "New!\u200b ZOLVANT\u2122 (pemitrazine) helps clear plaque psoriasis."
+    findings = run_family(family, text, context=CONTEXT)
+    assert [f.rule_id for f in findings] == ["fair_balance.missing_risk"]
+    assert spans_of(findings, text)[0].startswith("ZOLVANT")
+
+
+def test_product_risk_statement_paraphrase_counts_as_risk(family: FairBalanceFamily) -> None:
+    text = "HEMAVEX (dorabaxan) lowers stroke risk in AFib. Fatal bleeding possible. hemavex.example/pi"
+    assert rules(family, text) == []
+
+
+def test_established_name_paraphrase_is_accepted(family: FairBalanceFamily) -> None:
+    text = "The PulseBand Monitor, a wearable ECG recorder, is here."
+    assert rules(family, text) == []
+    vaccine = {
+        "products": [
+            {
+                "id": "v",
+                "brand_name": "FLUSHIELD",
+                "established_name": "Influenza Vaccine, quadrivalent",
+                "kind": "vaccine",
+            }
+        ]
+    }
+    assert rules(family, "FLUSHIELD, a quadrivalent flu vaccine, is in stock.", vaccine) == []
+    assert rules(family, "FLUSHIELD is in stock.", vaccine) == ["fair_balance.established_name"]
+
+
+def test_known_brand_names_option(family: FairBalanceFamily) -> None:
+    relaxed = make_family(FairBalanceFamily, check_known_brand_names=False)
+    text = "Botox is available at our spa."
+    assert rules(family, text) == ["fair_balance.established_name"]
+    assert run_family(relaxed, text) == []
+
+
+def test_unknown_option_is_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        make_family(FairBalanceFamily, no_such_option=True)
+
+
+@pytest.mark.parametrize(
+    ("content", "option"),
+    [
+        ("version: 1\nrisk: {}\n", "lexicon"),
+        ("risk: [unclosed\n", "lexicon"),
+        ("version: 1\nnames: {}\n", "products_lexicon"),
+    ],
+)
+def test_bad_lexicon_refuses_to_start(tmp_path: Path, content: str, option: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content, encoding="utf-8")
+    options: dict[str, Any] = {option: str(path)}
+    with pytest.raises(ConfigError):
+        make_family(FairBalanceFamily, **options)
+
+
+def test_bad_regular_expression_refuses_to_start(tmp_path: Path) -> None:
+    from guardrails.datafiles import read_data_text
+
+    good = read_data_text("lexicons/fair_balance.yaml")
+    path = tmp_path / "fair_balance.yaml"
+    path.write_text(good.replace("'\\bside[- ]effects?\\b'", "'\\bside[- effects?\\b'"), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != good
+    with pytest.raises(ConfigError):
+        make_family(FairBalanceFamily, lexicon=str(path))
