@@ -134,6 +134,8 @@ class PhiEngine:
                 if trimmed is None:
                     continue
                 start, end = trimmed
+            elif kind == "ORGANIZATION" and regex.fullmatch(r"[A-Z]{2,4}", text[start:end]):
+                continue  # "DOB", "MRN", "ICU": record keywords and units, not organisations
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
                 kind = "FAX_NUMBER"
             recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))

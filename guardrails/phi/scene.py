@@ -125,7 +125,7 @@ class Scene:
         org = self.ctx.organisation
         phrases = [*org.names, *org.forbidden_names]
         for location in org.locations:
-            phrases.append(location.name)
+            phrases.extend((location.name, location.address))
             phrases.extend(part.strip() for part in location.address.split(","))
         return [p.lower() for p in phrases if p.strip()]
 

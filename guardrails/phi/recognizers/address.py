@@ -13,7 +13,16 @@ _SUFFIX = (
     r"|Grove|Heights|Hts|Walk|Mews|Gardens)"
 )
 _UNIT = r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?[A-Z0-9-]{1,6})?"
-STREET = rf"\b\d{{1,6}}[A-Z]?\s+(?:(?-i:[NSEW])\.?\s+)?(?:{_WORD}\s+){{1,4}}(?-i:{_SUFFIX})\b\.?{_UNIT}"
+# An abbreviated suffix may carry its full stop ("St."); a full word's is the sentence's.
+_ABBREVIATION_DOT = r"(?:(?<=(?-i:\b(?:St|Ave|Rd|Dr|Ln|Blvd|Ct|Pl|Ter|Cir|Pkwy|Hwy|Trl|Sq|Hts)))\.)?"
+# The town, state and ZIP that may follow: ", Cambridge", ", Riverbend, OR 97420".
+_TOWN = (
+    r"(?:,\s+(?-i:\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+){0,2})(?:,?\s+(?-i:[A-Z]{2})\b(?:\s+\d{5}(?:-\d{4})?)?)?)?"
+)
+STREET = (
+    rf"\b\d{{1,6}}[A-Z]?\s+(?:(?-i:[NSEW])\.?\s+)?(?:{_WORD}\s+){{1,4}}(?-i:{_SUFFIX})\b"
+    rf"{_ABBREVIATION_DOT}{_UNIT}{_TOWN}"
+)
 PO_BOX = r"\b(?:P\.?\s?O\.?\s+Box|Post\s+Office\s+Box)\s+\d{1,6}\b"
 
 

@@ -20,7 +20,7 @@ class AgeRecognizer(DataRecognizer):
         Pattern("age before years old", rf"\b{_OLD}(?=(?:\s+|-)(?:years?|yrs?)(?:\s+|-)old\b)", 0.85),
         Pattern(
             "age before today",
-            rf"(?<=\b(?:is|be|was|him|her|now|are|am)\s+){_OLD}(?=\s+(?:today|this|on|tomorrow)\b)",
+            rf"(?<=(?:,|\b(?:is|be|was|him|her|now|are|am))\s+){_OLD}(?=\s+(?:today|this|on|tomorrow)\b)",
             0.8,
         ),
         Pattern("age in apposition", rf"(?<=(?-i:\b[A-Z][a-z'.-]+),\s){_OLD}(?=\s*[,;)])", 0.75),

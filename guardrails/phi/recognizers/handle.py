@@ -14,9 +14,9 @@ class SocialHandleRecognizer(DataRecognizer):
         Pattern("at-handle", r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b(?!@)", 0.8),
         Pattern(
             "handle after a platform keyword",
-            r"(?<=\b(?:instagram|insta|ig|tiktok|twitter|snapchat|snap|handle|username|user\s+name)\s*[:]?\s+)"
+            r"(?<=\b(?:instagram|insta|ig|tiktok|twitter|snapchat|snap|handle|username|user\s+name)(?:\s+is)?\s*[:]?\s+)"
             r"(?-i:[a-z0-9_][a-z0-9_.]{2,28}[a-z0-9_])\b",
-            0.3,
+            0.6,
         ),
     )
     CONTEXT = ("instagram", "handle", "username", "tiktok", "twitter", "snapchat", "ig")

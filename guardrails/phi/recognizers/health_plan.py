@@ -8,7 +8,7 @@ from guardrails.phi.recognizers.base import DataRecognizer, has_digit
 
 # Upper-case groups, optionally spaced ("WLP 884 201 337"); later groups need a digit so
 # the match stops before an ordinary word.
-_ID = r"(?-i:[A-Z0-9]{2,}(?:[ -](?=[A-Z]{0,3}\d)[A-Z0-9]{2,}){0,4})\b"
+_ID = r"(?-i:(?!(?:ID|NO|NUM|NUMBER)\b)[A-Z0-9]{2,}(?:[ -](?=[A-Z]{0,3}\d)[A-Z0-9]{2,}){0,4})\b"
 _LEAD = (
     r"(?<=\b(?:member|subscriber|policy|beneficiary|medicare|medicaid|insurance|insurer|plan|mbi)"
     r"(?:\s+(?:id|identification|number|no\.?|num|#)){0,2}\s*[:#]?\s*)"

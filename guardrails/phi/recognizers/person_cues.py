@@ -88,8 +88,11 @@ class PersonCueRecognizer(LocalRecognizer):
         """Two capitalised words that are not ordinary words ("Giorgos Papadakis"), unless the
         NER model read them as something else (an organisation, a place, an event)."""
         doc = getattr(nlp_artifacts, "tokens", None)
+        # An organisation's two-word name is caught by the not-name words ("Center",
+        # "Pharmacy"); the small model often calls a two-word personal name an organisation.
+        skip = ("PERSON", "ORG")
         other = (
-            [(e.start_char, e.end_char) for e in doc.ents if e.label_ != "PERSON"] if doc is not None else []
+            [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in skip] if doc is not None else []
         )
         found = []
         for match in self._pair.finditer(text):

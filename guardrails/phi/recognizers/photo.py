@@ -17,7 +17,7 @@ class PhotoReferenceRecognizer(DataRecognizer):
     PATTERNS = (
         Pattern(
             "possessive photo reference",
-            rf"\b(?:his|her|their|your)\s+(?:[\w'/-]+\s+){{0,3}}?{_NOUN}\b"
+            rf"\b(?:his|her|their|your)\s+(?:[\w'/-]+\s+){{0,3}}?{_NOUN}(?:\s+{_NOUN})?\b"
             r"(?:\s+(?:with|from)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}?(?:team|staff|crew|nurses|doctors))?",
             0.7,
         ),

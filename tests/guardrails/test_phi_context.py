@@ -1,0 +1,303 @@
+"""Context decides PHI: whose identifier is it? Tables of (text, expected PHI spans)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from pydantic import ValidationError
+
+from guardrails.config import ConfigError, GuardrailConfig
+from guardrails.findings import Category, Entity, Severity
+from guardrails.pipeline import instantiate_families
+from guardrails.registry import Registry, RuleFamily, RuleResources
+from guardrails.rules.phi import PhiFamily
+from tests.guardrails.helpers import make_family, run_family, spans_of
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+ORG: dict[str, Any] = {
+    "organisation": {
+        "names": ["Riverbend Regional Medical Center", "Riverbend Regional"],
+        "locations": [
+            {
+                "name": "Main Campus",
+                "address": "1200 Harbor View Drive, Riverbend, OR 97420",
+                "phone": "555-0100",
+            },
+            {
+                "name": "Westbury Clinic",
+                "address": "2150 Cannery Road, Westbury, OR 97501",
+                "phone": "555-0112",
+            },
+        ],
+        "websites": ["riverbendregional.example.org"],
+        "handles": ["@RiverbendRegional"],
+        "staff": [
+            {"name": "Maya Chen", "credentials": "MD", "role": "Cardiologist"},
+            {"name": "Amara Okonkwo", "credentials": "RN", "role": "Nurse manager"},
+            {"name": "Grace Mwangi", "credentials": "", "role": "Patient experience manager"},
+        ],
+    }
+}
+
+
+def with_consents(*consents: dict[str, Any]) -> dict[str, Any]:
+    return {**ORG, "consents": list(consents)}
+
+
+@pytest.fixture(scope="module")
+def phi(nlp: Language) -> RuleFamily:
+    return make_family(PhiFamily, nlp=nlp)
+
+
+def blocked_spans(
+    family: RuleFamily,
+    nlp: Language,
+    text: str,
+    content_type: str = "post",
+    context: dict[str, Any] | None = None,
+) -> list[str]:
+    findings = run_family(family, text, content_type=content_type, context=context or ORG, nlp=nlp)
+    return spans_of([f for f in findings if f.severity is Severity.BLOCK], text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # patients and their relatives
+        ("So proud of our patient Maria Lopez after her bypass surgery.", ["Maria Lopez"]),
+        (
+            "Her daughter Keisha drove her home to Alder Creek after her hip surgery.",
+            ["Keisha", "Alder Creek"],
+        ),
+        (
+            "Welcome to the world, baby Amara Nwosu! Born November 19 in our birth center.",
+            ["Amara Nwosu", "November 19"],
+        ),
+        (
+            "Clarence Whitby, born November 28, 1925, turns 101 today in room 512!",
+            ["Clarence Whitby", "November 28, 1925", "101", "room 512"],
+        ),
+        (
+            "Get well soon, Pavel! Your grandson Nikolai says hi from 118 Linden Terrace.",
+            ["Pavel", "Nikolai", "118 Linden Terrace"],
+        ),
+        (
+            "Shout-out to Priya from Lakewood, who finished her last chemo session today.",
+            ["Priya", "Lakewood"],
+        ),
+        (
+            "Ahmad Karimi of Westbury logged in from 198.51.100.23 for his asthma follow-up.",
+            ["Ahmad Karimi", "Westbury", "198.51.100.23"],
+        ),
+        # staff are not PHI: titles, credentials, roles, the staff directory
+        ("Dr. Maya Chen and Dr. Patel cared for Walter Pruitt after his surgery.", ["Walter Pruitt"]),
+        ("Thanks, Amara, for caring for our patients on 5 East!", []),
+        ("Jess Whitaker, RN, joins our surgery team this month.", []),
+        ("Please call Carmen, our intake coordinator, at 555-0150 about your visit.", []),
+        (
+            "Staff spotlight: Hollis Greer is retiring after 22 years at our front desk. Hollis, we'll miss you!",
+            [],
+        ),
+        # public and historical figures, personas, eponyms
+        (
+            "Michael J. Fox was diagnosed with Parkinson's disease at 29. Our support group meets Thursdays.",
+            [],
+        ),
+        ("In 1952, Virginia Apgar created the newborn score every baby in our birth center gets.", []),
+        ("Meet 'Sam,' a composite character. Sam is 8 and has asthma, like many patients we treat.", []),
+        # the organisation's own facts, event dates and years alone
+        ("Call us at 555-0100 or visit riverbendregional.example.org for flu shot hours.", []),
+        ("Follow @RiverbendRegional for updates on our new surgery wing.", []),
+        ("Join our free diabetes class on Tuesday, April 7, in room 204. Patients welcome!", []),
+        ("Riverbend Regional opened in 1962 with 40 beds for patients.", []),
+        ("Our Westbury clinic at 2150 Cannery Road now offers same-day visits.", []),
+        ("Falls are a leading cause of injury for adults in their 90s.", []),
+        # a patient's own contact details, numbers and photo
+        (
+            "We're still trying to reach Hank Dubois's emergency contact at 555-0191 after his surgery.",
+            ["Hank Dubois", "555-0191"],
+        ),
+        (
+            "Found: a wallet with a driver's license for Tomas Rivera (S530-4412-9981) in our ER.",
+            ["Tomas Rivera", "S530-4412-9981"],
+        ),
+        (
+            "Giorgos Papadakis took his first lap after his hip replacement. See his photo with our PT team below.",
+            ["Giorgos Papadakis", "his photo with our PT team"],
+        ),
+        ("Recall notice: lot numbers 4PD23-17 and 4PD23-18 of a children's ibuprofen are affected.", []),
+    ],
+)
+def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:
+    assert sorted(blocked_spans(phi, nlp, text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "content_type", "expected"),
+    [
+        # the person a review reply addresses is a patient by implication
+        ("Thank you for the kind words, Dana! We're glad your visit went well.", "review_response", ["Dana"]),
+        (
+            "Ms. Pruett, we explained all of this at your August 3 visit.",
+            "review_response",
+            ["Pruett", "August 3"],
+        ),
+        ("We apologize that your December 18 appointment was cancelled.", "review_response", ["December 18"]),
+        (
+            "Mr. Castellanos, member ID XJH884512301 shows as inactive for your inhaler claim.",
+            "comment_reply",
+            ["Castellanos", "XJH884512301"],
+        ),
+        (
+            "Sorry about the long wait in the ER, @bigsky_dave. Glad the stitches are holding!",
+            "comment_reply",
+            ["@bigsky_dave"],
+        ),
+        # a generic reply and a community partner are clean
+        (
+            "We're sorry to see this. Please call Grace Mwangi at 555-0100 so we can talk privately.",
+            "review_response",
+            [],
+        ),
+        (
+            "Thanks, Priya! It was a pleasure co-hosting the book fair with the Kellerton Public Library.",
+            "comment_reply",
+            [],
+        ),
+    ],
+)
+def test_replies(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:
+    assert sorted(blocked_spans(phi, nlp, text, content_type)) == sorted(expected)
+
+
+CONSENT = {
+    "id": "AUTH-2291",
+    "subject_hint": "Maria L.",
+    "scope": ["facebook", "post"],
+    "expires": "2099-01-01",
+}
+STORY = (
+    "Maria Lopez walked out of cardiac rehab with a medal today. Thank you, Maria! Individual results vary."
+)
+
+
+def test_valid_consent_turns_a_named_patient_into_info_citing_it(phi: RuleFamily, nlp: Language) -> None:
+    findings = run_family(phi, STORY, context=with_consents(CONSENT), nlp=nlp)
+    assert spans_of(findings, STORY) == ["Maria Lopez", "Maria"]
+    assert all(f.rule_id == "phi.consented" and f.severity is Severity.INFO for f in findings)
+    assert all("AUTH-2291" in f.citation and f.entity is Entity.PERSON for f in findings)
+
+
+@pytest.mark.parametrize(
+    "consent",
+    [
+        {**CONSENT, "expires": "2020-01-01"},
+        {**CONSENT, "revoked": True},
+        {**CONSENT, "scope": ["instagram"]},
+        {**CONSENT, "scope": ["review_response"]},
+        {**CONSENT, "subject_hint": "Edith R."},
+    ],
+)
+def test_consent_that_does_not_cover_the_use_still_blocks(
+    phi: RuleFamily, nlp: Language, consent: dict[str, Any]
+) -> None:
+    assert blocked_spans(phi, nlp, STORY, context=with_consents(consent)) == ["Maria Lopez", "Maria"]
+
+
+def test_consent_covers_only_its_subject(phi: RuleFamily, nlp: Language) -> None:
+    text = "Maria Lopez finished cardiac rehab today, and her rehab buddy Edith Rowe was right behind her."
+    assert blocked_spans(phi, nlp, text, context=with_consents(CONSENT)) == ["Edith Rowe"]
+
+
+def test_parent_named_in_a_consent_hint_is_covered(phi: RuleFamily, nlp: Language) -> None:
+    consent = {"id": "AUTH-7", "subject_hint": "Zara Iqbal (parent: Imran Iqbal)"}
+    text = "Zara Iqbal was our first flu-shot patient of the season. Thank you to Zara and to Imran Iqbal!"
+    findings = run_family(phi, text, context=with_consents(consent), nlp=nlp)
+    assert findings
+    assert all(f.severity is Severity.INFO for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a zero-width space inside an MRN, a soft hyphen inside a chart number
+        (
+            "Reminder for Harlan Vickers (MRN 0048\u200b2931): your post-op check moved to Dec 3.",
+            ["Harlan Vickers", "0048\u200b2931", "Dec 3"],
+        ),
+        (
+            "Sepsis huddle win: the score caught chart 77\u00ad13\u00ad0245 hours before the fever spiked.",
+            ["77\u00ad13\u00ad0245"],
+        ),
+        # Cyrillic and Greek look-alike letters inside names
+        (
+            "Get well soon, Nikos \u0410lexiou! Your wife \u0395leni says you're eating well.",
+            ["Nikos \u0410lexiou", "\u0395leni"],
+        ),
+        (
+            "Mr. Ab\u200ddul Ra\u200dhim turns 9\u200c4 today! Cake is in room 2\u200b17.",
+            ["Ab\u200ddul Ra\u200dhim", "9\u200c4", "room 2\u200b17"],
+        ),
+        # full-width digits and at-signs
+        (
+            "Pre-op reminder for patient Ingrid Halvard, MRN \uff10\uff10\uff15\uff18\uff12\uff17\uff13\uff11.",
+            ["Ingrid Halvard", "\uff10\uff10\uff15\uff18\uff12\uff17\uff13\uff11"],
+        ),
+        (
+            "Sharing the love from \uff20liam_beats_leukemia, who finished chemo with us!",
+            ["\uff20liam_beats_leukemia"],
+        ),
+        # a staff member written with a Cyrillic letter is still staff
+        ("Staff spotlight: Amara \u041ekonkwo, RN, has led our nursing team for six years.", []),
+    ],
+)
+def test_unicode_tricks_are_caught_with_spans_in_the_original(
+    phi: RuleFamily, nlp: Language, text: str, expected: list[str]
+) -> None:
+    assert blocked_spans(phi, nlp, text) == expected
+
+
+def test_findings_cite_the_identifier_letter_and_never_quote_the_text(phi: RuleFamily, nlp: Language) -> None:
+    text = "Happy birthday to our patient Clarence Whitby (MRN 00731552), 101 today!"
+    findings = run_family(phi, text, context=ORG, nlp=nlp)
+    by_entity = {f.entity: f for f in findings}
+    assert by_entity[Entity.PERSON].citation == "45 CFR 164.514(b)(2)(i)(A)"
+    assert by_entity[Entity.MRN].citation == "45 CFR 164.514(b)(2)(i)(H)"
+    assert by_entity[Entity.AGE].citation == "45 CFR 164.514(b)(2)(i)(C)"
+    for finding in findings:
+        assert finding.category is Category.PHI
+        assert finding.rule_id == "phi.identifier"
+        assert "Clarence" not in finding.message
+        assert "00731552" not in finding.message
+        assert "101" not in finding.message
+
+
+def test_a_bad_lexicon_refuses_to_start(nlp: Language, tmp_path: Path) -> None:
+    bad = tmp_path / "phi.yaml"
+    bad.write_text("version: 1\nhonorifics: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        make_family(PhiFamily, nlp=nlp, lexicon=str(bad))
+    broken = tmp_path / "figures.yaml"
+    broken.write_text("version: 1\nnames: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        make_family(PhiFamily, nlp=nlp, public_figures=str(broken))
+
+
+def test_unknown_options_are_refused() -> None:
+    with pytest.raises(ValidationError):
+        PhiFamily.Options.model_validate({"threshold": 0.5})
+    config = GuardrailConfig.model_validate(
+        {"version": 1, "families": {"phi": {"options": {"threshold": 0.5}}}}
+    )
+    with pytest.raises(ConfigError):
+        instantiate_families(config, Registry([PhiFamily]))
+
+
+def test_the_family_needs_the_nlp_pipeline() -> None:
+    family = PhiFamily(PhiFamily.Options(), {})
+    with pytest.raises(ConfigError):
+        family.prepare(RuleResources(nlp=None))
