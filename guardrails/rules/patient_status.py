@@ -319,6 +319,8 @@ class PatientStatusFamily(RuleFamily):
                 return None if blocked else j
             if word in lex.generic or word in lex.stopwords:
                 return None
+            if word in lex.generic_you and tokens[index].bare == "your":
+                return None
         return None
 
     def _term(self, token: Token, terms: frozenset[str]) -> bool:

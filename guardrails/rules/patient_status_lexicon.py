@@ -25,6 +25,7 @@ class PatientStatusLexicon(BaseModel):
     specific_items: list[str] = Field(min_length=1)
     scan_stopwords: list[str] = Field(min_length=1)
     generic_modifiers: list[str]
+    second_person_generic: list[str]
     booking_verbs: list[str]
     conditional_words: list[str]
     relatives: list[str]
@@ -46,6 +47,7 @@ class PatientStatusLexicon(BaseModel):
         "specific_items",
         "scan_stopwords",
         "generic_modifiers",
+        "second_person_generic",
         "booking_verbs",
         "conditional_words",
         "relatives",
@@ -91,6 +93,7 @@ class CompiledLexicon:
     items: frozenset[str]
     stopwords: frozenset[str]
     generic: frozenset[str]
+    generic_you: frozenset[str]
     booking: frozenset[str]
     conditional: frozenset[str]
     relatives: frozenset[str]
@@ -115,6 +118,7 @@ class CompiledLexicon:
             items=frozenset(raw.specific_items),
             stopwords=frozenset(raw.scan_stopwords),
             generic=frozenset(raw.generic_modifiers),
+            generic_you=frozenset(raw.second_person_generic),
             booking=frozenset(raw.booking_verbs),
             conditional=frozenset(raw.conditional_words),
             relatives=frozenset(raw.relatives),

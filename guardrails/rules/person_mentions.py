@@ -184,6 +184,11 @@ def find_mentions(
         mention = _as_mention(text, tokens, group, sentence_starts, persons, known, words)
         if mention is not None:
             mentions.append(mention)
+    # A title covers names joined to it ("firefighters Joe and Ben").
+    for i in range(1, len(mentions)):
+        before, this = mentions[i - 1], mentions[i]
+        if before.staff and not this.handle and text[before.end : this.start] in (" and ", " & "):
+            mentions[i] = Mention(this.start, this.end, this.words, staff=True, addressed=this.addressed)
     staff_named = {word for m in mentions if m.staff for word in m.words}
     return [
         Mention(m.start, m.end, m.words, m.handle, True, m.addressed)
@@ -230,12 +235,12 @@ def _as_mention(
 
 
 def _role(token: Token, words: NameWords) -> bool:
-    return token.bare.split("-")[0] in words.staff_titles or token.bare in words.credentials
+    return singular(token.bare.split("-")[0]) in words.staff_titles or token.bare in words.credentials
 
 
 def _titled(tokens: Sequence[Token], group: list[int], words: NameWords) -> bool:
     """A title before the name: "Dr. Haddad", "dietitian Anna Park", "Pharmacist-in-charge Lena"."""
-    return group[0] > 0 and tokens[group[0] - 1].bare.split("-")[0] in words.staff_titles
+    return group[0] > 0 and singular(tokens[group[0] - 1].bare.split("-")[0]) in words.staff_titles
 
 
 def _credentialed(text: str, tokens: Sequence[Token], last: int, words: NameWords) -> bool:

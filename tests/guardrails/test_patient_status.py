@@ -94,6 +94,33 @@ REPLY_POSITIVES = [
         "Since you've been with us for years, we hoped you'd call first.",
         "Since you've been with us",
     ),
+    (
+        "review_response",
+        "We're glad Dr. Shah could fit you in the same day for your toothache.",
+        "your toothache",
+    ),
+    (
+        "review_response",
+        "We're sorry you had a reaction to the vaccine. Please call us.",
+        "you had a reaction",
+    ),
+    ("review_response", "We hope your mom is feeling better after her stay with us.", "her stay"),
+    (
+        "review_response",
+        "We're so glad your little one enjoyed the treasure chest after her cleaning!",
+        "her cleaning",
+    ),
+    (
+        "review_response",
+        "We're sorry about the mix-up. We've refunded the $45 to your card.",
+        "We've refunded",
+    ),
+    (
+        "review_response",
+        "Dr. Kim reviewed the images again and agrees with the original plan.",
+        "reviewed the images",
+    ),
+    ("comment_reply", "Great seeing you yesterday, Linda!", "Great seeing you yesterday"),
 ]
 
 REPLY_NEGATIVES = [
@@ -121,6 +148,11 @@ REPLY_NEGATIVES = [
     ("review_response", "Thank you for your courage in sharing. You can call or text 988 any time."),
     ("review_response", "We're sorry, please call Maria, our patient advocate, at 555-0100."),
     ("comment_reply", "Thanks, Priya! It was a pleasure co-hosting the vision screening fair last Saturday."),
+    ("comment_reply", "Please bring your insurance card and a photo ID to your first visit."),
+    ("comment_reply", "You can pay your bill online or view your results in the patient portal."),
+    ("review_response", "Your health and safety are our top priority."),
+    ("comment_reply", "If your prescription isn't ready within 15 minutes, let us know."),
+    ("review_response", "We'd be happy to look into your concerns about the wait. Please call 555-0100."),
 ]
 
 POST_POSITIVES = [
@@ -177,6 +209,41 @@ POST_POSITIVES = [
         "Renata, we've faxed your mother's discharge summary as she asked.",
         "your mother's discharge",
     ),
+    (
+        "post",
+        "Happy 95th birthday to Mr. Leon Hart, who picks up his heart medications here!",
+        "his heart medications",
+    ),
+    ("post", "We're cheering on Marcus Lee as he heads into surgery this morning.", "heads into surgery"),
+    ("post", "Jenny Park, your new glasses are ready for pickup!", "your new glasses"),
+    (
+        "post",
+        "Cheers to Tom Ortiz, who beat his lymphoma and is celebrating 5 years in remission!",
+        "his lymphoma",
+    ),
+    (
+        "post",
+        "Thank you, Mrs. Alvarez, for the lovely card after your husband's stay on 4 North.",
+        "your husband's stay",
+    ),
+    (
+        "post",
+        "Meet Kevin, who came to us after a bad fall and is now walking without a cane.",
+        "came to us after",
+    ),
+    ("post", "We loved having Lucas and his family at the NICU reunion picnic!", "NICU reunion"),
+    (
+        "post",
+        "Our 1,000th COVID vaccine went to Harold Kim, 72, of Elm Grove!",
+        "1,000th COVID vaccine went to",
+    ),
+    (
+        "post",
+        "Thanks to Bill Turner for bringing his whole family in for flu shots today!",
+        "in for flu shots",
+    ),
+    ("post", "We hope Tom Sutton's new knee is treating him well.", "new knee"),
+    ("post", "In loving memory of Frank Miller, a beloved patient of our hospice team.", "patient of our"),
 ]
 
 POST_NEGATIVES = [
@@ -201,6 +268,14 @@ POST_NEGATIVES = [
     ("post", "Follow @HarborDental for tips, and book your cleaning online."),
     ("crisis", "We are treating several patients from the I-5 crash. Families can call 555-0100."),
     ("post", "Thank you to Ama Boateng, who joined our Patient and Family Advisory Council this year."),
+    ("post", "Volunteer spotlight: Ruth Green has knitted hats for our NICU babies for 12 years."),
+    ("post", "Local firefighters Joe and Ben visited kids in our pediatric unit today!"),
+    ("post", "Our pharmacist Ken Ito explains how to store your insulin."),
+    ("post", "Congratulations to Sarah Lopez, our new director of patient care!"),
+    ("post", "Tonight's speaker, Dr. Ruth Cole, will discuss her own experience with breast cancer surgery."),
+    ("post", "Big thanks to Pat Kim, who donated blood at our drive for the 50th time!"),
+    ("post", "Thank you to Tom Sutton and the Rotary Club for painting our pediatric wing!"),
+    ("post", "Did you know? Your first dental visit should happen by your child's first birthday."),
 ]
 
 
