@@ -35,6 +35,7 @@ _EVENT_ROOM = regex.compile(
     r"\b(?:class(?:es)?|meeting|meets|held|conference|training|lecture|seminar|workshop|session\s+for\s+all)\b",
     regex.IGNORECASE,
 )
+_PROVIDER_NUMBER = regex.compile(r"\b(?:npi|dea)\W*$", regex.IGNORECASE)
 _ACRONYM = regex.compile(r"^[A-Z0-9&-]{2,6}$")
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
 _RESIDENCE_AFTER_NAME = regex.compile(
@@ -165,7 +166,7 @@ class ContextJudge:
         return None
 
     def _staff_licence(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> bool:
-        if regex.search(r"\b(?:npi|dea)\W*$", scene.before(d.start, 12), regex.IGNORECASE):
+        if _PROVIDER_NUMBER.search(scene.before(d.start, 12)):
             return True
         s, _ = scene.sentence(d.start)
         nearest = [c for p, c in calls.items() if s <= p.start < d.start]

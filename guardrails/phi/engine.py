@@ -12,8 +12,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import regex  # type: ignore[import-untyped]
-from presidio_analyzer import AnalyzerEngine, LemmaContextAwareEnhancer, RecognizerRegistry
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    LemmaContextAwareEnhancer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
 from guardrails.findings import Entity
@@ -29,6 +36,11 @@ if TYPE_CHECKING:
 SCORE_THRESHOLD = 0.4
 _BEFORE_AND = regex.compile(r"(?<![\p{L}'’.-])(\p{Lu}\p{Ll}+)(?:,\s|\s(?:and|&)\s)$")
 _AFTER_AND = regex.compile(r"(?:,\s|\s(?:and|&)\s)(\p{Lu}\p{Ll}+)(?![\p{L}'’-])(?!\s\p{Lu})")
+_TITLE_WORD = regex.compile(r"(\w+)\.?\s+")
+_INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
+_ACRONYM = regex.compile(r"[A-Z]{1,4}\.?")
+_ORG_ACRONYM = regex.compile(r"[A-Z]{2,4}")
+_PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _FAX = regex.compile(r"\bfax(?:ed|ing)?\b[^.!?\n]{0,40}$", regex.IGNORECASE)
 
 
@@ -91,6 +103,39 @@ class SharedSpacyNlpEngine(SpacyNlpEngine):
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         return self.artifacts(doc)
 
+    # presidio asks these for every token when it builds context keywords; a set
+    # lookup is much cheaper than a vocabulary lookup.
+    def is_stopword(self, word: str, language: str) -> bool:
+        return word in STOP_WORDS
+
+    def is_punct(self, word: str, language: str) -> bool:
+        return _PUNCT.fullmatch(word) is not None
+
+
+class WeakResultEnhancer(LemmaContextAwareEnhancer):
+    """presidio's lemma context enhancer, applied only to results that need it.
+
+    A result already at or above the threshold is kept whatever its context, so
+    only the weak ones are deep-copied and scored (presidio copies every result).
+    """
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        weak = [r for r in raw_results if r.score < SCORE_THRESHOLD]
+        if not weak:
+            return raw_results
+        strong = [r for r in raw_results if r.score >= SCORE_THRESHOLD]
+        enhanced: list[RecognizerResult] = super().enhance_using_context(
+            text, weak, nlp_artifacts, recognizers, context
+        )
+        return strong + enhanced
+
 
 class PhiEngine:
     """Finds identifiers of every kind in a normalised text; context decides elsewhere."""
@@ -105,7 +150,7 @@ class PhiEngine:
             nlp_engine=self.nlp_engine,
             supported_languages=["en"],
             default_score_threshold=SCORE_THRESHOLD,
-            context_aware_enhancer=LemmaContextAwareEnhancer(
+            context_aware_enhancer=WeakResultEnhancer(
                 context_similarity_factor=0.35,
                 min_score_with_context_similarity=SCORE_THRESHOLD,
                 context_prefix_count=6,
@@ -134,7 +179,7 @@ class PhiEngine:
                 if trimmed is None:
                     continue
                 start, end = trimmed
-            elif kind == "ORGANIZATION" and regex.fullmatch(r"[A-Z]{2,4}", text[start:end]):
+            elif kind == "ORGANIZATION" and _ORG_ACRONYM.fullmatch(text[start:end]):
                 continue  # "DOB", "MRN", "ICU": record keywords and units, not organisations
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
                 kind = "FAX_NUMBER"
@@ -170,7 +215,7 @@ class PhiEngine:
             if span.endswith(suffix):
                 span = span[: -len(suffix)]
         while True:
-            match = regex.match(r"(\w+)\.?\s+", span)
+            match = _TITLE_WORD.match(span)
             if match is None:
                 break
             word = match.group(1).lower()
@@ -178,7 +223,7 @@ class PhiEngine:
                 break
             start += match.end()
             span = span[match.end() :]
-        span = span.rstrip(" ,.") if not regex.search(r"\b\p{Lu}\.$", span) else span
+        span = span.rstrip(" ,.") if not _INITIAL_END.search(span) else span
         words = [word.strip(".,'’").lower() for word in span.split()]
         if not words or not any(char.isalpha() for char in span):
             return None
@@ -186,7 +231,7 @@ class PhiEngine:
             return None
         if any(char.isdigit() for char in span):
             return None
-        if all(regex.fullmatch(r"[A-Z]{1,4}\.?", token) for token in span.split()):
+        if all(_ACRONYM.fullmatch(token) for token in span.split()):
             return None  # an acronym ("CV", "ICU"), not a name
         if all(word in self._common or len(word) < 2 for word in words):
             return None

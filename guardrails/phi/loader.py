@@ -33,5 +33,8 @@ def load_phi(
     lexicon = load_lexicon(lexicon_path)
     figures = load_public_figures(public_figures_path)
     engine = PhiEngine(nlp, lexicon)
+    # The first e-mail makes tldextract parse its public-suffix snapshot (about 0.3 s):
+    # pay that here, at start-up, not on the first request.
+    engine.detect("Warm-up: write to someone@example.com or call 555-0100 on March 3.")
     judge = ContextJudge(LexiconCues(lexicon), PeopleJudge(frozenset(figures.names)))
     return PhiModels(lexicon, engine, judge)

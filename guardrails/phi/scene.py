@@ -130,6 +130,10 @@ class Scene:
         return [p.lower() for p in phrases if p.strip()]
 
     @cached_property
+    def _padded_org_phrases(self) -> list[str]:
+        return [f" {' '.join(words(p))} " for p in self.org_phrases]
+
+    @cached_property
     def org_words(self) -> frozenset[str]:
         return frozenset(w for phrase in self.org_phrases for w in words(phrase) if not w.isdigit())
 
@@ -158,10 +162,10 @@ class Scene:
         lowered = phrase.lower().strip()
         if not lowered:
             return False
-        bounded = regex.compile(rf"(?<![\w-]){regex.escape(lowered)}(?![\w-])")
-        if any(bounded.search(p) for p in self.org_phrases):
-            return True
         tokens = words(lowered)
+        padded = f" {' '.join(tokens)} "
+        if tokens and any(padded in phrase for phrase in self._padded_org_phrases):
+            return True
         return bool(tokens) and all(t in self.org_words for t in tokens)
 
     def owns_domain(self, host: str) -> bool:

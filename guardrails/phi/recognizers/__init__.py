@@ -63,9 +63,10 @@ def build_recognizers(lexicon: PhiLexicon) -> list[EntityRecognizer]:
         EmailRecognizer(),
         UrlRecognizer(),
         IpRecognizer(),
-        # libphonenumber per region is the slowest recognizer: two regions cover the
-        # North American and UK numbers these texts carry; local 7-digit forms are ours.
-        PhoneRecognizer(supported_regions=("US", "GB")),
+        # libphonenumber scans the text once per region, the slowest recognizer: numbers
+        # written with "+" parse in any region, so one region is enough; local 7-digit
+        # forms are ours (LocalPhoneRecognizer).
+        PhoneRecognizer(supported_regions=("US",)),
         UsSsnRecognizer(),
         CreditCardRecognizer(),
         IbanRecognizer(),

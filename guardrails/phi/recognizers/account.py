@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer
 
 _LEAD = (
     r"(?<=\b(?:account|acct|a/c|statement|billing|bank\s+account|checking|savings|routing)"
@@ -14,6 +14,7 @@ _LEAD = (
 
 class AccountNumberRecognizer(DataRecognizer):
     ENTITY = "ACCOUNT_NUMBER"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern("account after an account keyword", _LEAD + r"\d(?:[\d]|[- ](?=\d)){3,22}\b", 0.85),
         Pattern("account digits (weak)", r"\b\d{2,4}-\d{2,4}-\d{3,6}\b", 0.1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer
 
 _WORD = r"(?-i:[A-Z][A-Za-z'-]+|\d{1,3}(?:st|nd|rd|th))"
 _SUFFIX = (
@@ -28,6 +28,7 @@ PO_BOX = r"\b(?:P\.?\s?O\.?\s+Box|Post\s+Office\s+Box)\s+\d{1,6}\b"
 
 class StreetAddressRecognizer(DataRecognizer):
     ENTITY = "STREET_ADDRESS"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern("street address", STREET, 0.7),
         Pattern("po box", PO_BOX, 0.7),
@@ -36,6 +37,7 @@ class StreetAddressRecognizer(DataRecognizer):
 
 class ZipCodeRecognizer(DataRecognizer):
     ENTITY = "ZIP_CODE"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern("zip after state", r"(?<=(?-i:\b[A-Z]{2})\s{1,2})\d{5}(?:-\d{4})?\b", 0.6),
         Pattern(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer
 
 _OLD = r"(?:9\d|1[01]\d|12[0-2])"
 
 
 class AgeRecognizer(DataRecognizer):
     ENTITY = "AGE"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern(
             "age after turns/aged",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer, has_digit
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 
 _LEAD = (
     r"(?<=\b(?:template|biometric|fingerprint|retina|retinal|iris|palm[- ]?vein|faceprint|face\s+id|voiceprint)"
@@ -14,6 +14,7 @@ _LEAD = (
 
 class BiometricIdRecognizer(DataRecognizer):
     ENTITY = "BIOMETRIC_ID"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern("biometric template id", _LEAD + r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){3,29})\b", 0.9),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer
 
 _MONTH = (
     r"(?-i:(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -37,6 +37,7 @@ WEEKDAY_ORDINAL = (
 
 class DateRecognizer(DataRecognizer):
     ENTITY = "DATE"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern("month and day", MONTH_DAY, 0.6),
         Pattern("day and month", DAY_MONTH, 0.6),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer, has_digit
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 
 _LEAD = (
     r"(?<=\b(?:serial|s/n|sn|udi|imei|device\s+(?:id|identifier|number|no\.?))"
@@ -14,6 +14,7 @@ _LEAD = (
 
 class DeviceSerialRecognizer(DataRecognizer):
     ENTITY = "DEVICE_ID"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern(
             "serial after a device keyword",

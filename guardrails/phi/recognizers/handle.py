@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import regex  # type: ignore[import-untyped]
 from presidio_analyzer import Pattern
 
 from guardrails.phi.recognizers.base import DataRecognizer
@@ -9,6 +10,7 @@ from guardrails.phi.recognizers.base import DataRecognizer
 
 class SocialHandleRecognizer(DataRecognizer):
     ENTITY = "SOCIAL_HANDLE"
+    REQUIRES = regex.compile(r"(?i)@|insta|\big\b|tiktok|twitter|snap|handle|user\s*name")
     PATTERNS = (
         # Not preceded by a word character, "@" or ".", so an e-mail's "@domain" is not a handle.
         Pattern("at-handle", r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b(?!@)", 0.8),

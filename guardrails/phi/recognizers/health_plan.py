@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer, has_digit
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 
 # Upper-case groups, optionally spaced ("WLP 884 201 337"); later groups need a digit so
 # the match stops before an ordinary word.
@@ -17,6 +17,7 @@ _LEAD = (
 
 class HealthPlanIdRecognizer(DataRecognizer):
     ENTITY = "HEALTH_PLAN_ID"
+    REQUIRES = DIGIT
     PATTERNS = (Pattern("plan id after a member keyword", _LEAD + _ID, 0.85),)
     CONTEXT = ("member", "subscriber", "policy", "insurance", "plan", "medicare", "medicaid", "coverage")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer, has_digit
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 
 _ID = r"(?-i:[A-Z0-9](?:[A-Z0-9]|[- ](?=[A-Z0-9]*\d)){4,19})\b"
 _LEAD = (
@@ -15,6 +15,7 @@ _LEAD = (
 
 class LicenceNumberRecognizer(DataRecognizer):
     ENTITY = "LICENSE_NUMBER"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern("licence after a licence keyword", _LEAD + _ID, 0.85),
         Pattern("licence lettered shape", r"(?-i:\b[A-Z]{1,3}-?\d{3,4}-\d{3,4}-\d{3,4}\b)", 0.2),

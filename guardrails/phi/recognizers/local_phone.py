@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer
 
 
 class LocalPhoneRecognizer(DataRecognizer):
     ENTITY = "PHONE_NUMBER"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern(
             "area code and number",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer, has_digit
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 
 # An identifier token: letters, digits and inner hyphens, at least one digit (checked
 # in validate_result).
@@ -18,6 +18,7 @@ _LEAD = (
 
 class MedicalRecordNumberRecognizer(DataRecognizer):
     ENTITY = "MRN"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern("mrn after a record keyword", _LEAD + _ID, 0.9),
         Pattern("mrn lettered prefix and digit groups", r"(?-i:\b#?[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.2),

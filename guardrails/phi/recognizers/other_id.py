@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer
 
 _LEAD = (
     r"(?<=\b(?:rx|prescription|claim|case|ticket|order|confirmation|reference|ref|booking|reservation"
@@ -15,6 +15,7 @@ _LEAD = (
 
 class OtherIdRecognizer(DataRecognizer):
     ENTITY = "OTHER_ID"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern(
             "number after an identifier keyword",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import regex  # type: ignore[import-untyped]
 from presidio_analyzer import Pattern
 
 from guardrails.phi.recognizers.base import DataRecognizer
@@ -14,6 +15,7 @@ _NOUN = (
 
 class PhotoReferenceRecognizer(DataRecognizer):
     ENTITY = "PHOTO"
+    REQUIRES = regex.compile(r"(?i)photo|picture|pic|selfie|portrait|headshot|snapshot|mugshot|image|before")
     PATTERNS = (
         Pattern(
             "possessive photo reference",

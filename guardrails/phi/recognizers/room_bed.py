@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer
 
 
 class RoomBedRecognizer(DataRecognizer):
     ENTITY = "ROOM_BED"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern(
             "room or bed number",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from guardrails.phi.recognizers.base import DataRecognizer, has_digit
+from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 
 _PLATE = r"(?-i:(?:[A-Z]{2}\s)?[A-Z0-9]{1,4}[- ]?[A-Z0-9]{2,5})\b"
 _LEAD = r"(?<=\b(?:plates?|tags?|licen[cs]e\s+plate|reg(?:istration)?)(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*)"
@@ -13,6 +13,7 @@ _VEHICLE = r"(?<=\b(?:car|truck|van|suv|vehicle|motorcycle|camry|sedan|pickup|je
 
 class VehicleIdRecognizer(DataRecognizer):
     ENTITY = "VEHICLE_ID"
+    REQUIRES = DIGIT
     PATTERNS = (
         Pattern("plate after a plate keyword", _LEAD + _PLATE, 0.85),
         Pattern("plate in brackets after a vehicle", _VEHICLE + _PLATE, 0.8),
