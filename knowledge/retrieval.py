@@ -17,12 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guardrails.context import ContentType, ContextFacts, Platform
 from knowledge.errors import UnknownProduct
+from knowledge.filters import ChunkFilter
 from knowledge.libraries.convert import context_facts
 from knowledge.libraries.index import IndexReport, index_library
 from knowledge.libraries.models import Disclaimer, KnowledgeLibrary
 from knowledge.libraries.repository import LibraryRepository
 from knowledge.models import Citation, Kind, RetrievedChunk
-from knowledge.store import ChunkFilter, KnowledgeStore, open_store
+from knowledge.store import KnowledgeStore, open_store
 
 if TYPE_CHECKING:
     from knowledge.embeddings import MiniLmEmbedding
