@@ -42,7 +42,8 @@ from guardrails.rules.person_mentions import (
 )
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-_QUOTATION = re.compile(r'"([^"\n]{8,400})"')
+# Double quotes, or single quotes that are not apostrophes ("'Best visit I've had!'").
+_QUOTATION = re.compile(r'"([^"\n]{8,400})"|(?<!\w)\'([^\n]{8,400}?)\'(?!\w)')
 _TRAILING_TAGS = re.compile(r"(?:\s*#\w+){2,}\s*$")
 _PRONOUNS = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
 _STORY_TYPES = frozenset({ContentType.POST, ContentType.AD})
@@ -60,6 +61,7 @@ class DisclaimerLexicon(BaseModel):
     outcome_patterns: list[str] = Field(min_length=1)
     quote_first_person: list[str] = Field(min_length=1)
     testimonial_speaker_patterns: list[str] = Field(min_length=1)
+    attribution_verbs: list[str] = Field(min_length=1)
     connection_patterns: list[str] = Field(min_length=1)
     disclosure_patterns: list[str] = Field(min_length=1)
     ambiguous_tags: list[str]
@@ -107,6 +109,7 @@ class _Patterns:
         self.outcome = union(raw.outcome_patterns)
         self.first_person = union(raw.quote_first_person)
         self.speaker = union(raw.testimonial_speaker_patterns)
+        self.attribution = union(raw.attribution_verbs)
         self.connection = union(raw.connection_patterns)
         self.disclosure = union(raw.disclosure_patterns)
         self.ambiguous = union(raw.ambiguous_tags)
@@ -213,7 +216,8 @@ class DisclaimersFamily(RuleFamily):
             if self._individual(scene, sentence):
                 return m.span()
         for q in _QUOTATION.finditer(matchable):
-            if p.first_person.search(q.group(1)) and self._patient_speaker(scene, q.start(), q.end()):
+            quoted = q.group(1) or q.group(2) or ""
+            if p.first_person.search(quoted) and self._patient_speaker(scene, q.start(), q.end()):
                 return q.span()
         return None
 
@@ -235,9 +239,9 @@ class DisclaimersFamily(RuleFamily):
         if any(scene.staff_mention(m) for m in near):
             return False
         around = scene.text[lo:start] + " " + scene.text[end:hi]
-        return bool(self.patterns.speaker.search(around)) and (
-            bool(near) or "patient" in around.lower() or "client" in around.lower()
-        )
+        if self.patterns.speaker.search(around):
+            return True
+        return bool(near) and bool(self.patterns.attribution.search(around))
 
     def _scene(self, text: AnalyzedText, matchable: str, ctx: CheckContext) -> _Text:
         assert self._names is not None
@@ -258,11 +262,13 @@ class DisclaimersFamily(RuleFamily):
     def _connection(self, matchable: str, ctx: CheckContext) -> _Result:
         rule = "missing_disclaimer.material_connection"
         p = self.patterns
-        cue = p.connection.search(matchable)
+        # A quoted patient ("it gave me my smile back") is not the author's connection.
+        unquoted = _QUOTATION.sub(lambda q: " " * len(q.group()), matchable)
+        cue = p.connection.search(unquoted)
         span = cue.span() if cue else None
         if span is None and ctx.content_type is ContentType.AD:
             # An ad in the first person singular is someone speaking for the brand.
-            voice = p.influencer.search(_QUOTATION.sub(lambda q: " " * len(q.group()), matchable))
+            voice = p.influencer.search(unquoted)
             span = voice.span() if voice else None
         if span is None or self._disclosed(matchable):
             return rule, None, "", None

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,24 +79,30 @@ class PatientStatusOptions(BaseModel):
     )
 
 
-@dataclass(slots=True)
 class _Scene:
     """One text as the rules see it: tokens, sentences and the people who may be patients."""
 
-    text: str
-    tokens: list[Token]
-    sentences: list[tuple[int, int]]
-    token_sentence: list[int]
-    patients: list[Mention]  # not staff, not covered by a valid consent
+    def __init__(
+        self, text: str, tokens: list[Token], sentences: list[tuple[int, int]], patients: list[Mention]
+    ) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.sentences = sentences
+        self.patients = patients  # not staff, not covered by a valid consent
+        self._starts = [start for start, _ in sentences]
+        self.token_sentence = [self.sentence_of(t.start) for t in tokens]
+        self._by_sentence: list[list[Token]] = [[] for _ in sentences]
+        for token, sentence in zip(tokens, self.token_sentence, strict=True):
+            self._by_sentence[sentence].append(token)
 
     def sentence_of(self, offset: int) -> int:
-        return max(0, bisect_right([s for s, _ in self.sentences], offset) - 1)
+        return max(0, bisect_right(self._starts, offset) - 1)
 
     def patients_in(self, first: int, last: int) -> list[Mention]:
         return [m for m in self.patients if first <= self.sentence_of(m.start) <= last]
 
     def tokens_in(self, sentence: int) -> list[Token]:
-        return [t for t, s in zip(self.tokens, self.token_sentence, strict=True) if s == sentence]
+        return self._by_sentence[sentence] if 0 <= sentence < len(self._by_sentence) else []
 
 
 class PatientStatusFamily(RuleFamily):
@@ -176,18 +181,17 @@ class PatientStatusFamily(RuleFamily):
         matchable = text.text.translate(_QUOTES)
         doc = text.doc
         sentences = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(matchable))]
-        starts = [s for s, _ in sentences]
         tokens = tokenize(matchable)
-        token_sentence = [max(0, bisect_right(starts, t.start) - 1) for t in tokens]
+        bare = _Scene(matchable, tokens, sentences, [])
         first_tokens = frozenset(
-            i for i, s in enumerate(token_sentence) if i == 0 or token_sentence[i - 1] != s
+            i for i, s in enumerate(bare.token_sentence) if i == 0 or bare.token_sentence[i - 1] != s
         )
         persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
         mentions = find_mentions(matchable, tokens, first_tokens, persons, ctx, self.lexicon.names)
         staff = staff_words(ctx)
         people = [m for m in mentions if not is_staff(m, staff)]
-        patients = [m for m in people if consented(m, ctx.consents, ctx) is None]
-        return _Scene(matchable, tokens, sentences, token_sentence, patients)
+        bare.patients = [m for m in people if consented(m, ctx.consents, ctx) is None]
+        return bare
 
     # -- replies: the reader is identifiable -----------------------------------------------
 
@@ -336,7 +340,7 @@ class PatientStatusFamily(RuleFamily):
     def _conditional(self, scene: _Scene, offset: int) -> bool:
         """ "If your child has a fever..." is advice to anyone, not a statement about the reader."""
         start, _ = scene.sentences[scene.sentence_of(offset)]
-        return any(t.bare in self.lexicon.conditional for t in tokenize(scene.text[start:offset]))
+        return any(start <= t.start < offset and t.bare in self.lexicon.conditional for t in scene.tokens)
 
     def _has_pronoun(self, scene: _Scene, sentence: int) -> bool:
         return any(t.bare in _PRONOUNS for t in scene.tokens_in(sentence))

@@ -80,7 +80,10 @@ class PatientStatusLexicon(BaseModel):
 
 
 def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+    """One alternation per list: a single scan of the text instead of one per pattern."""
+    if not patterns:
+        return ()
+    return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
 
 
 @dataclass(frozen=True, slots=True)

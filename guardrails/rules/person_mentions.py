@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -138,11 +139,17 @@ def known_words(ctx: CheckContext) -> frozenset[str]:
     for location in ctx.organisation.locations:
         pieces += [location.name, location.address]
     pieces += [member.name for member in ctx.organisation.staff]
-    return frozenset(t.bare for piece in pieces for t in tokenize(piece))
+    return _words_of(tuple(pieces))
 
 
 def staff_words(ctx: CheckContext) -> frozenset[str]:
-    return frozenset(t.bare for member in ctx.organisation.staff for t in tokenize(member.name))
+    return _words_of(tuple(member.name for member in ctx.organisation.staff))
+
+
+@lru_cache(maxsize=256)
+def _words_of(pieces: tuple[str, ...]) -> frozenset[str]:
+    # Cached: one organisation's facts come with every text it checks.
+    return frozenset(t.bare for piece in pieces for t in tokenize(piece))
 
 
 def find_mentions(

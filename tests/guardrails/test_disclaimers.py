@@ -79,6 +79,30 @@ POSITIVES = [
     ("post", "Ask our nurse anything about diabetes this Friday! Leave your questions below.", ADVICE),
     ("post", "Tell us your symptoms in the comments and we'll say if it's allergies or a cold.", ADVICE),
     ("comment_reply", "DM us your health questions anytime!", ADVICE),
+    (
+        "ad",
+        "\u201cThey got me in the same day,\u201d one parent told us. Same-day sick visits, every weekday.",
+        RESULTS,
+    ),
+    (
+        "post",
+        "\u201cDr. Haddad gave me my confidence back!\u201d \u2013 Jasmine, patient since 2019",
+        RESULTS,
+    ),
+    ("post", "Five stars from Mark: 'Best dental experience I've ever had!'", RESULTS),
+    (
+        "post",
+        "Patient spotlight: after 20 years of back pain, Tom is pain-free thanks to our spine team.",
+        RESULTS,
+    ),
+    ("post", "Sam dropped 3 dress sizes with our medically supervised weight-loss program!", RESULTS),
+    ("post", "Maria says her migraines are gone since starting treatment with Dr. Laurent.", RESULTS),
+    ("post", "Hear how Tom beat cancer with help from our oncology team.", RESULTS),
+    ("post", "Thanks @SmileCo for the free whitening kit! #gifted", CONNECTION),
+    ("post", "Loving these new compression socks from @FlexFit! #partner", CONNECTION),
+    ("post", "Have a question for our pharmacists? Comment below and we'll answer this week!", ADVICE),
+    ("post", "Worried about a mole? Send us a photo and our dermatologists will take a look!", ADVICE),
+    ("post", "Ask Dr. Rao your parenting and health questions live on Thursday!", ADVICE),
 ]
 
 NEGATIVES = [
@@ -99,10 +123,6 @@ NEGATIVES = [
     ("post", "Paid partnership with Kestrel Pharmacy: here's why I get my flu shot every year."),
     ("post", "Sponsored | I partnered with Kestrel Pharmacy to talk about flu shots."),
     ("ad", "Mammogram appointments are now available on Saturdays. Call 555-0103 to book."),
-    (
-        "ad",
-        "\u201cThey got me in the same day,\u201d one parent told us. Same-day sick visits, every weekday.",
-    ),
     ("post", "Thank you to our community partners at the Riverbend Food Bank for another great year."),
     (
         "post",
@@ -111,6 +131,18 @@ NEGATIVES = [
     ),
     ("post", "Questions about our new hours? Drop them below!"),
     ("post", "Walk-in flu shots, no appointment needed. Questions? Call 555-0130."),
+    ("post", "Most patients are back to normal activities within 2 weeks of cataract surgery."),
+    ("post", "Sam dropped 3 dress sizes with our weight-loss program! Results vary from person to person."),
+    ("post", "As a nurse at Riverbend, I'm proud to recommend our new urgent care!"),
+    ("post", "We partnered with the American Heart Association to offer free blood pressure screenings."),
+    ("post", "Thanks to the Rotary Club for providing free car seats to 50 families!"),
+    ("post", "The Riverbend 5K is sponsored by Kestrel Pharmacy. Register today!"),
+    ("post", "Our nurses gifted 200 blankets to the shelter this winter."),
+    ("post", "Enter our sweepstakes to win a free electric toothbrush! Official rules at the link."),
+    ("post", "Have questions about your bill? Message us privately."),
+    ("post", "Our smoke-free campus policy starts Monday."),
+    ("post", "\u201cWe're so proud of this team,\u201d said CEO Maria Gomez, RN."),
+    ("post", "\u201cDr. Haddad gave me my confidence back!\u201d \u2013 Jasmine. Individual results vary."),
 ]
 
 
