@@ -123,8 +123,8 @@ class Redactor:
 def build_redactor(nlp: Language | None = None, lexicon_path: Path | None = None) -> Redactor:
     """Load the spaCy pipeline (unless given the checker's), presidio and our recognizers."""
     from guardrails.nlp import load_pipeline
-    from guardrails.phi.lexicon import load_lexicon
+    from guardrails.phi.lexicon import load_dictionary, load_lexicon
 
     lexicon = load_lexicon(lexicon_path)
     pipeline = nlp if nlp is not None else load_pipeline()
-    return Redactor(PhiEngine(pipeline, lexicon), lexicon)
+    return Redactor(PhiEngine(pipeline, lexicon, load_dictionary(lexicon.dictionary_file)), lexicon)

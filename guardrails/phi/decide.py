@@ -72,8 +72,9 @@ class ContextJudge:
     def decide(
         self, text: str, doc: Doc, ctx: CheckContext, detections: Iterable[Detection]
     ) -> list[Decision]:
-        scene = Scene(text, doc, ctx, self.cues)
         found = [d for d in detections if d.entity is not None or d.kind == "ORGANIZATION"]
+        numbers = any(d.entity in _ALWAYS_PERSONAL for d in found)
+        scene = Scene(text, doc, ctx, self.cues, has_personal_numbers=numbers)
         persons = [d for d in found if d.kind == "PERSON"]
         calls = self.people.judge(scene, persons)
         decisions: list[Decision] = []

@@ -27,6 +27,7 @@ from guardrails.findings import Entity
 from guardrails.phi.entities import ENTITY_OF, RANK
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.recognizers import SPACY_LABELS, build_recognizers
+from guardrails.phi.recognizers.person_cues import PAIR_RECOGNIZER
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -41,6 +42,7 @@ _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
 _ACRONYM = regex.compile(r"[A-Z]{1,4}\.?")
 _ORG_ACRONYM = regex.compile(r"[A-Z]{2,4}")
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
+_SENTENCE_OPEN = regex.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"'“‘(]*$")
 _FAX = regex.compile(r"\bfax(?:ed|ing)?\b[^.!?\n]{0,40}$", regex.IGNORECASE)
 
 
@@ -140,8 +142,9 @@ class WeakResultEnhancer(LemmaContextAwareEnhancer):
 class PhiEngine:
     """Finds identifiers of every kind in a normalised text; context decides elsewhere."""
 
-    def __init__(self, nlp: Language, lexicon: PhiLexicon) -> None:
+    def __init__(self, nlp: Language, lexicon: PhiLexicon, dictionary: frozenset[str] = frozenset()) -> None:
         self.nlp = nlp
+        self._dictionary = dictionary
         self.lexicon = lexicon
         self.nlp_engine = SharedSpacyNlpEngine(nlp)
         registry = RecognizerRegistry(recognizers=build_recognizers(lexicon), supported_languages=["en"])
@@ -174,6 +177,7 @@ class PhiEngine:
         for result in results:
             kind = str(result.entity_type)
             start, end = int(result.start), int(result.end)
+            recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
             if kind == "PERSON":
                 trimmed = self._trim_person(text, start, end)
                 if trimmed is None:
@@ -183,9 +187,25 @@ class PhiEngine:
                 continue  # "DOB", "MRN", "ICU": record keywords and units, not organisations
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
                 kind = "FAX_NUMBER"
-            recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
             detections.append(Detection(kind, start, end, float(result.score), recognizer))
+        detections = self._drop_ordinary_words(text, detections)
         return resolve_overlaps(self._conjoined(text, detections))
+
+    def _drop_ordinary_words(self, text: str, detections: list[Detection]) -> list[Detection]:
+        persons = [d for d in detections if d.kind == "PERSON"]
+        longer = {
+            w.lower()
+            for d in persons
+            for w in text[d.start : d.end].split()
+            if len(text[d.start : d.end].split()) > 1
+        }
+        return [
+            d
+            for d in detections
+            if d.kind != "PERSON"
+            or text[d.start : d.end].lower() in longer
+            or not self._ordinary_words(text, d.start, d.end, d.recognizer)
+        ]
 
     def _conjoined(self, text: str, detections: list[Detection]) -> list[Detection]:
         """ "Ana and Luis", "Chidi, Ifeoma and Ada": a capitalised word joined to a name is a name."""
@@ -203,6 +223,20 @@ class PhiEngine:
                     continue
                 extra.append(Detection("PERSON", match.start(1), match.end(1), d.score * 0.8, "conjunction"))
         return detections + extra
+
+    def _ordinary_words(self, text: str, start: int, end: int, recognizer: str) -> bool:
+        """A "name" made of dictionary words where capitals say nothing: at the start of a
+        sentence ("Brush twice a day", "Dentures through the ages") or found only as two
+        capitalised words ("Tooth Fairy")."""
+        words = [w.strip(".'’").lower() for w in text[start:end].split()]
+        if not words or not all(w in self._dictionary for w in words):
+            return False
+        if recognizer == PAIR_RECOGNIZER:
+            return True
+        # "Colin, ..." and "Jordan's partner" use the word as a name.
+        if text.startswith((",", "'s", "’s"), end):
+            return False
+        return recognizer == "SpacyRecognizer" and _SENTENCE_OPEN.search(text, 0, start) is not None
 
     def _trim_person(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Cut a name span to the name: no title ("Mr.", "Dr."), greeting or possessive.
@@ -226,6 +260,8 @@ class PhiEngine:
         span = span.rstrip(" ,.") if not _INITIAL_END.search(span) else span
         words = [word.strip(".,'’").lower() for word in span.split()]
         if not words or not any(char.isalpha() for char in span):
+            return None
+        if all(word in self._titles for word in words):
             return None
         if any(word in self._not_names for word in words) or " ".join(words) in self._regions:
             return None

@@ -31,11 +31,14 @@ def _lower(values: list[str]) -> list[str]:
 class PhiLexicon(_Lexicon):
     """Cue words that let context decide whose an identifier is."""
 
+    dictionary_file: str = Field(min_length=1)
+
     honorifics: list[str] = Field(min_length=1)
     staff_titles: list[str] = Field(min_length=1)
     credentials: list[str] = Field(min_length=1)  # case-sensitive
     staff_roles: list[str] = Field(min_length=1)
     staff_cues: list[str] = Field(min_length=1)
+    animal_words: list[str] = Field(min_length=1)
     eponym_nouns: list[str] = Field(min_length=1)
     relation_words: list[str] = Field(min_length=1)
     person_cues: list[str] = Field(min_length=1)
@@ -58,6 +61,7 @@ class PhiLexicon(_Lexicon):
         "staff_titles",
         "staff_roles",
         "staff_cues",
+        "animal_words",
         "eponym_nouns",
         "relation_words",
         "person_cues",
@@ -86,6 +90,14 @@ class PhiLexicon(_Lexicon):
         return [value.strip() for value in values]
 
 
+class Dictionary(_Lexicon):
+    """An English word list (the accessibility family's english_words.yaml format)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    words: str = Field(min_length=1)
+
+
 class PublicFigures(_Lexicon):
     names: list[str] = Field(min_length=1)
 
@@ -111,6 +123,14 @@ def load_lexicon(path: Path | None = None) -> PhiLexicon:
         return PhiLexicon.model_validate(_read(LEXICON_FILE, path))
     except ValidationError as exc:
         raise ConfigError(f"invalid PHI lexicon: {exc}") from None
+
+
+def load_dictionary(name: str) -> frozenset[str]:
+    """The words of the dictionary file a PHI lexicon names (relative to guardrails/data)."""
+    try:
+        return frozenset(Dictionary.model_validate(_read(name, None)).words.split())
+    except ValidationError as exc:
+        raise ConfigError(f"invalid dictionary {name}: {exc}") from None
 
 
 def load_public_figures(path: Path | None = None) -> PublicFigures:

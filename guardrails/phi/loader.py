@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from guardrails.phi.decide import ContextJudge
 from guardrails.phi.engine import PhiEngine
-from guardrails.phi.lexicon import PhiLexicon, load_lexicon, load_public_figures
+from guardrails.phi.lexicon import PhiLexicon, load_dictionary, load_lexicon, load_public_figures
 from guardrails.phi.people import PeopleJudge
 from guardrails.phi.scene import LexiconCues
 
@@ -32,7 +32,7 @@ def load_phi(
     """presidio with our recognizers over `nlp`, and the lexicons context decides with."""
     lexicon = load_lexicon(lexicon_path)
     figures = load_public_figures(public_figures_path)
-    engine = PhiEngine(nlp, lexicon)
+    engine = PhiEngine(nlp, lexicon, load_dictionary(lexicon.dictionary_file))
     # The first e-mail makes tldextract parse its public-suffix snapshot (about 0.3 s):
     # pay that here, at start-up, not on the first request.
     engine.detect("Warm-up: write to someone@example.com or call 555-0100 on March 3.")

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 
 import regex  # type: ignore[import-untyped]
 
-from guardrails.context import Consent
+from guardrails.context import Consent, ContentType
 from guardrails.phi.engine import Detection
 from guardrails.phi.scene import Scene, words
 from guardrails.phi.verdicts import Verdict
 
 _QUOTED = regex.compile(r"['\"‘“]\s*(\p{Lu}[\p{L}'-]*(?:\s\p{Lu}[\p{L}'-]*){0,2})\s*[,.!?]?\s*['\"’”]")
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
+_APPOSITION = regex.compile(
+    r"\s*(?:,|\()\s*(?:(?:our|the|a|an|is\s+our|is\s+a|my|his|her)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)(?=\s*(?:[,.;:!?)]|$))"
+)
 _FIRST_PERSON = regex.compile(r"\b(?:our|we|us)\b", regex.IGNORECASE)
 # Reasons strong enough to be inherited by other mentions of the same name.
 STRONG_REASONS = frozenset({"staff", "public figure", "persona", "consent", "organisation", "eponym"})
@@ -82,6 +85,8 @@ class PeopleJudge:
         tokens = _tokens(name)
         if scene.cues.eponym.match(scene.text[d.end : d.end + 30]):
             return PersonCall(Verdict.CLEAR, "eponym")
+        if " ".join(tokens) in scene.product_names:
+            return PersonCall(Verdict.CLEAR, "product")
         if self._is_persona(scene, d, tokens, personas):
             return PersonCall(Verdict.CLEAR, "persona")
         if self._is_staff(scene, d, tokens):
@@ -95,9 +100,22 @@ class PeopleJudge:
         consent = self._consent(scene, tokens)
         if consent is not None:
             return consent
-        if scene.care_linked:
+        if self._is_animal(scene, d):
+            return PersonCall(Verdict.CLEAR, "animal")
+        # A comment reply answers someone in public: they are a patient only when the
+        # reply ties care to them ("your refill"), not when it answers a general question.
+        linked = scene.care_linked
+        if scene.ctx.content_type is ContentType.COMMENT_REPLY:
+            addressed_formally = scene.cues.honorifics.ends(scene.words_before(d.start, 1))
+            linked = scene.personal_care or addressed_formally or scene.has_personal_numbers
+        if linked:
             return PersonCall(Verdict.PHI, "patient or relative")
         return PersonCall(Verdict.CLEAR, "not linked to care")
+
+    @staticmethod
+    def _is_animal(scene: Scene, d: Detection) -> bool:
+        after = _APPOSITION.match(scene.after(d.end, 60))
+        return after is not None and scene.cues.animals.ends(after.group(1))
 
     # -- staff -----------------------------------------------------------------------
     def _is_staff(self, scene: Scene, d: Detection, tokens: list[str]) -> bool:

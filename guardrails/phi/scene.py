@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 _DIGITS = re.compile(r"\D")
+_PERSONAL_NEAR = regex.compile(r"\b(?:your|his|her|their)\b|\w['’]s\b", regex.IGNORECASE)
+_YOU_BEFORE = regex.compile(r"\byou(?:['’](?:re|ve|ll))?\b", regex.IGNORECASE)
 
 
 class Cues:
@@ -30,6 +32,9 @@ class Cues:
 
     def search(self, text: str) -> bool:
         return self._any.search(text) is not None
+
+    def finditer(self, text: str) -> list[regex.Match[str]]:
+        return list(self._any.finditer(text))
 
     def ends(self, text: str) -> bool:
         """True when `text` ends with a cue (punctuation after it allowed)."""
@@ -60,6 +65,8 @@ class LexiconCues:
         self.persona = Cues(lexicon.persona_cues)
         self.public_titles = Cues(lexicon.public_titles)
         self.care = Cues(lexicon.care_cues)
+        self.care_iter = self.care.finditer
+        self.animals = Cues(lexicon.animal_words)
         self.date_life = Cues(lexicon.date_life_cues)
         self.events = Cues(lexicon.event_cues)
         self.residence = Cues(lexicon.residence_cues)
@@ -75,8 +82,12 @@ class LexiconCues:
 class Scene:
     """One normalised text with its doc and check context, and helpers to look around a span."""
 
-    def __init__(self, text: str, doc: Doc, ctx: CheckContext, cues: LexiconCues) -> None:
+    def __init__(
+        self, text: str, doc: Doc, ctx: CheckContext, cues: LexiconCues, has_personal_numbers: bool = False
+    ) -> None:
         self.text = text
+        # Does the text carry a record, member, account, licence or similar number?
+        self.has_personal_numbers = has_personal_numbers
         self.doc = doc
         self.ctx = ctx
         self.cues = cues
@@ -112,6 +123,16 @@ class Scene:
     @property
     def is_reply(self) -> bool:
         return self.ctx.content_type in (ContentType.REVIEW_RESPONSE, ContentType.COMMENT_REPLY)
+
+    @cached_property
+    def personal_care(self) -> bool:
+        """Care tied to someone in particular: "your refill", "his surgery", "Tobi's ear infection"."""
+        for match in self.cues.care_iter(self.text):
+            if _PERSONAL_NEAR.search(self.text, max(0, match.start() - 45), match.start()):
+                return True
+            if _YOU_BEFORE.search(self.text, max(0, match.start() - 25), match.start()):
+                return True
+        return False
 
     @cached_property
     def care_linked(self) -> bool:
@@ -152,6 +173,11 @@ class Scene:
     @cached_property
     def org_handles(self) -> frozenset[str]:
         return frozenset(h.lower().lstrip("@") for h in self.ctx.organisation.handles)
+
+    @cached_property
+    def product_names(self) -> frozenset[str]:
+        names = [n for p in self.ctx.products for n in (p.brand_name, p.established_name) if n]
+        return frozenset(" ".join(words(n)) for n in names)
 
     @cached_property
     def staff_names(self) -> list[frozenset[str]]:

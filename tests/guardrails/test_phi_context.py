@@ -130,10 +130,20 @@ def blocked_spans(
             ["Giorgos Papadakis", "his photo with our PT team"],
         ),
         ("Recall notice: lot numbers 4PD23-17 and 4PD23-18 of a children's ibuprofen are affected.", []),
+        # titles, pets, ordinary words at the start of a sentence, birth announcements, products
+        ("Welcome home, Sgt. Tyrell Hughes! He is back with his unit after knee surgery.", ["Tyrell Hughes"]),
+        ("This is Max, our office therapy dog. He loves visiting patients on the rehab unit.", []),
+        ("Brush twice a day and floss once. Dentures need daily cleaning too.", []),
+        (
+            "Baby Elijah arrived on 9/14, weighing 8 lb 1 oz. Congratulations to mom Tasha and dad Marcus Reed!",
+            ["Elijah", "9/14", "Tasha", "Marcus Reed"],
+        ),
+        ("Halvex may cause nausea. Ask your doctor whether Halvex is right for you.", []),
     ],
 )
 def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:
-    assert sorted(blocked_spans(phi, nlp, text)) == sorted(expected)
+    context = {**ORG, "products": [{"id": "hx", "brand_name": "Halvex", "established_name": "tirzepatide"}]}
+    assert sorted(blocked_spans(phi, nlp, text, context=context)) == sorted(expected)
 
 
 @pytest.mark.parametrize(
@@ -167,6 +177,12 @@ def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -
             "Thanks, Priya! It was a pleasure co-hosting the book fair with the Kellerton Public Library.",
             "comment_reply",
             [],
+        ),
+        ("Hi Carlos! Yes, we offer evening appointments on Tuesdays until 7 p.m.", "comment_reply", []),
+        (
+            "Hi Jamal, your prescription is ready. We'll text you at 555-201-8847.",
+            "comment_reply",
+            ["Jamal", "555-201-8847"],
         ),
     ],
 )

@@ -16,6 +16,8 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerRe
 # ("Moreno-Haile", "O'Neil"); or an initial ("A.").
 NAME = r"(?:\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.)"
 FULL_NAME = rf"{NAME}(?:\s{NAME}){{0,2}}"
+# The recognizer name on results that rest only on two capitalised words.
+PAIR_RECOGNIZER = "PersonCueRecognizer.pair"
 _SENTENCE_START = r"(?:^|(?<=[.!?:;]\s{1,3})|(?<=\n))"
 
 
@@ -101,7 +103,7 @@ class PersonCueRecognizer(LocalRecognizer):
                 continue
             span = self._trim(text, start, end, strict=True)
             if span == (start, end):
-                found.append(self._result(start, end, self.WEAK))
+                found.append(self._result(start, end, self.WEAK, PAIR_RECOGNIZER))
         return found
 
     def _trim(self, text: str, start: int, end: int, *, strict: bool) -> tuple[int, int] | None:
@@ -121,9 +123,11 @@ class PersonCueRecognizer(LocalRecognizer):
             return True
         return strict and len(word) > 1 and word in self._common
 
-    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+    def _result(
+        self, start: int, end: int, score: float, name: str = "PersonCueRecognizer"
+    ) -> RecognizerResult:
         explanation = AnalysisExplanation(
-            recognizer="PersonCueRecognizer",
+            recognizer=name,
             original_score=score,
             textual_explanation="name in a person slot",
         )
@@ -134,7 +138,7 @@ class PersonCueRecognizer(LocalRecognizer):
             score=score,
             analysis_explanation=explanation,
             recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: "PersonCueRecognizer",
+                RecognizerResult.RECOGNIZER_NAME_KEY: name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
