@@ -244,6 +244,19 @@ POST_POSITIVES = [
     ),
     ("post", "We hope Tom Sutton's new knee is treating him well.", "new knee"),
     ("post", "In loving memory of Frank Miller, a beloved patient of our hospice team.", "patient of our"),
+    (
+        "post",
+        "And the raffle winner is Chioma E., one of our patients! Come pick up your prize.",
+        "one of our patients",
+    ),
+    (
+        "post",
+        "Happy 102nd birthday to Edna Morris, a resident of our skilled nursing unit!",
+        "resident of our",
+    ),
+    ("crisis", "Bus crash update: Daniel Ochoa, 16, remains hospitalized.", "remains hospitalized"),
+    ("post", "Our condolences to the family of John Dale, who died peacefully in our care.", "in our care"),
+    ("review_response", "We know this is you, Mark Jones. We'd rather talk by phone.", "We know this is you"),
 ]
 
 POST_NEGATIVES = [
@@ -276,6 +289,8 @@ POST_NEGATIVES = [
     ("post", "Big thanks to Pat Kim, who donated blood at our drive for the 50th time!"),
     ("post", "Thank you to Tom Sutton and the Rotary Club for painting our pediatric wing!"),
     ("post", "Did you know? Your first dental visit should happen by your child's first birthday."),
+    ("post", "Welcome our new family medicine residents, Dr. Amy Cho and Dr. Luis Vega!"),
+    ("post", "Thanks for visiting our booth at the Kellerton health fair, everyone!"),
 ]
 
 
