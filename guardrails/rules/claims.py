@@ -16,6 +16,7 @@ table, so most rules warn; compliance decides whether the claim is supported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
@@ -34,7 +35,6 @@ from guardrails.rules.product_text import (
     Pattern,
     ProductLexicon,
     Vocabulary,
-    any_match,
     coverage,
     load_product_lexicon,
     sentence_index,
@@ -276,7 +276,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                     continue
                 start, end = spans[position]
                 sentence = text.text[start:end]
-                benefit = any_match(self._benefits, sentence)
+                benefit = self._benefit(sentence)
                 if benefit is None or self._approved.matches(sentence, claims, names):
                     continue
                 reported.add(product.id)
@@ -287,6 +287,14 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                     suggestion=_claim_suggestion(claims),
                 )
                 break
+
+    def _benefit(self, sentence: str) -> re.Match[str] | None:
+        """The first benefit wording the sentence does not negate ("not recommended for" is a limit)."""
+        for pattern in self._benefits:
+            for match in pattern.finditer(sentence):
+                if not negated(sentence[: match.start()], sentence[match.end() :], self._lexicon):
+                    return match
+        return None
 
     def _name_stems(self, products: Sequence[ProductFacts]) -> frozenset[str]:
         words: set[str] = set()

@@ -159,6 +159,7 @@ class Vocabulary:
             if pattern is not None:
                 folds.append((pattern, canonical.lower()))
         self._folds = tuple(folds)
+        self._cache: dict[str, frozenset[str]] = {}
 
     def fold(self, text: str) -> str:
         text = text.lower()
@@ -167,7 +168,13 @@ class Vocabulary:
         return text
 
     def stems(self, text: str) -> frozenset[str]:
-        return self._stems(self.fold(text))
+        # Labeling and approved-claim texts repeat across every post of an organisation.
+        cached = self._cache.get(text)
+        if cached is None:
+            if len(self._cache) >= 4096:
+                self._cache.clear()
+            cached = self._cache[text] = self._stems(self.fold(text))
+        return cached
 
     def _stems(self, folded: str) -> frozenset[str]:
         return frozenset(
