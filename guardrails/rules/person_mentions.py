@@ -134,11 +134,13 @@ def _nameish(token: Token, words: NameWords) -> bool:
 
 
 def known_words(ctx: CheckContext) -> frozenset[str]:
-    """Lower-case words of the organisation's names, locations and staff: never a patient."""
+    """Lower-case words of the organisation's names, locations, staff and products: never a patient."""
     pieces: list[str] = list(ctx.organisation.names) + list(ctx.organisation.forbidden_names)
     for location in ctx.organisation.locations:
         pieces += [location.name, location.address]
     pieces += [member.name for member in ctx.organisation.staff]
+    # Product names look like names ("Lumiva") but are not people.
+    pieces += [name for product in ctx.products for name in (product.brand_name, product.established_name)]
     return _words_of(tuple(pieces))
 
 
