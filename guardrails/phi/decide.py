@@ -17,6 +17,7 @@ import regex  # type: ignore[import-untyped]
 from guardrails.context import CheckContext
 from guardrails.findings import Entity
 from guardrails.phi.engine import Detection
+from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.people import PeopleJudge, PersonCall
 from guardrails.phi.scene import LexiconCues, Scene, digits
 from guardrails.phi.verdicts import Decision, Verdict
@@ -36,6 +37,8 @@ _EVENT_ROOM = regex.compile(
     regex.IGNORECASE,
 )
 _PROVIDER_NUMBER = regex.compile(r"\b(?:npi|dea)\W*$", regex.IGNORECASE)
+# "at the Kellerton Library", "held in Riverside Park": a venue, not where someone lives.
+_VENUE = regex.compile(r"\b(?:at|held\s+in|hosted\s+(?:at|in|by)|with)\s+(?:the\s+)?$", regex.IGNORECASE)
 _ACRONYM = regex.compile(r"^[A-Z0-9&-]{2,6}$")
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
 _RESIDENCE_AFTER_NAME = regex.compile(
@@ -65,9 +68,12 @@ _ALWAYS_PERSONAL = frozenset(
 
 
 class ContextJudge:
-    def __init__(self, cues: LexiconCues, people: PeopleJudge) -> None:
+    def __init__(self, cues: LexiconCues, people: PeopleJudge, lexicon: PhiLexicon) -> None:
         self.cues = cues
         self.people = people
+        self.large_regions = frozenset(lexicon.large_regions)
+        # Words that never make a town ("East" of "5 East", "ER", "Campus").
+        self.not_places = frozenset(lexicon.not_name_words)
 
     def decide(
         self, text: str, doc: Doc, ctx: CheckContext, detections: Iterable[Detection]
@@ -198,6 +204,8 @@ class ContextJudge:
         )
         if d.kind == "ORGANIZATION" and (not employer or _ACRONYM.match(value)):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
+        if value.lower().removeprefix("the ") in self.large_regions:
+            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "larger than a state")
         if scene.is_org_place(value):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation's own place")
         if employer:
@@ -206,6 +214,16 @@ class ContextJudge:
         if d.kind in ("STREET_ADDRESS", "ZIP_CODE"):
             anchor = self._anchor(scene, d, calls)
             return self._decision(d, Entity.LOCATION, anchor, "not a patient's address")
+        # A town in a sentence about a named patient is where they live, come from or go.
+        ordinary = _ACRONYM.match(value) or any(w in self.not_places for w in value.lower().split())
+        if (
+            d.recognizer == "SpacyRecognizer"
+            and not ordinary
+            and not _VENUE.search(scene.before(d.start, 25))
+        ):
+            anchor = self._anchor_in_sentence(scene, d, calls)
+            if anchor is not None:
+                return self._decision(d, Entity.LOCATION, anchor, "")
         return Decision(d, Entity.LOCATION, Verdict.CLEAR, "place of an event or the organisation")
 
     def _after_patient(

@@ -221,6 +221,8 @@ class PhiEngine:
                 word = match.group(1)
                 if word.lower() in self._not_names or word.lower() in self._common:
                     continue
+                if any(o.start < match.end(1) and match.start(1) < o.end for o in detections):
+                    continue  # "Visiting from Florida, Hazel": already a place
                 extra.append(Detection("PERSON", match.start(1), match.end(1), d.score * 0.8, "conjunction"))
         return detections + extra
 

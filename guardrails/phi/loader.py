@@ -36,5 +36,5 @@ def load_phi(
     # The first e-mail makes tldextract parse its public-suffix snapshot (about 0.3 s):
     # pay that here, at start-up, not on the first request.
     engine.detect("Warm-up: write to someone@example.com or call 555-0100 on March 3.")
-    judge = ContextJudge(LexiconCues(lexicon), PeopleJudge(frozenset(figures.names)))
+    judge = ContextJudge(LexiconCues(lexicon), PeopleJudge(frozenset(figures.names)), lexicon)
     return PhiModels(lexicon, engine, judge)

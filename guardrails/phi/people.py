@@ -21,6 +21,10 @@ _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
 _APPOSITION = regex.compile(
     r"\s*(?:,|\()\s*(?:(?:our|the|a|an|is\s+our|is\s+a|my|his|her)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)(?=\s*(?:[,.;:!?)]|$))"
 )
+_PRESENT = regex.compile(
+    r"\b(?:today|tonight|now|still|currently|this\s+(?:week|month|year)|turns?|birthday|years?\s+old)\b",
+    regex.IGNORECASE,
+)
 _FIRST_PERSON = regex.compile(r"\b(?:our|we|us)\b", regex.IGNORECASE)
 # Reasons strong enough to be inherited by other mentions of the same name.
 STRONG_REASONS = frozenset({"staff", "public figure", "persona", "consent", "organisation", "eponym"})
@@ -141,6 +145,7 @@ class PeopleJudge:
         return (
             cues.staff.search(sentence)
             and not cues.relations.search(sentence)
+            and not cues.date_life.search(sentence)
             and "patient" not in sentence.lower()
         )
 
@@ -158,7 +163,12 @@ class PeopleJudge:
         sentence = scene.sentence_text(d.start)
         years = [int(y) for y in _YEAR.findall(sentence)]
         old = any(y <= scene.ctx.check_date.year - 30 for y in years)
-        return old and not scene.cues.care.search(sentence) and not _FIRST_PERSON.search(sentence)
+        return (
+            old
+            and not scene.cues.care.search(sentence)
+            and not _FIRST_PERSON.search(sentence)
+            and not _PRESENT.search(sentence)
+        )
 
     # -- fictional personas ----------------------------------------------------------
     def _persona_names(self, scene: Scene) -> set[str]:

@@ -139,6 +139,12 @@ def blocked_spans(
             ["Elijah", "9/14", "Tasha", "Marcus Reed"],
         ),
         ("Halvex may cause nausea. Ask your doctor whether Halvex is right for you.", []),
+        # ordinal ages, history next to a living patient, towns and states in a patient's sentence
+        ("Happy 95th birthday to Mrs. Evelyn Marsh, a patient of ours since 1979!", ["95", "Evelyn Marsh"]),
+        ("Walter, who served in Korea in 1952, turns 94 today on our rehab unit!", ["Walter", "94"]),
+        ("Our patient Maria drove in from Lakeview for her last chemo session.", ["Maria", "Lakeview"]),
+        ("Visiting from Florida, Hazel Brooks stopped by after her knee surgery.", ["Hazel Brooks"]),
+        ("Welcome our newest little one, Ava Smith, born Nov 3 in our birth center!", ["Ava Smith", "Nov 3"]),
     ],
 )
 def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:

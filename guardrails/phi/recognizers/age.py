@@ -27,4 +27,5 @@ class AgeRecognizer(DataRecognizer):
         Pattern("age in apposition", rf"(?<=(?-i:\b[A-Z][a-z'.-]+),\s){_OLD}(?=\s*[,;)])", 0.75),
         Pattern("age in brackets", rf"(?<=(?-i:\b[A-Z][a-z'.-]+)\s\(){_OLD}(?=\))", 0.75),
         Pattern("age after is", rf"(?<=\b(?:is|was|now)\s+){_OLD}(?=\s*(?:and|but|,|\.|!|$))(?!\s*%)", 0.6),
+        Pattern("ordinal birthday", rf"\b{_OLD}(?=(?:st|nd|rd|th)\s+birthday\b)", 0.85),
     )
