@@ -42,7 +42,8 @@ _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
 _ACRONYM = regex.compile(r"[A-Z]{1,4}\.?")
 _ORG_ACRONYM = regex.compile(r"[A-Z]{2,4}")
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
-_SENTENCE_OPEN = regex.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"'“‘(]*$")
+# The start of the text or of a line, or a quote or bracket opening a sentence.
+_SENTENCE_OPEN = regex.compile(r"(?:^|\n\s*)[\"'“‘(]*$")
 _FAX = regex.compile(r"\bfax(?:ed|ing)?\b[^.!?\n]{0,40}$", regex.IGNORECASE)
 
 
@@ -162,6 +163,8 @@ class PhiEngine:
             ),
         )
         self._titles = frozenset(lexicon.honorifics) | frozenset(lexicon.staff_titles)
+        # "Grandma Rose", "Aunt Mae": a kinship word before a name is not part of it.
+        self._leading = self._titles | frozenset(lexicon.relation_words) | frozenset(lexicon.common_words)
         self._not_names = frozenset(lexicon.not_name_words) | frozenset(lexicon.staff_roles)
         self._regions = frozenset(lexicon.large_regions)
         self._common = frozenset(lexicon.common_words)
@@ -188,10 +191,13 @@ class PhiEngine:
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
                 kind = "FAX_NUMBER"
             detections.append(Detection(kind, start, end, float(result.score), recognizer))
-        detections = self._drop_ordinary_words(text, detections)
+        starts = frozenset(token.idx for token in doc if token.is_sent_start)
+        detections = self._drop_ordinary_words(text, detections, starts)
         return resolve_overlaps(self._conjoined(text, detections))
 
-    def _drop_ordinary_words(self, text: str, detections: list[Detection]) -> list[Detection]:
+    def _drop_ordinary_words(
+        self, text: str, detections: list[Detection], sentence_starts: frozenset[int]
+    ) -> list[Detection]:
         persons = [d for d in detections if d.kind == "PERSON"]
         longer = {
             w.lower()
@@ -204,7 +210,7 @@ class PhiEngine:
             for d in detections
             if d.kind != "PERSON"
             or text[d.start : d.end].lower() in longer
-            or not self._ordinary_words(text, d.start, d.end, d.recognizer)
+            or not self._ordinary_words(text, d.start, d.end, d.recognizer, sentence_starts)
         ]
 
     def _conjoined(self, text: str, detections: list[Detection]) -> list[Detection]:
@@ -221,12 +227,17 @@ class PhiEngine:
                 word = match.group(1)
                 if word.lower() in self._not_names or word.lower() in self._common:
                     continue
-                if any(o.start < match.end(1) and match.start(1) < o.end for o in detections):
+                if any(
+                    o.kind == "LOCATION" and o.start < match.end(1) and match.start(1) < o.end
+                    for o in detections
+                ):
                     continue  # "Visiting from Florida, Hazel": already a place
                 extra.append(Detection("PERSON", match.start(1), match.end(1), d.score * 0.8, "conjunction"))
         return detections + extra
 
-    def _ordinary_words(self, text: str, start: int, end: int, recognizer: str) -> bool:
+    def _ordinary_words(
+        self, text: str, start: int, end: int, recognizer: str, sentence_starts: frozenset[int]
+    ) -> bool:
         """A "name" made of dictionary words where capitals say nothing: at the start of a
         sentence ("Brush twice a day", "Dentures through the ages") or found only as two
         capitalised words ("Tooth Fairy")."""
@@ -238,7 +249,8 @@ class PhiEngine:
         # "Colin, ..." and "Jordan's partner" use the word as a name.
         if text.startswith((",", "'s", "’s"), end):
             return False
-        return recognizer == "SpacyRecognizer" and _SENTENCE_OPEN.search(text, 0, start) is not None
+        opening = start in sentence_starts or _SENTENCE_OPEN.search(text, 0, start) is not None
+        return recognizer == "SpacyRecognizer" and opening
 
     def _trim_person(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Cut a name span to the name: no title ("Mr.", "Dr."), greeting or possessive.
@@ -255,7 +267,7 @@ class PhiEngine:
             if match is None:
                 break
             word = match.group(1).lower()
-            if word not in self._titles and word not in self._common:
+            if word not in self._leading:
                 break
             start += match.end()
             span = span[match.end() :]
