@@ -38,6 +38,7 @@ SCORE_THRESHOLD = 0.4
 _BEFORE_AND = regex.compile(r"(?<![\p{L}'’.-])(\p{Lu}\p{Ll}+)(?:,\s|\s(?:and|&)\s)$")
 _AFTER_AND = regex.compile(r"(?:,\s|\s(?:and|&)\s)(\p{Lu}\p{Ll}+)(?![\p{L}'’-])(?!\s\p{Lu})")
 _TITLE_WORD = regex.compile(r"(\w+)\.?\s+")
+_TRAILING = regex.compile(r"[\s,;:(\[{\"'“‘-]+$")
 _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
 _ACRONYM = regex.compile(r"[A-Z]{1,4}\.?")
 _ORG_ACRONYM = regex.compile(r"[A-Z]{2,4}")
@@ -271,7 +272,8 @@ class PhiEngine:
                 break
             start += match.end()
             span = span[match.end() :]
-        span = span.rstrip(" ,.") if not _INITIAL_END.search(span) else span
+        span = _TRAILING.sub("", span)
+        span = span.rstrip(".") if not _INITIAL_END.search(span) else span
         words = [word.strip(".,'’").lower() for word in span.split()]
         if not words or not any(char.isalpha() for char in span):
             return None

@@ -145,6 +145,8 @@ def blocked_spans(
         ("Our patient Maria drove in from Lakeview for her last chemo session.", ["Maria", "Lakeview"]),
         ("Visiting from Florida, Hazel Brooks stopped by after her knee surgery.", ["Hazel Brooks"]),
         ("Welcome our newest little one, Ava Smith, born Nov 3 in our birth center!", ["Ava Smith", "Nov 3"]),
+        ("Lab results for #A-5521-0093 are back; Dr. Park will call this afternoon.", ["#A-5521-0093"]),
+        ("Thank you to the Hendricks Family Foundation for funding our new pediatric playroom!", []),
     ],
 )
 def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:

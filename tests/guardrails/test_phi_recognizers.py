@@ -306,6 +306,8 @@ def person_cues() -> PersonCueRecognizer:
         case("Hi Priscilla, we saw your post.", "Priscilla"),
         case("We said goodbye to Dolores ('Dee' to everyone)", "Dolores", "Dee"),
         case("Can someone cover my shift? -Kayla", "Kayla"),
+        case("the Ortega family raised $5,000 in honor of their son", "Ortega"),
+        case("Thank you to the Hendricks Family Foundation!"),
         case("However, the clinic is closed."),
         case("Happy Birthday to our team!"),
     ],

@@ -21,7 +21,8 @@ class MedicalRecordNumberRecognizer(DataRecognizer):
     REQUIRES = DIGIT
     PATTERNS = (
         Pattern("mrn after a record keyword", _LEAD + _ID, 0.9),
-        Pattern("mrn lettered prefix and digit groups", r"(?-i:\b#?[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.2),
+        Pattern("mrn hash, letters and digit groups", r"(?-i:#[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.5),
+        Pattern("mrn lettered prefix and digit groups", r"(?-i:\b[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.2),
         Pattern("mrn digits only (weak)", r"\b\d{6,10}\b", 0.05),
     )
     CONTEXT = ("mrn", "chart", "record", "records", "medical", "patient", "ehr", "emr")

@@ -51,6 +51,8 @@ class PersonCueRecognizer(LocalRecognizer):
             rf"(?<=\b(?i:{hon})\.?\s+){FULL_NAME}",
             rf"(?<=\b(?i:{rel})\s+){FULL_NAME}",
             rf"(?<=\b(?i:{rel})\s+{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+){FULL_NAME}",
+            # "the Nakashima family" (lower case: "the Hendricks Family Foundation" is a name)
+            rf"(?<=\b(?i:the)\s){NAME}(?=\s+(?:family|families|household|twins)\b)",
             # a nickname in brackets after a name: "Dolores ('Dee' to everyone)"
             rf"{FULL_NAME}(?=\s*\(\s*['\"‘“]\p{{Lu}})",
             rf"(?<=\(\s*['\"‘“]){NAME}(?=['\"’”])",
