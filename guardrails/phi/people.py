@@ -21,6 +21,13 @@ _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
 _APPOSITION = regex.compile(
     r"\s*(?:,|\()\s*(?:(?:our|the|a|an|is\s+our|is\s+a|my|his|her)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)(?=\s*(?:[,.;:!?)]|$))"
 )
+_CONTACT_BEFORE = regex.compile(
+    r"\b(?:call|ask\s+for|contact|speak\s+(?:with|to)|talk\s+(?:with|to)|reach\s+out\s+to|text|email|e-mail)\s+$",
+    regex.IGNORECASE,
+)
+_CONTACT_AFTER = regex.compile(
+    r"\s*,?\s*(?:at|on|in)\s+(?:(?:our|the)\b|\(?\+?\d[\d\s().-]{5,}|[\w.+-]+@)", regex.IGNORECASE
+)
 _PRESENT = regex.compile(
     r"\b(?:today|tonight|now|still|currently|this\s+(?:week|month|year)|turns?|birthday|years?\s+old)\b",
     regex.IGNORECASE,
@@ -140,6 +147,10 @@ class PeopleJudge:
             after,
         )
         if apposition and cues.staff_roles.ends(apposition.group(1)):
+            return True
+        # "Please call Carmen at 555-0150", "ask for Tori at our front desk": the
+        # organisation's contact person, named so the reader can reach them.
+        if _CONTACT_BEFORE.search(scene.before(d.start, 30)) and _CONTACT_AFTER.match(scene.after(d.end, 40)):
             return True
         sentence = scene.sentence_text(d.start)
         return (

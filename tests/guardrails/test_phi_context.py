@@ -188,6 +188,11 @@ def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -
         ),
         ("Hi Carlos! Yes, we offer evening appointments on Tuesdays until 7 p.m.", "comment_reply", []),
         (
+            "We're sorry your visit felt rushed. Please call Dana at 555-0100 or ask for Luis at our front desk.",
+            "review_response",
+            [],
+        ),
+        (
             "Hi Jamal, your prescription is ready. We'll text you at 555-201-8847.",
             "comment_reply",
             ["Jamal", "555-201-8847"],
