@@ -30,6 +30,7 @@ from guardrails.phi.recognizers.health_plan import HealthPlanIdRecognizer
 from guardrails.phi.recognizers.licence import LicenceNumberRecognizer
 from guardrails.phi.recognizers.local_phone import LocalPhoneRecognizer
 from guardrails.phi.recognizers.mrn import MedicalRecordNumberRecognizer
+from guardrails.phi.recognizers.npi import NpiRecognizer
 from guardrails.phi.recognizers.other_id import OtherIdRecognizer
 from guardrails.phi.recognizers.person_cues import PersonCueRecognizer
 from guardrails.phi.recognizers.photo import PhotoReferenceRecognizer
@@ -131,7 +132,6 @@ def test_device_serial(text: str, expected: list[str]) -> None:
         case("commercial license (CDL 7731-0928)", "7731-0928"),
         case("driver's license number: WDL-88K2Q7PL", "WDL-88K2Q7PL"),
         case("Pharmacist (WA license PH60123456)", "PH60123456"),
-        case("Dr. Ferreira (NPI 1234567893)", "1234567893"),
         case("Licensed in three states"),
     ],
 )
@@ -142,6 +142,20 @@ def test_licence_number(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        case("Dr. Ferreira (NPI 1234567893) is accepting patients", "1234567893"),
+        case("NPI: 1234567890 was mistyped"),  # fails the Luhn check
+        case("Call 1234567893 for help"),  # ten digits without the keyword stay weak
+    ],
+)
+def test_npi(text: str, expected: list[str]) -> None:
+    assert found(NpiRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        case("VIN 1HGCM82633A004352 on the title", "1HGCM82633A004352"),
+        case("VIN 1HGCM82633A004353 on the title"),  # wrong check digit
         case("silver Camry (plate 8FJK221) is blocking", "8FJK221"),
         case("his 1972 Chevy (plate KS 4RT-992)", "KS 4RT-992"),
         case("your car (7KJD221) is parked", "7KJD221"),

@@ -34,6 +34,7 @@ from guardrails.phi.recognizers.health_plan import HealthPlanIdRecognizer
 from guardrails.phi.recognizers.licence import LicenceNumberRecognizer
 from guardrails.phi.recognizers.local_phone import LocalPhoneRecognizer
 from guardrails.phi.recognizers.mrn import MedicalRecordNumberRecognizer
+from guardrails.phi.recognizers.npi import NpiRecognizer
 from guardrails.phi.recognizers.other_id import OtherIdRecognizer
 from guardrails.phi.recognizers.person_cues import PersonCueRecognizer
 from guardrails.phi.recognizers.photo import PhotoReferenceRecognizer
@@ -76,6 +77,7 @@ def build_recognizers(lexicon: PhiLexicon) -> list[EntityRecognizer]:
         RoomBedRecognizer(),
         DeviceSerialRecognizer(),
         LicenceNumberRecognizer(),
+        NpiRecognizer(),
         VehicleIdRecognizer(),
         BiometricIdRecognizer(),
         OtherIdRecognizer(),

@@ -8,7 +8,7 @@ from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 
 _ID = r"(?-i:[A-Z0-9](?:[A-Z0-9]|[- ](?=[A-Z0-9]*\d)){4,19})\b"
 _LEAD = (
-    r"(?<=\b(?:licen[cs]e|dl|cdl|permit|certificate|cert|npi|dea|passport)"
+    r"(?<=\b(?:licen[cs]e|dl|cdl|permit|certificate|cert|dea|passport)"
     r"(?:\s+(?:number|no\.?|num|#|id))?\s*(?:\((?-i:[A-Z]{2})\)\s*)?[:#]?\s*)"
 )
 

@@ -23,4 +23,27 @@ class VehicleIdRecognizer(DataRecognizer):
     CONTEXT = ("plate", "plates", "car", "vehicle", "vin", "parked", "truck", "tag")
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return None if has_digit(pattern_text) else False
+        if not has_digit(pattern_text):
+            return False
+        if len(pattern_text) == 17 and pattern_text.isalnum():
+            return vin_checksum_ok(pattern_text.upper())
+        return None
+
+
+_VIN_VALUES = dict(
+    zip(
+        "ABCDEFGHJKLMNPRSTUVWXYZ",
+        [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9],
+        strict=True,
+    )
+)
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin_checksum_ok(vin: str) -> bool:
+    """The ninth character of a North American VIN is a check digit (0-9 or X)."""
+    total = sum(
+        (int(c) if c.isdigit() else _VIN_VALUES.get(c, 0)) * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True)
+    )
+    check = total % 11
+    return vin[8] == ("X" if check == 10 else str(check))
