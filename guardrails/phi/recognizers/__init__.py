@@ -7,16 +7,7 @@ the redactor use, so presidio does no work whose result would be thrown away.
 from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer
-from presidio_analyzer.predefined_recognizers import (
-    CreditCardRecognizer,
-    EmailRecognizer,
-    IbanRecognizer,
-    IpRecognizer,
-    PhoneRecognizer,
-    SpacyRecognizer,
-    UrlRecognizer,
-    UsSsnRecognizer,
-)
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.recognizers.account import AccountNumberRecognizer
@@ -38,6 +29,15 @@ from guardrails.phi.recognizers.npi import NpiRecognizer
 from guardrails.phi.recognizers.other_id import OtherIdRecognizer
 from guardrails.phi.recognizers.person_cues import PersonCueRecognizer
 from guardrails.phi.recognizers.photo import PhotoReferenceRecognizer
+from guardrails.phi.recognizers.presidio_defaults import (
+    QuickCreditCardRecognizer,
+    QuickEmailRecognizer,
+    QuickIbanRecognizer,
+    QuickIpRecognizer,
+    QuickPhoneRecognizer,
+    QuickSsnRecognizer,
+    QuickUrlRecognizer,
+)
 from guardrails.phi.recognizers.room_bed import RoomBedRecognizer
 from guardrails.phi.recognizers.vehicle import VehicleIdRecognizer
 
@@ -61,16 +61,16 @@ def build_recognizers(lexicon: PhiLexicon) -> list[EntityRecognizer]:
             not_name_words=[*lexicon.not_name_words, *lexicon.honorifics, *lexicon.staff_titles],
             common_words=lexicon.common_words,
         ),
-        EmailRecognizer(),
-        UrlRecognizer(),
-        IpRecognizer(),
+        QuickEmailRecognizer(),
+        QuickUrlRecognizer(),
+        QuickIpRecognizer(),
         # libphonenumber scans the text once per region, the slowest recognizer: numbers
         # written with "+" parse in any region, so one region is enough; local 7-digit
         # forms are ours (LocalPhoneRecognizer).
-        PhoneRecognizer(supported_regions=("US",)),
-        UsSsnRecognizer(),
-        CreditCardRecognizer(),
-        IbanRecognizer(),
+        QuickPhoneRecognizer(supported_regions=("US",)),
+        QuickSsnRecognizer(),
+        QuickCreditCardRecognizer(),
+        QuickIbanRecognizer(),
         MedicalRecordNumberRecognizer(),
         HealthPlanIdRecognizer(),
         AccountNumberRecognizer(),

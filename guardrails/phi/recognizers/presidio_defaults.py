@@ -1,0 +1,69 @@
+"""presidio's own recognizers that we keep, each behind a cheap test of the text.
+
+A post without "@" has no e-mail address; one without a dot between letters has no
+URL. Skipping the full patterns then saves most of presidio's time on a typical post.
+Results keep these classes' ids, so presidio's context enhancement still applies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regex  # type: ignore[import-untyped]
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    EmailRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    PhoneRecognizer,
+    UrlRecognizer,
+    UsSsnRecognizer,
+)
+
+_AT = regex.compile(r"@")
+_HOST = regex.compile(r"\w\.[A-Za-z]{2}|://|\bwww\b", regex.IGNORECASE)
+_IP = regex.compile(r"\d\.\d|[0-9a-f]:[0-9a-f]", regex.IGNORECASE)
+_DIGITS_7 = regex.compile(r"(?:\d\D{0,3}){7}")
+_DIGITS_9 = regex.compile(r"(?:\d\D{0,3}){9}")
+_DIGITS_13 = regex.compile(r"(?:\d\D{0,3}){13}")
+_IBAN = regex.compile(r"[A-Z]{2}\d{2}", regex.IGNORECASE)
+
+
+def _passes(pattern: Any, text: str) -> bool:
+    return pattern.search(text) is not None
+
+
+class QuickEmailRecognizer(EmailRecognizer):
+    def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
+        return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_AT, text) else []
+
+
+class QuickUrlRecognizer(UrlRecognizer):
+    def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
+        return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_HOST, text) else []
+
+
+class QuickIpRecognizer(IpRecognizer):
+    def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
+        return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_IP, text) else []
+
+
+class QuickPhoneRecognizer(PhoneRecognizer):
+    def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
+        return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_DIGITS_7, text) else []
+
+
+class QuickSsnRecognizer(UsSsnRecognizer):
+    def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
+        return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_DIGITS_9, text) else []
+
+
+class QuickCreditCardRecognizer(CreditCardRecognizer):
+    def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
+        return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_DIGITS_13, text) else []
+
+
+class QuickIbanRecognizer(IbanRecognizer):
+    def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
+        return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_IBAN, text) else []
