@@ -14,7 +14,7 @@ from api.logs import configure_logging
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
-from api.routes import audit, check, health, keys, organisations
+from api.routes import audit, check, health, keys, organisations, redact
 from api.services import Services
 from api.settings import Settings, get_settings
 
@@ -25,6 +25,7 @@ ROUTERS: list[APIRouter] = [
     keys.router,
     audit.router,
     check.router,
+    redact.router,
 ]
 
 

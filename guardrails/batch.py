@@ -8,31 +8,37 @@ caller is told how many lines failed so it can exit non-zero.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from guardrails.context import CheckContext, ContentType, ContextFacts, Platform
 from guardrails.pipeline import Checker
+from guardrails.redact import Redactor
 
 
-class CheckLine(BaseModel):
+class RedactLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
     text: str
+
+
+class CheckLine(RedactLine):
     platform: Platform
     content_type: ContentType
     context: ContextFacts | None = None
+
+
+LineT = TypeVar("LineT", bound=RedactLine)
 
 
 @dataclass
 class BatchStats:
     processed: int = 0
     failed: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def _error_line(number: int, line_id: Any, exc: Exception) -> str:
@@ -47,7 +53,7 @@ def _error_line(number: int, line_id: Any, exc: Exception) -> str:
     return json.dumps({"id": ident, "line": number, "error": detail})
 
 
-def _parse(lines: Iterable[str], stats: BatchStats) -> Iterator[tuple[int, CheckLine | str]]:
+def _parse(lines: Iterable[str], model: type[LineT], stats: BatchStats) -> Iterator[LineT | str]:
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -57,47 +63,64 @@ def _parse(lines: Iterable[str], stats: BatchStats) -> Iterator[tuple[int, Check
             if not isinstance(data, dict):
                 raise ValueError("not an object")
             line_id = data.get("id")
-            yield number, CheckLine.model_validate(data)
+            yield model.model_validate(data)
         except (ValueError, ValidationError) as exc:
             stats.failed += 1
-            yield number, _error_line(number, line_id, exc)
+            yield _error_line(number, line_id, exc)
+
+
+def _stream(
+    lines: Iterable[str],
+    model: type[LineT],
+    process: Callable[[list[LineT]], Iterable[dict[str, Any]]],
+    stats: BatchStats,
+    batch_size: int,
+) -> Iterator[str]:
+    """Parse, process valid lines a batch at a time, and emit results and errors in input order."""
+    pending: list[LineT | str] = []
+
+    def flush() -> Iterator[str]:
+        results = iter(process([item for item in pending if not isinstance(item, str)]))
+        for item in pending:
+            if isinstance(item, str):
+                yield item
+            else:
+                stats.processed += 1
+                yield json.dumps({"id": item.id, **next(results)})
+
+    for parsed in _parse(lines, model, stats):
+        pending.append(parsed)
+        if len(pending) >= batch_size:
+            yield from flush()
+            pending = []
+    yield from flush()
 
 
 def check_jsonl(
     lines: Iterable[str], checker: Checker, stats: BatchStats, batch_size: int = 64
 ) -> Iterator[str]:
-    """Yield one output line per input line, in order: `{"id", "findings", "blocked"}` or an error."""
-    pending: list[tuple[int, CheckLine | str]] = []
+    """One output line per input line: `{"id", "findings", "blocked"}` or an error."""
 
-    def flush() -> Iterator[str]:
-        valid = [item for _, item in pending if isinstance(item, CheckLine)]
-        reports = iter(
-            checker.check_many(
-                (
-                    (line.text, CheckContext.of(line.platform, line.content_type, line.context))
-                    for line in valid
-                ),
-                batch_size=batch_size,
-            )
+    def process(batch: list[CheckLine]) -> Iterator[dict[str, Any]]:
+        items = (
+            (line.text, CheckContext.of(line.platform, line.content_type, line.context)) for line in batch
         )
-        for _, item in pending:
-            if isinstance(item, str):
-                yield item
-                continue
-            report = next(reports)
-            stats.processed += 1
-            yield json.dumps(
-                {
-                    "id": item.id,
-                    "findings": [f.model_dump(mode="json") for f in report.findings],
-                    "blocked": report.blocked,
-                }
-            )
+        for report in checker.check_many(items, batch_size=batch_size):
+            yield {
+                "findings": [f.model_dump(mode="json") for f in report.findings],
+                "blocked": report.blocked,
+            }
 
-    for parsed in _parse(lines, stats):
-        pending.append(parsed)
-        if len(pending) >= batch_size:
-            yield from flush()
-            pending = []
-    if pending:
-        yield from flush()
+    return _stream(lines, CheckLine, process, stats, batch_size)
+
+
+def redact_jsonl(
+    lines: Iterable[str], redactor: Redactor, stats: BatchStats, batch_size: int = 64
+) -> Iterator[str]:
+    """One output line per input line: `{"id", "text", "entities"}` or an error."""
+
+    def process(batch: list[RedactLine]) -> Iterator[dict[str, Any]]:
+        for result in redactor.redact_many((line.text for line in batch), batch_size=batch_size):
+            yield result.model_dump(mode="json")
+
+    return _stream(lines, RedactLine, process, stats, batch_size)

@@ -18,6 +18,7 @@ def build_cli() -> typer.Typer:
     )
     cli.command("serve")(serve.serve)
     cli.command("check")(check.check)
+    cli.command("redact")(check.redact)
     cli.add_typer(db.cli, name="db")
     cli.add_typer(keys.cli, name="keys")
     return cli

@@ -53,3 +53,30 @@ def test_context_schema_is_published(client: TestClient, make_key: Callable[...,
     key = make_key(role=Role.integration)
     schema = client.get("/v1/check/context-schema", headers=key.headers).json()
     assert {"organisation", "products", "approved_claims", "consents", "media"} <= set(schema["properties"])
+
+
+def test_redact_returns_placeholders_and_spans(
+    client: TestClient, make_key: Callable[..., IssuedKey]
+) -> None:
+    key = make_key(role=Role.marketer)
+    text = "Please call Rosalind Quenby at 555-0143."
+    response = client.post("/v1/redact", json={"text": text}, headers=key.headers)
+    assert response.status_code == 200
+    body = response.json()
+    assert "Rosalind" not in body["text"]
+    assert "555-0143" not in body["text"]
+    spans = {(e["entity"], text[e["start"] : e["end"]]) for e in body["entities"]}
+    assert ("PHONE", "555-0143") in spans
+    assert any(entity == "PERSON" and "Quenby" in value for entity, value in spans)
+
+
+def test_check_flags_a_named_patient(client: TestClient, make_key: Callable[..., IssuedKey]) -> None:
+    key = make_key(role=Role.marketer)
+    text = "So proud of our patient Rosalind Quenby, discharged on March 3 after her bypass!"
+    body = client.post(
+        "/v1/check", json={"text": text, "platform": "facebook", "content_type": "post"}, headers=key.headers
+    ).json()
+    assert body["blocked"] is True
+    phi = [f for f in body["findings"] if f["category"] == "phi"]
+    assert any(text[f["start"] : f["end"]] == "Rosalind Quenby" for f in phi)
+    assert "Rosalind" not in " ".join(f["message"] for f in body["findings"])

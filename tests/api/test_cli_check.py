@@ -60,3 +60,21 @@ def test_check_command_does_not_import_litellm(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300
     )
     assert completed.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_redact_masks_identifiers_and_keeps_spans_into_the_input(tmp_path: Path) -> None:
+    text = "Call Rosalind Quenby at 555-0143 about MRN 00482913."
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "r1", "text": text}) + "\n" + '{"id": 5}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(build_cli(), ["redact", str(source), "--out", str(out)])
+    assert result.exit_code == 1  # the second line has no text
+    first, second = (json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
+    assert first["id"] == "r1"
+    assert "Quenby" not in first["text"]
+    assert "00482913" not in first["text"]
+    masked = {text[e["start"] : e["end"]] for e in first["entities"]}
+    assert {"555-0143", "00482913"} <= masked
+    assert any("Rosalind" in value for value in masked)
+    assert second["line"] == 2
+    assert "error" in second
