@@ -45,7 +45,8 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 # Double quotes, or single quotes that are not apostrophes ("'Best visit I've had!'").
 _QUOTATION = re.compile(r'"([^"\n]{8,400})"|(?<!\w)\'([^\n]{8,400}?)\'(?!\w)')
 _TRAILING_TAGS = re.compile(r"(?:\s*#\w+){2,}\s*$")
-_PRONOUNS = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
+# Whose story: he or she, or the author ("I felt so much better").
+_PRONOUNS = re.compile(r"\b(?:he|she|his|her|him|i|i'm|i've|my|me)\b", re.IGNORECASE)
 _STORY_TYPES = frozenset({ContentType.POST, ContentType.AD})
 _QUOTE_REACH = 100  # characters around a quotation searched for its speaker
 
@@ -65,6 +66,7 @@ class DisclaimerLexicon(BaseModel):
     connection_patterns: list[str] = Field(min_length=1)
     disclosure_patterns: list[str] = Field(min_length=1)
     ambiguous_tags: list[str]
+    voice_connection_patterns: list[str]
     influencer_voice: list[str]
     question_invitations: list[str] = Field(min_length=1)
     health_context: list[str] = Field(min_length=1)
@@ -113,6 +115,7 @@ class _Patterns:
         self.connection = union(raw.connection_patterns)
         self.disclosure = union(raw.disclosure_patterns)
         self.ambiguous = union(raw.ambiguous_tags)
+        self.voice_connection = union(raw.voice_connection_patterns)
         self.influencer = union(raw.influencer_voice)
         self.invitation = union(raw.question_invitations)
         self.health = union(raw.health_context)
@@ -264,12 +267,12 @@ class DisclaimersFamily(RuleFamily):
         p = self.patterns
         # A quoted patient ("it gave me my smile back") is not the author's connection.
         unquoted = _QUOTATION.sub(lambda q: " " * len(q.group()), matchable)
-        cue = p.connection.search(unquoted)
+        voice = p.influencer.search(unquoted)
+        cue = p.connection.search(unquoted) or (p.voice_connection.search(unquoted) if voice else None)
         span = cue.span() if cue else None
-        if span is None and ctx.content_type is ContentType.AD:
+        if span is None and voice and ctx.content_type is ContentType.AD:
             # An ad in the first person singular is someone speaking for the brand.
-            voice = p.influencer.search(unquoted)
-            span = voice.span() if voice else None
+            span = voice.span()
         if span is None or self._disclosed(matchable):
             return rule, None, "", None
         message = (

@@ -29,8 +29,11 @@ NAMES_LEXICON = "lexicons/person_names.yaml"
 # Combining marks stay inside a word: normalisation folds characters one by one,
 # so a decomposed "José" keeps its U+0301.
 _LETTERS = r"(?:[^\W_]|[\u0300-\u036f])+"
-_TOKEN = re.compile(rf"@[\w.]*\w|{_LETTERS}(?:['\-]{_LETTERS})*")
+# A handle's "@" must not follow a word: "training@clinic.org" is an e-mail address.
+_TOKEN = re.compile(rf"(?<![\w.])@[\w.]*\w|{_LETTERS}(?:['\-]{_LETTERS})*")
 _POSSESSIVE = re.compile(r"'s$|'$", re.IGNORECASE)
+# A brand name is followed by its generic name in brackets, or by a trademark sign.
+_PRODUCT_AFTER = re.compile(r"\s*\([a-z][a-zA-Z-]{5,}\)|[®™]")
 _NAME_GAP = re.compile(r" |\. ")  # "Maria Lopez", "A. Subedi" (after an initial only)
 
 
@@ -230,12 +233,11 @@ def _as_mention(
     following = group[-1] + 1
     if following < len(tokens):
         after = tokens[following]
-        if (
-            after.bare in words.institutions
-            and after.text[0].isupper()
-            and text[last.end : after.start] == " "
-        ):
+        # "Patient Voices council", "Riverside Park": the run names a body or a place.
+        if singular(after.bare) in words.institutions and text[last.end : after.start] == " ":
             return None
+    if _PRODUCT_AFTER.match(text, last.end):
+        return None  # "Botox (onabotulinumtoxinA)", "Lumiva®": a product, not a person
     # The span covers an initial's full stop but not a possessive "'s".
     end = last.end + 1 if len(last.text) == 1 else last.start + len(_POSSESSIVE.sub("", last.text))
     staff = _titled(tokens, group, words) or _credentialed(text, tokens, group[-1], words)

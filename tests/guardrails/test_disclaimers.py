@@ -103,6 +103,39 @@ POSITIVES = [
     ("post", "Have a question for our pharmacists? Comment below and we'll answer this week!", ADVICE),
     ("post", "Worried about a mole? Send us a photo and our dermatologists will take a look!", ADVICE),
     ("post", "Ask Dr. Rao your parenting and health questions live on Thursday!", ADVICE),
+    ("post", "#ad I felt so much better after taking Nauselle, and my doctor says it worked.", RESULTS),
+    (
+        "post",
+        "Paid partnership with Veridia. Day 2 and my frown lines already look visibly smoother!",
+        RESULTS,
+    ),
+    ("post", "Since starting Zelvira, I wore shorts for the first time in years. #PsoriasisWarrior", RESULTS),
+    (
+        "post",
+        "Gloria spent three weeks on 5 East after her stroke, and today she walked in to say hi!",
+        RESULTS,
+    ),
+    (
+        "post",
+        "My morning routine: thanks to @SmileCo for the free electric toothbrush! I'm hooked.",
+        CONNECTION,
+    ),
+    (
+        "post",
+        "Such a gentle cleaning at @CedarGroveDental today. (Partnerships listed in my bio.)",
+        CONNECTION,
+    ),
+    (
+        "post",
+        "Tell us about your sneezing or stuffy nose in the comments and we'll say what to take.",
+        ADVICE,
+    ),
+    (
+        "crisis",
+        "If you have asthma and are struggling to breathe, send us a message and a nurse will reply.",
+        ADVICE,
+    ),
+    ("crisis", "If you're feeling hopeless, comment below or send us a message.", ADVICE),
 ]
 
 NEGATIVES = [
@@ -143,6 +176,9 @@ NEGATIVES = [
     ("post", "Our smoke-free campus policy starts Monday."),
     ("post", "\u201cWe're so proud of this team,\u201d said CEO Maria Gomez, RN."),
     ("post", "\u201cDr. Haddad gave me my confidence back!\u201d \u2013 Jasmine. Individual results vary."),
+    ("post", "Thanks to the Rotary Club for the free car seats they gave 50 families this month!"),
+    ("post", "Disclosure: I'm a pharmacist at Kestrel. We now offer free medication reviews."),
+    ("crisis", "If you have an emergency, call 911. Visitors may re-enter through the north entrance."),
 ]
 
 
@@ -193,8 +229,8 @@ def test_each_part_of_the_medical_question_disclaimer_is_required(
 
 
 def test_disclosure_must_open_the_post(family: RuleFamily, nlp: Language) -> None:
-    late = "Thanks to GlowLabs for sending me this serum, my skin has never looked better, truly. #ad"
-    early = "#ad Thanks to GlowLabs for sending me this serum, my skin has never looked better, truly."
+    late = "Thanks to GlowLabs for sending me this serum, it is now part of my evening routine. #ad"
+    early = "#ad Thanks to GlowLabs for sending me this serum, it is now part of my evening routine."
     assert CONNECTION in _rules(family, nlp, late)
     assert _rules(family, nlp, early) == set()
     wide = make_family(DisclaimersFamily, nlp, disclosure_window_chars=200)

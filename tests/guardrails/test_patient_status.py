@@ -257,6 +257,16 @@ POST_POSITIVES = [
     ("crisis", "Bus crash update: Daniel Ochoa, 16, remains hospitalized.", "remains hospitalized"),
     ("post", "Our condolences to the family of John Dale, who died peacefully in our care.", "in our care"),
     ("review_response", "We know this is you, Mark Jones. We'd rather talk by phone.", "We know this is you"),
+    (
+        "post",
+        "Wyatt Dunlap came to Dr. Amadi two years ago with bleeding gums.",
+        "came to Dr. Amadi two years ago with",
+    ),
+    (
+        "post",
+        "After four months of shoulder rehab with Keala, Walt is back to pitching.",
+        "months of shoulder rehab",
+    ),
 ]
 
 POST_NEGATIVES = [
@@ -291,6 +301,13 @@ POST_NEGATIVES = [
     ("post", "Did you know? Your first dental visit should happen by your child's first birthday."),
     ("post", "Welcome our new family medicine residents, Dr. Amy Cho and Dr. Luis Vega!"),
     ("post", "Thanks for visiting our booth at the Kellerton health fair, everyone!"),
+    ("post", "Email training@clearwaterbh.example.org to book a suicide-prevention session for your team."),
+    ("post", "This month our Patient Voices council is collecting stories about stigma."),
+    (
+        "post",
+        "Many came to us with years of Botox (onabotulinumtoxinA) experience and still learned something.",
+    ),
+    ("comment_reply", "Please talk with your dermatologist about your treatment options."),
 ]
 
 
