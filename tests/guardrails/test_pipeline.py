@@ -115,7 +115,7 @@ def test_a_checker_with_no_findings_does_not_block() -> None:
 
 def test_findings_are_ordered_by_position() -> None:
     text = "ZULU then ALPHA then MIKE"
-    starts = [f.start for f in _checker(Words).check(text, _ctx()).findings]
+    starts = [f.start for f in _checker(Words).check(text, _ctx()).findings if f.start is not None]
     assert starts == sorted(starts)
     assert len(starts) == 3
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from guardrails.config import ConfigError
-from guardrails.findings import Category, Severity
+from guardrails.findings import Category, Finding, Severity
 from guardrails.rules.platform import PlatformFamily
 from tests.guardrails.helpers import make_family, run_family, spans_of
 
@@ -17,7 +17,7 @@ def family() -> PlatformFamily:
     return built
 
 
-def _ids(findings: list) -> list[str]:
+def _ids(findings: list[Finding]) -> list[str]:
     return [f.rule_id for f in findings]
 
 
