@@ -136,6 +136,23 @@ POSITIVES = [
         ADVICE,
     ),
     ("crisis", "If you're feeling hopeless, comment below or send us a message.", ADVICE),
+    (
+        "post",
+        "Patient success story: after a year of therapy, Ana can hold her granddaughter again.",
+        RESULTS,
+    ),
+    ("post", "Maria's A1C dropped from 9.2 to 6.8 in six months with our diabetes program!", RESULTS),
+    ("post", "Use code NURSEJO for 10% off my favorite compression socks!", CONNECTION),
+    (
+        "post",
+        "Wondering if that rash needs a doctor? Post a photo below and our nurse will weigh in!",
+        ADVICE,
+    ),
+    (
+        "post",
+        "What's your biggest sleep struggle? Tell us below and our sleep doctor will share tips.",
+        ADVICE,
+    ),
 ]
 
 NEGATIVES = [
@@ -179,6 +196,10 @@ NEGATIVES = [
     ("post", "Thanks to the Rotary Club for the free car seats they gave 50 families this month!"),
     ("post", "Disclosure: I'm a pharmacist at Kestrel. We now offer free medication reviews."),
     ("crisis", "If you have an emergency, call 911. Visitors may re-enter through the north entrance."),
+    ("post", "Employee here! Our new urgent care opens Monday with evening hours."),
+    ("post", "We're proud to partner with the YMCA on free diabetes prevention classes."),
+    ("post", "For the first time in our history, we've opened a second campus!"),
+    ("post", "Share a photo of your team at our 5K for a chance to be featured!"),
 ]
 
 
