@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 MARKER = re.compile(r"\{\{([A-Z_]+):(.+?)\}\}", re.DOTALL)
@@ -34,28 +34,33 @@ CATEGORIES = frozenset(
 )  # fmt: skip
 
 
-def expand(source: dict[str, Any]) -> dict[str, Any]:
-    """Return the eval case for one marked-up source record."""
-    marked: str = source["text"]
+def strip_markers(marked: str, case_id: str) -> tuple[str, list[dict[str, Any]]]:
+    """Remove `{{ENTITY:value}}` markers; return the clean text and `{entity, start, end}` spans."""
     pieces: list[str] = []
-    labels: list[dict[str, Any]] = []
-    cursor = 0
-    length = 0
+    spans: list[dict[str, Any]] = []
+    cursor = length = 0
     for match in MARKER.finditer(marked):
         before = marked[cursor : match.start()]
         pieces.append(before)
         length += len(before)
         entity, value = match.group(1), match.group(2)
         if entity not in ENTITIES:
-            raise ValueError(f"{source['id']}: unknown entity {entity}")
-        labels.append({"category": "phi", "entity": entity, "start": length, "end": length + len(value)})
+            raise ValueError(f"{case_id}: unknown entity {entity}")
+        spans.append({"entity": entity, "start": length, "end": length + len(value)})
         pieces.append(value)
         length += len(value)
         cursor = match.end()
     pieces.append(marked[cursor:])
     text = "".join(pieces)
     if "{{" in text or "}}" in text:
-        raise ValueError(f"{source['id']}: malformed marker")
+        raise ValueError(f"{case_id}: malformed marker")
+    return text, spans
+
+
+def expand(source: dict[str, Any]) -> dict[str, Any]:
+    """Return the eval case for one marked-up source record."""
+    text, spans = strip_markers(source["text"], source["id"])
+    labels: list[dict[str, Any]] = [{"category": "phi", **span} for span in spans]
     categories = list(source.get("categories", []))
     unknown = set(categories) - CATEGORIES
     if unknown:
@@ -89,7 +94,8 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
                 raise ValueError(f"line {number}: {exc}") from exc
 
 
-def main(paths: list[str]) -> None:
+def expand_files(paths: list[str], expand_one: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Write each source record of `paths`, expanded, to stdout as JSONL; ids must be unique."""
     seen: set[str] = set()
     for path in paths:
         with open(path, encoding="utf-8") as handle:
@@ -97,7 +103,11 @@ def main(paths: list[str]) -> None:
                 if source["id"] in seen:
                     raise ValueError(f"duplicate id {source['id']}")
                 seen.add(source["id"])
-                sys.stdout.write(json.dumps(expand(source), ensure_ascii=False) + "\n")
+                sys.stdout.write(json.dumps(expand_one(source), ensure_ascii=False) + "\n")
+
+
+def main(paths: list[str]) -> None:
+    expand_files(paths, expand)
 
 
 if __name__ == "__main__":
