@@ -10,16 +10,20 @@ skip. The run ends with a line counting results per backend.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import ipaddress
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -39,6 +43,7 @@ from api.store import migrate
 from api.store.database import make_engine, make_sessionmaker
 from api.store.models import Role
 from api.store.repositories import OrganisationRepository
+from knowledge.embeddings import MiniLmEmbedding, load_embedding_function
 
 TEST_DATABASE_ENV = "CAREPOST_TEST_DATABASE_URL"
 BACKEND_RESULTS = pytest.StashKey[dict[str, Counter[str]]]()
@@ -140,6 +145,70 @@ def _no_swallowed_network_attempts(network_guard: NetworkGuard) -> Iterator[None
         pytest.fail(f"test tried to reach the network: {', '.join(attempts)}", pytrace=False)
 
 
+# --- model-call guard -------------------------------------------------------------
+
+LITELLM_ENTRY_POINTS = (
+    "completion",
+    "acompletion",
+    "text_completion",
+    "atext_completion",
+    "responses",
+    "aresponses",
+)
+
+
+class UnmockedModelCall(RuntimeError):
+    """A test reached litellm's completion entry points without mocking them."""
+
+
+def _block_litellm(module: ModuleType) -> None:
+    for name in LITELLM_ENTRY_POINTS:
+        if not hasattr(module, name) or getattr(getattr(module, name), "carepost_guard", False):
+            continue
+
+        def refuse(*args: Any, _name: str = name, **kwargs: Any) -> Any:
+            raise UnmockedModelCall(
+                f"tests must not call litellm.{_name} unmocked: use a fake ChatModel (agents.testing) "
+                "or monkeypatch litellm"
+            )
+
+        refuse.carepost_guard = True  # type: ignore[attr-defined]
+        setattr(module, name, refuse)
+
+
+class _LitellmImportHook(importlib.abc.MetaPathFinder):
+    """Guards litellm the moment something imports it, so sessions that never use it never load it."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != "litellm":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        original_exec = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            original_exec(module)
+            _block_litellm(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+@pytest.fixture(scope="session", autouse=True)
+def litellm_guard() -> Iterator[None]:
+    """Every test: litellm's completion entry points raise unless the test patches them."""
+    hook = _LitellmImportHook()
+    if "litellm" in sys.modules:
+        _block_litellm(sys.modules["litellm"])
+    else:
+        sys.meta_path.insert(0, hook)
+    yield
+    if hook in sys.meta_path:
+        sys.meta_path.remove(hook)
+
+
 # --- database backends ------------------------------------------------------------
 
 
@@ -212,12 +281,20 @@ def guardrail_engines() -> GuardrailEngines:
     return GuardrailEngines.load()
 
 
+@pytest.fixture(scope="session")
+def knowledge_embedding() -> MiniLmEmbedding:
+    """The knowledge embedding model, loaded once per session; each app opens its own chroma folder."""
+    return load_embedding_function()
+
+
 @pytest.fixture
-def app_factory(guardrail_engines: GuardrailEngines) -> Callable[[Settings], FastAPI]:
-    """`create_app` with the session's already-loaded guardrail models."""
+def app_factory(
+    guardrail_engines: GuardrailEngines, knowledge_embedding: MiniLmEmbedding
+) -> Callable[[Settings], FastAPI]:
+    """`create_app` with the session's already-loaded guardrail and embedding models."""
 
     def build(settings: Settings) -> FastAPI:
-        return create_app(settings, guardrails=guardrail_engines)
+        return create_app(settings, guardrails=guardrail_engines, embedding=knowledge_embedding)
 
     return build
 
