@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
 
 from api.guardrail_engines import GuardrailEngines
+from api.knowledge_base import prepare_default_knowledge
 from api.logs import configure_logging
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
-from api.routes import audit, check, health, keys, organisations, redact
+from api.routes import audit, check, health, keys, knowledge, organisations, redact
 from api.services import Services
 from api.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from knowledge.embeddings import MiniLmEmbedding
 
 # Every served router, in one place; a new resource is one import and one line here.
 ROUTERS: list[APIRouter] = [
@@ -26,6 +30,7 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     check.router,
     redact.router,
+    knowledge.router,
 ]
 
 
@@ -37,15 +42,21 @@ class CarepostAPI(FastAPI):
         return self.openapi_schema
 
 
-def create_app(settings: Settings, *, guardrails: GuardrailEngines | None = None) -> FastAPI:
-    """Build the app; pass `guardrails` to share already-loaded models (tests, several apps)."""
+def create_app(
+    settings: Settings,
+    *,
+    guardrails: GuardrailEngines | None = None,
+    embedding: MiniLmEmbedding | None = None,
+) -> FastAPI:
+    """Build the app; pass `guardrails` and `embedding` to share already-loaded models (tests, several apps)."""
     apply_offline_defaults()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        services = Services.build(settings, guardrails)
+        services = Services.build(settings, guardrails, embedding)
         app.state.services = services
         try:
+            prepare_default_knowledge(settings, services.engine, services.sessions, services.knowledge)
             yield
         finally:
             services.close()

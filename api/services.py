@@ -8,13 +8,19 @@ into module globals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.guardrail_engines import GuardrailEngines
+from api.knowledge_base import open_knowledge_base
 from api.settings import Settings
 from api.store.database import make_engine, make_sessionmaker
+from knowledge.retrieval import KnowledgeBase
+
+if TYPE_CHECKING:
+    from knowledge.embeddings import MiniLmEmbedding
 
 
 @dataclass
@@ -23,13 +29,28 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     guardrails: GuardrailEngines
+    knowledge: KnowledgeBase
 
     @classmethod
-    def build(cls, settings: Settings, guardrails: GuardrailEngines | None = None) -> Services:
-        """Build everything; `guardrails` may be passed in because loading its models takes seconds."""
+    def build(
+        cls,
+        settings: Settings,
+        guardrails: GuardrailEngines | None = None,
+        embedding: MiniLmEmbedding | None = None,
+    ) -> Services:
+        """Build everything; `guardrails` and `embedding` may be passed in because loading models takes time."""
         engines = guardrails or GuardrailEngines.load(settings.guardrails_config)
         engine = make_engine(settings.database_url)
-        return cls(settings=settings, engine=engine, sessions=make_sessionmaker(engine), guardrails=engines)
+        sessions = make_sessionmaker(engine)
+        try:
+            knowledge = open_knowledge_base(settings, sessions, embedding)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(
+            settings=settings, engine=engine, sessions=sessions, guardrails=engines, knowledge=knowledge
+        )
 
     def close(self) -> None:
+        self.knowledge.store.close()
         self.engine.dispose()

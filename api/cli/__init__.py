@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import check, db, keys, serve
+from api.cli import check, db, ingest, keys, serve
 from api.offline import apply_offline_defaults
 
 
@@ -19,6 +19,7 @@ def build_cli() -> typer.Typer:
     cli.command("serve")(serve.serve)
     cli.command("check")(check.check)
     cli.command("redact")(check.redact)
+    cli.command("ingest")(ingest.ingest)
     cli.add_typer(db.cli, name="db")
     cli.add_typer(keys.cli, name="keys")
     return cli

@@ -188,7 +188,7 @@ def brand_documents(brand: BrandProfile) -> list[LibraryDocument]:
             doc_id, title, DocumentTags(kind=Kind.BRAND, title=title, topics=topics), "\n".join(parts)
         )
         for doc_id, title, parts, topics in docs
-        if len(parts) > 1
+        if any(part.strip() for part in parts[1:])  # a heading alone is no document
     ]
 
 
