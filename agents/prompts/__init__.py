@@ -1,0 +1,36 @@
+"""Versioned prompt files (`<name>.v<N>.md`). A prompt change is a new version, so drafts can cite theirs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: str
+    template: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}.{self.version}"
+
+    def fields(self) -> set[str]:
+        return set(_FIELD.findall(self.template))
+
+    def render(self, **values: str) -> str:
+        """Fill every {field}; a missing or unknown field is an error, not an empty string."""
+        if missing := self.fields() - values.keys():
+            raise KeyError(f"prompt {self.id} needs {', '.join(sorted(missing))}")
+        if unknown := values.keys() - self.fields():
+            raise KeyError(f"prompt {self.id} has no field {', '.join(sorted(unknown))}")
+        return _FIELD.sub(lambda m: values[m.group(1)], self.template)
+
+
+def load_prompt(name: str, version: str = "v1") -> Prompt:
+    text = resources.files(__package__).joinpath(f"{name}.{version}.md").read_text(encoding="utf-8")
+    return Prompt(name=name, version=version, template=text)
