@@ -51,6 +51,15 @@ class AllCapsLexicon(BaseModel):
 
     min_words: int = Field(ge=2)
     acronyms: list[str] = Field(min_length=1)
+    heading_phrases: list[str] = Field(default_factory=list)
+    heading_labels: list[str] = Field(default_factory=list)
+
+    @field_validator("heading_phrases", "heading_labels")
+    @classmethod
+    def _upper(cls, phrases: list[str]) -> list[str]:
+        if any(not phrase.strip() or phrase != phrase.upper() for phrase in phrases):
+            raise ValueError("heading phrases and labels must be non-empty and in capitals")
+        return phrases
 
 
 class HashtagLexicon(BaseModel):
@@ -219,6 +228,7 @@ class AccessibilityFamily(RuleFamily):
             r"|^(?:" + "|".join(map(re.escape, alt.camera_prefixes)) + r")[\s_\-]*[\d_\-\s]+\w*$"
         )
         self._acronyms = frozenset(lexicon.all_caps.acronyms)
+        self._caps_phrases = [tuple(phrase.split()) for phrase in lexicon.all_caps.heading_phrases]
         self._text_symbols = frozenset(lexicon.emoji.text_symbols)
 
     def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
@@ -304,7 +314,6 @@ class AccessibilityFamily(RuleFamily):
     def _all_caps(self, text: AnalyzedText) -> Iterator[Finding]:
         for line in re.finditer(r"[^\n]+", text.text):  # a line break ends a sentence too
             run: list[_Token] = []
-            counted = 0
             for m in _TOKEN.finditer(line.group()):
                 raw = m.group()
                 word = raw.strip(_EDGE_PUNCT)
@@ -314,17 +323,30 @@ class AccessibilityFamily(RuleFamily):
                 elif all(c.isupper() for c in letters):
                     start = line.start() + m.start() + len(raw) - len(raw.lstrip(_EDGE_PUNCT))
                     run.append(_Token(start, start + len(word), word))
-                    counted += word not in self._acronyms
                 else:
-                    yield from self._caps_run(text, run, counted)
-                    run, counted = [], 0
+                    yield from self._caps_run(text, run)
+                    run = []
                 if _SENTENCE_END.search(raw):
-                    yield from self._caps_run(text, run, counted)
-                    run, counted = [], 0
-            yield from self._caps_run(text, run, counted)
+                    yield from self._caps_run(text, run)
+                    run = []
+            yield from self._caps_run(text, run)
 
-    def _caps_run(self, text: AnalyzedText, run: list[_Token], counted: int) -> Iterator[Finding]:
-        if counted < self.lexicon.all_caps.min_words:
+    def _caps_run(self, text: AnalyzedText, run: list[_Token]) -> Iterator[Finding]:
+        caps = self.lexicon.all_caps
+        if len(run) < caps.min_words:
+            return
+        words = [token.word for token in run]
+        # Labelling headings are capitalised by regulation or convention
+        # ("WARNING: SERIOUS INFECTIONS", "IMPORTANT SAFETY INFORMATION"), not shouting.
+        if words[0] in caps.heading_labels and text.text[run[0].end : run[0].end + 1] == ":":
+            return
+        uncounted = {i for i, word in enumerate(words) if word in self._acronyms}
+        for phrase in self._caps_phrases:
+            for i in range(len(words) - len(phrase) + 1):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    uncounted.update(range(i, i + len(phrase)))
+        counted = len(words) - len(uncounted)
+        if counted < caps.min_words:
             return
         yield self.finding(
             "accessibility.all_caps",

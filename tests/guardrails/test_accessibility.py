@@ -164,6 +164,7 @@ def test_custom_lexicon_limits_apply(tmp_path: Path) -> None:
         lambda d: d["emoji"].update(wall_run=0),
         lambda d: d["emoji"].update(colour="red"),
         lambda d: d["all_caps"].update(acronyms=[]),
+        lambda d: d["all_caps"].update(heading_phrases=["Important Safety Information"]),
         lambda d: d["hashtags"].update(short_words=["of", True]),
         lambda d: d["hashtags"].update(single_words=["Heart Health"]),
         lambda d: d["hashtags"].update(words_file="lexicons/absent.yaml"),
@@ -213,3 +214,21 @@ def test_names_from_the_context_are_single_words(
     family: AccessibilityFamily, text: str, context: dict[str, Any], flagged: list[str]
 ) -> None:
     assert spans_of(run_family(family, text, context=context), text) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("INDICATION AND IMPORTANT SAFETY INFORMATION\nDo not take it if allergic.", []),
+        ("WARNING: SERIOUS INFECTIONS AND MALIGNANCY. Read the guide.", []),
+        ("See FULL PRESCRIBING INFORMATION, including BOXED WARNING.", []),
+        # a heading phrase inside otherwise shouted text does not excuse the rest
+        (
+            "READ THE IMPORTANT SAFETY INFORMATION BEFORE YOU START TODAY",
+            ["READ THE IMPORTANT SAFETY INFORMATION BEFORE YOU START TODAY"],
+        ),
+        ("WARNING SIGNS OF A STROKE YOU MUST KNOW", ["WARNING SIGNS OF A STROKE YOU MUST KNOW"]),
+    ],
+)
+def test_all_caps_labelling_headings(family: AccessibilityFamily, text: str, flagged: list[str]) -> None:
+    assert spans_of(run_family(family, text), text) == flagged
