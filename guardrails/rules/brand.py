@@ -19,19 +19,23 @@ from guardrails.normalize import normalize
 from guardrails.registry import RuleFamily, RuleSpec
 
 _CITATION = "The organisation's brand guide (brand facts in the check context)"
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014"
+_APOSTROPHE = re.compile("['\u2019\u2018`]")
+_ANY_APOSTROPHE = "['\u2019\u2018`]"
 
 
 @lru_cache(maxsize=2048)
 def term_pattern(term: str) -> re.Pattern[str] | None:
     """A whole-word, case-insensitive pattern for `term`; None for a term with no word in it.
 
-    Spaces and hyphens between words match each other ("world class" and
-    "world-class"), and a single trailing word may take a plural "s"/"es".
+    Spaces and hyphens (any dash) between words match each other ("world class",
+    "world-class"), straight and curly apostrophes match each other ("St. Brigid's",
+    "St. Brigid’s"), and a final word in lower case may take a plural "s"/"es".
     """
-    words = re.findall(r"[^\s\-]+", normalize(term).text)
+    words = re.findall(rf"[^\s{_DASHES}]+", normalize(term).text)
     if not any(re.search(r"\w", word) for word in words):
         return None
-    body = r"[\s\-]+".join(re.escape(word) for word in words)
+    body = rf"[\s{_DASHES}]+".join(_APOSTROPHE.sub(_ANY_APOSTROPHE, re.escape(word)) for word in words)
     # Not after an acronym: "RCH" must not match "RCHS".
     plural = r"(?:e?s)?" if words[-1].isalpha() and not words[-1].isupper() else ""
     # Word edges only where the term itself starts/ends with a word character,

@@ -12,7 +12,7 @@ from tests.guardrails.helpers import make_family, run_family, spans_of
 ORG: dict[str, Any] = {
     "organisation": {
         "names": ["Riverbend Regional Medical Center", "Riverbend Regional"],
-        "forbidden_names": ["Riverbend Community Hospital", "RCH"],
+        "forbidden_names": ["Riverbend Community Hospital", "RCH", "St. Bridget's Hospital"],
         "banned_terms": ["world class", "cheap", "#1"],
         "preferred_terms": {
             "doctor": "physician",
@@ -46,10 +46,18 @@ def family() -> RuleFamily:
         ),
         ("At Rivеrbend Community Hospital", [("brand.forbidden_name", "Rivеrbend Community Hospital")]),
         ("The RCH team", [("brand.forbidden_name", "RCH")]),
+        (
+            "St. Bridget\u2019s Hospital blood drive",
+            [("brand.forbidden_name", "St. Bridget\u2019s Hospital")],
+        ),
+        ("St. Bridget's Hospital blood drive", [("brand.forbidden_name", "St. Bridget's Hospital")]),
+        ("St. Bridgets Hospital blood drive", []),
         # banned terms: whole words, hyphen or space, plural
         ("Our world-class team", [("brand.banned_term", "world-class")]),
         ("World Class care, every day", [("brand.banned_term", "World Class")]),
         ("Not cheap, just fair", [("brand.banned_term", "cheap")]),
+        ("Our world\u2011class team", [("brand.banned_term", "world\u2011class")]),  # non-breaking hyphen
+        ("Our world \u2013 class team", [("brand.banned_term", "world \u2013 class")]),
         ("We are #1 in town", [("brand.banned_term", "#1")]),
         # preferred terms, plural included
         ("Ask your doctor", [("brand.preferred_term", "doctor")]),
