@@ -67,11 +67,12 @@ class HashtagLexicon(BaseModel):
 
     single_words: list[str]
     acronyms: list[str]
+    extra_words: list[str] = Field(default_factory=list)
     short_words: list[str] = Field(min_length=1)
     max_rank_three_letters: int = Field(ge=1)
     words_file: str = Field(min_length=1)
 
-    @field_validator("single_words", "acronyms", "short_words")
+    @field_validator("single_words", "acronyms", "extra_words", "short_words")
     @classmethod
     def _lower_letters(cls, words: list[str]) -> list[str]:
         bad = [w for w in words if not re.fullmatch(r"[a-z]+", w)]
@@ -99,14 +100,19 @@ class WordList(BaseModel):
 
     version: int = Field(ge=1, le=1)
     words: str
+    single_words: str = ""
 
     @field_validator("words")
     @classmethod
     def _plausible(cls, words: str) -> str:
-        items = words.split()
-        if len(items) < 1000:
+        if len(words.split()) < 1000:
             raise ValueError("the word list is too short to segment hashtags")
-        if not all(re.fullmatch(r"[a-z]+", w) for w in items):
+        return words
+
+    @field_validator("words", "single_words")
+    @classmethod
+    def _letters(cls, words: str) -> str:
+        if not all(re.fullmatch(r"[a-z]+", w) for w in words.split()):
             raise ValueError("words must be lowercase letters only")
         return words
 
@@ -120,18 +126,20 @@ class AccessibilityOptions(BaseModel):
 class Segmenter:
     """Splits a run of letters into known words, preferring frequent ones (Zipf's law cost)."""
 
-    def __init__(self, ranked: list[str], lexicon: HashtagLexicon) -> None:
+    def __init__(
+        self, ranked: list[str], lexicon: HashtagLexicon, single_words: frozenset[str] = frozenset()
+    ) -> None:
         rank: dict[str, int] = {}
         for index, word in enumerate(ranked):
             rank.setdefault(word, index)
         # Short function words and initialisms are frequent in hashtags; give them good ranks.
         for word in lexicon.short_words:
             rank[word] = min(rank.get(word, 50), 50)
-        for word in lexicon.acronyms:
+        for word in [*lexicon.acronyms, *lexicon.extra_words]:
             rank.setdefault(word, 5000)
         self._rank = rank
         self._log_size = math.log(max(len(rank), 2))
-        self._singles = frozenset(lexicon.single_words)
+        self._singles = frozenset(lexicon.single_words) | single_words
         self._short = frozenset(lexicon.short_words)
         self._max_rank_three = lexicon.max_rank_three_letters
         self._longest = max(len(word) for word in rank)
@@ -220,7 +228,9 @@ class AccessibilityFamily(RuleFamily):
         lexicon = load_data_file(self.options.lexicon_file, AccessibilityLexicon)
         words = load_data_file(lexicon.hashtags.words_file, WordList)
         self.lexicon = lexicon
-        self.segmenter = Segmenter(words.words.split(), lexicon.hashtags)
+        self.segmenter = Segmenter(
+            words.words.split(), lexicon.hashtags, frozenset(words.single_words.split())
+        )
         alt = lexicon.alt_text
         self._placeholders = frozenset(p.casefold() for p in alt.placeholders)
         self._filename = re.compile(
