@@ -109,10 +109,14 @@ def ingest(
                     )
                 except KnowledgeError as exc:
                     counts["failed"] += 1
-                    progress.console.print(f"failed: {path}: {exc.message}", markup=False, highlight=False)
+                    progress.console.print(
+                        f"failed: {path}: {exc.message}", markup=False, highlight=False, soft_wrap=True
+                    )
                 except OSError as exc:
                     counts["failed"] += 1
-                    progress.console.print(f"failed: {path}: {exc.strerror}", markup=False, highlight=False)
+                    progress.console.print(
+                        f"failed: {path}: {exc.strerror}", markup=False, highlight=False, soft_wrap=True
+                    )
                 else:
                     counts[result.status.value] += 1
                     _record(session, organisation, result, kind)
