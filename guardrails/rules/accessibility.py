@@ -112,7 +112,7 @@ class WordList(BaseModel):
     @field_validator("words", "single_words")
     @classmethod
     def _letters(cls, words: str) -> str:
-        if not all(re.fullmatch(r"[a-z]+", w) for w in words.split()):
+        if not re.fullmatch(r"[a-z\s]*", words):
             raise ValueError("words must be lowercase letters only")
         return words
 
