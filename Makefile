@@ -50,5 +50,13 @@ pytest: install-dev  ## the pytest suite (PostgreSQL too when CAREPOST_TEST_DATA
 
 test: lint typecheck pytest  ## everything CI runs: ruff, mypy, pytest
 
+.PHONY: evals
+evals: install  ## eval suites with their thresholds (guardrails test split, redact, retrieval); reports in var/evals/
+	@status=0; \
+	$(BIN)/carepost eval run guardrails --split test --out var/evals/guardrails || status=1; \
+	$(BIN)/carepost eval run redact --out var/evals/redact || status=1; \
+	$(BIN)/carepost eval run retrieval --out var/evals/retrieval || status=1; \
+	exit $$status
+
 clean:  ## remove build outputs (keeps ./var data)
 	rm -rf .mypy_cache .pytest_cache .ruff_cache build *.egg-info

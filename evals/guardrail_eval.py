@@ -54,6 +54,11 @@ def render(result: GuardrailScore, elapsed: float) -> str:
         + ", ".join(
             f"{entity} {counts.recall:.2f} ({counts.tp}/{counts.tp + counts.fn})"
             for entity, counts in sorted(spans.per_entity.items())
+            if counts.tp + counts.fn  # entities seen only in false spans have no recall
+        ),
+        "false spans by entity: "
+        + ", ".join(
+            f"{entity} {counts.fp}" for entity, counts in sorted(spans.per_entity.items()) if counts.fp
         ),
     ]
     return "\n".join(lines)

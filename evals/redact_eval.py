@@ -6,6 +6,7 @@ python -m evals.redact_eval --errors           # list missed and false spans too
 A gold span is found when a predicted span overlaps it; a predicted span is correct
 when it overlaps a gold span (the PHI scorer's rule). "typed" also asks for the same
 entity kind. F2 weighs recall twice as much as precision: a missed identifier leaks.
+The eval runner (`carepost eval run redact`) uses the same scoring.
 """
 
 from __future__ import annotations
@@ -18,11 +19,40 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from evals.scoring import Counts
+from guardrails.findings import Entity
 from guardrails.redact import RedactionResult, build_redactor
 
 DATASET = Path(__file__).parent / "datasets" / "redact" / "general_pii.jsonl"
 Span = tuple[str, int, int]
+
+
+class GoldEntity(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    entity: Entity
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class RedactCase(BaseModel):
+    """One line of a redact dataset: a text and every identifier in it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    text: str
+    entities: list[GoldEntity]
+    tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _spans_inside_text(self) -> RedactCase:
+        for e in self.entities:
+            if not 0 <= e.start < e.end <= len(self.text):
+                raise ValueError(f"entity span ({e.start}, {e.end}) outside the text of case {self.id}")
+        return self
 
 
 @dataclass
@@ -32,48 +62,68 @@ class RedactScore:
     per_entity: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     missed: list[tuple[str, str, str]] = field(default_factory=list)
     false: list[tuple[str, str, str]] = field(default_factory=list)
+    # per case, in case order: (overall, typed) counts and the per-entity counts
+    per_case: list[tuple[Counts, Counts]] = field(default_factory=list)
+    per_case_entity: list[dict[str, Counts]] = field(default_factory=list)
+    case_ids: list[str] = field(default_factory=list)
 
 
 def _overlaps(a: Span, b: Span) -> bool:
     return a[1] < b[2] and b[1] < a[2]
 
 
-def score_case(case: dict[str, object], predicted: list[Span], result: RedactScore) -> None:
-    text = str(case["text"])
-    entities = case["entities"]
-    assert isinstance(entities, list)
-    gold: list[Span] = [(e["entity"], e["start"], e["end"]) for e in entities]
+def score_case(case: RedactCase, predicted: list[Span], result: RedactScore) -> None:
+    text = case.text
+    gold: list[Span] = [(e.entity.value, e.start, e.end) for e in case.entities]
+    overall, typed = Counts(), Counts()
+    entity: dict[str, Counts] = defaultdict(Counts)
     for g in gold:
         hit = any(_overlaps(g, p) for p in predicted)
         typed_hit = any(_overlaps(g, p) and p[0] == g[0] for p in predicted)
-        result.overall.tp += hit
-        result.overall.fn += not hit
-        result.typed.tp += typed_hit
-        result.typed.fn += not typed_hit
-        result.per_entity[g[0]].tp += hit
-        result.per_entity[g[0]].fn += not hit
+        overall.tp += hit
+        overall.fn += not hit
+        typed.tp += typed_hit
+        typed.fn += not typed_hit
+        entity[g[0]].tp += hit
+        entity[g[0]].fn += not hit
         if not hit:
-            result.missed.append((str(case["id"]), g[0], text[g[1] : g[2]]))
+            result.missed.append((case.id, g[0], text[g[1] : g[2]]))
     for p in predicted:
         if not any(_overlaps(p, g) for g in gold):
-            result.overall.fp += 1
-            result.typed.fp += 1
-            result.per_entity[p[0]].fp += 1
-            result.false.append((str(case["id"]), p[0], text[p[1] : p[2]]))
+            overall.fp += 1
+            typed.fp += 1
+            entity[p[0]].fp += 1
+            result.false.append((case.id, p[0], text[p[1] : p[2]]))
         elif not any(_overlaps(p, g) and p[0] == g[0] for g in gold):
-            result.typed.fp += 1
+            typed.fp += 1
+    result.overall.add(overall)
+    result.typed.add(typed)
+    for name, counts in entity.items():
+        result.per_entity[name].add(counts)
+    result.per_case.append((overall, typed))
+    result.per_case_entity.append(dict(entity))
+    result.case_ids.append(case.id)
 
 
-def run(cases: list[dict[str, object]]) -> tuple[RedactScore, float]:
-    redactor = build_redactor()
-    started = time.perf_counter()
-    results: list[RedactionResult] = list(redactor.redact_many(str(c["text"]) for c in cases))
-    elapsed = time.perf_counter() - started
-    score = RedactScore()
+def score(cases: list[RedactCase], results: list[RedactionResult]) -> RedactScore:
+    out = RedactScore()
     for case, result in zip(cases, results, strict=True):
         predicted = [(e.entity.value, e.start, e.end) for e in result.entities]
-        score_case(case, predicted, score)
-    return score, elapsed
+        score_case(case, predicted, out)
+    return out
+
+
+def load_cases(path: Path = DATASET) -> list[RedactCase]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [RedactCase.model_validate(json.loads(line)) for line in lines if line.strip()]
+
+
+def run(cases: list[RedactCase]) -> tuple[RedactScore, float]:
+    redactor = build_redactor()
+    started = time.perf_counter()
+    results: list[RedactionResult] = list(redactor.redact_many(c.text for c in cases))
+    elapsed = time.perf_counter() - started
+    return score(cases, results), elapsed
 
 
 def _row(name: str, c: Counts) -> str:
@@ -103,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", type=Path, default=DATASET)
     parser.add_argument("--errors", action="store_true", help="list missed and false spans")
     args = parser.parse_args(argv)
-    with args.dataset.open(encoding="utf-8") as handle:
-        cases = [json.loads(line) for line in handle if line.strip()]
+    cases = load_cases(args.dataset)
     score, elapsed = run(cases)
     sys.stdout.write(render(score, len(cases), elapsed, args.errors) + "\n")
     return 0

@@ -5,6 +5,9 @@ Per category, per case: a case is predicted positive for a category when any
 annotations and never count). PHI is also scored per span: a gold span is found
 when a predicted PHI span overlaps it; a predicted span is correct when it
 overlaps a gold span. Exact-match counts are reported beside the overlap ones.
+
+Every count is also kept per case (in case order), so the eval runner can
+resample cases for bootstrap confidence intervals without re-running a check.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from evals.cases import EvalCase
-from guardrails.findings import Category, CheckReport, Finding, Severity
+from guardrails.findings import Category, CheckReport, Entity, Finding, Severity
 
 COUNTED = frozenset({Severity.BLOCK, Severity.WARN})
+UNSPECIFIED = "UNSPECIFIED"
 
 
 @dataclass
@@ -43,12 +47,32 @@ class Counts:
         b2 = beta * beta
         return (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
 
+    def add(self, other: Counts) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    def triple(self) -> tuple[int, int, int]:
+        return self.tp, self.fp, self.fn
+
 
 @dataclass
 class CategoryScore:
     counts: Counts = field(default_factory=Counts)
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
+    per_case: list[tuple[int, int, int]] = field(default_factory=list)  # (tp, fp, fn), case order
+
+
+@dataclass(frozen=True)
+class SpanCase:
+    """One case's PHI span counts: overlap recall, overlap precision and exact matching."""
+
+    found: int = 0  # gold spans overlapped by a prediction
+    missed: int = 0  # gold spans no prediction overlaps
+    correct: int = 0  # predicted spans overlapping a gold span
+    false: int = 0  # predicted spans overlapping none
+    exact: tuple[int, int, int] = (0, 0, 0)  # (tp, fp, fn) with identical boundaries
 
 
 @dataclass
@@ -56,9 +80,11 @@ class SpanScore:
     recall_counts: Counts = field(default_factory=Counts)  # tp/fn over gold spans
     precision_counts: Counts = field(default_factory=Counts)  # tp/fp over predicted spans
     exact: Counts = field(default_factory=Counts)
+    # recall side keyed by the gold label's entity, precision side (fp) by the finding's entity
     per_entity: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     missed_spans: list[tuple[str, int, int, str]] = field(default_factory=list)
     false_spans: list[tuple[str, int, int]] = field(default_factory=list)
+    per_case: list[SpanCase] = field(default_factory=list)
 
     @property
     def recall(self) -> float:
@@ -74,6 +100,7 @@ class GuardrailScore:
     categories: dict[Category, CategoryScore]
     phi_spans: SpanScore
     cases: int
+    case_ids: list[str] = field(default_factory=list)
 
 
 def counted(findings: Iterable[Finding]) -> list[Finding]:
@@ -84,31 +111,47 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def score_spans(case: EvalCase, predicted: Sequence[tuple[int, int]], result: SpanScore) -> None:
+def score_spans(
+    case: EvalCase,
+    predicted: Sequence[tuple[int, int]],
+    result: SpanScore,
+    entities: Sequence[Entity | None] | None = None,
+) -> SpanCase:
+    """Add one case's PHI spans to `result`; `entities` (one per prediction) names false spans."""
     gold = [(label, label.span) for label in case.labels if label.category is Category.PHI and label.span]
+    found = missed = correct = false = 0
+    exact_tp = exact_fp = exact_fn = 0
     for label, span in gold:
         assert span is not None
-        entity = label.entity.value if label.entity else "UNSPECIFIED"
+        entity = label.entity.value if label.entity else UNSPECIFIED
         if any(_overlaps(span, p) for p in predicted):
-            result.recall_counts.tp += 1
+            found += 1
             result.per_entity[entity].tp += 1
         else:
-            result.recall_counts.fn += 1
+            missed += 1
             result.per_entity[entity].fn += 1
             result.missed_spans.append((case.id, span[0], span[1], entity))
         if span in predicted:
-            result.exact.tp += 1
+            exact_tp += 1
         else:
-            result.exact.fn += 1
+            exact_fn += 1
     gold_spans = [span for _, span in gold if span is not None]
-    for span in predicted:
+    for index, span in enumerate(predicted):
         if any(_overlaps(span, g) for g in gold_spans):
-            result.precision_counts.tp += 1
+            correct += 1
         else:
-            result.precision_counts.fp += 1
+            false += 1
             result.false_spans.append((case.id, span[0], span[1]))
+            entity_of = entities[index] if entities is not None else None
+            result.per_entity[entity_of.value if entity_of else UNSPECIFIED].fp += 1
         if span not in gold_spans:
-            result.exact.fp += 1
+            exact_fp += 1
+    outcome = SpanCase(found, missed, correct, false, (exact_tp, exact_fp, exact_fn))
+    result.recall_counts.add(Counts(tp=found, fn=missed))
+    result.precision_counts.add(Counts(tp=correct, fp=false))
+    result.exact.add(Counts(tp=exact_tp, fp=exact_fp, fn=exact_fn))
+    result.per_case.append(outcome)
+    return outcome
 
 
 def score(cases: Sequence[EvalCase], reports: Sequence[CheckReport]) -> GuardrailScore:
@@ -121,18 +164,26 @@ def score(cases: Sequence[EvalCase], reports: Sequence[CheckReport]) -> Guardrai
         predicted = {finding.category for finding in findings}
         gold = case.categories
         for category, result in categories.items():
+            outcome = (0, 0, 0)
             if category in gold and category in predicted:
-                result.counts.tp += 1
+                outcome = (1, 0, 0)
             elif category in gold:
-                result.counts.fn += 1
+                outcome = (0, 0, 1)
                 result.misses.append(case.id)
             elif category in predicted:
-                result.counts.fp += 1
+                outcome = (0, 1, 0)
                 result.false_alarms.append(case.id)
-        phi_spans = [
-            (f.start, f.end)
-            for f in findings
-            if f.category is Category.PHI and f.start is not None and f.end is not None
+            result.counts.add(Counts(*outcome))
+            result.per_case.append(outcome)
+        phi = [
+            f for f in findings if f.category is Category.PHI and f.start is not None and f.end is not None
         ]
-        score_spans(case, phi_spans, spans)
-    return GuardrailScore(categories=categories, phi_spans=spans, cases=len(cases))
+        score_spans(
+            case,
+            [(f.start, f.end) for f in phi if f.start is not None and f.end is not None],
+            spans,
+            [f.entity for f in phi],
+        )
+    return GuardrailScore(
+        categories=categories, phi_spans=spans, cases=len(cases), case_ids=[case.id for case in cases]
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from api.cli import check, db, ingest, keys, serve
+from api.cli.eval import cli as eval_cli
 from api.offline import apply_offline_defaults
 
 
@@ -22,6 +23,7 @@ def build_cli() -> typer.Typer:
     cli.command("ingest")(ingest.ingest)
     cli.add_typer(db.cli, name="db")
     cli.add_typer(keys.cli, name="keys")
+    cli.add_typer(eval_cli, name="eval")
     return cli
 
 

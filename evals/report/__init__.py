@@ -1,0 +1,1 @@
+"""Run reports: report.json (model), report.html (self-contained) and comparisons."""
