@@ -21,10 +21,12 @@ import re
 from dataclasses import dataclass, replace
 
 from agents.brief import Brief, Pillar, Tone
-from guardrails.context import ContentType, Platform
+from guardrails.context import ContentType, Platform, ProductKind
 from knowledge.libraries.models import Claim, Disclaimer, KnowledgeLibrary, Product
 
 X_URL_LENGTH = 23
+# Prescription drug and biologic labeling pairs the brand with its established name (21 CFR 202.1(b)(1)).
+_NAMED_KINDS = frozenset({ProductKind.DRUG, ProductKind.BIOLOGIC, ProductKind.VACCINE})
 _URL = re.compile(r"https?://\S+")
 
 
@@ -34,21 +36,20 @@ class Style:
     max_hashtags: int
     links_clickable: bool = True
     short: bool = False  # use short risk statements and short disclaimers
-    formal: bool = False
 
 
 STYLES: dict[Platform, Style] = {
     Platform.X: Style(limit=280, max_hashtags=2, short=True),
     Platform.INSTAGRAM: Style(limit=2200, max_hashtags=5, links_clickable=False),
     Platform.FACEBOOK: Style(limit=63206, max_hashtags=3),
-    Platform.LINKEDIN: Style(limit=3000, max_hashtags=4, formal=True),
+    Platform.LINKEDIN: Style(limit=3000, max_hashtags=4),
     Platform.GOOGLE_BUSINESS: Style(limit=1500, max_hashtags=0),
 }
 
 
 # Per content type limits that differ from the platform's (guardrails/data/platforms.yaml).
 _CONTENT_STYLES: dict[tuple[Platform, ContentType], Style] = {
-    (Platform.LINKEDIN, ContentType.AD): Style(limit=600, max_hashtags=3, short=True, formal=True),
+    (Platform.LINKEDIN, ContentType.AD): Style(limit=600, max_hashtags=3, short=True),
 }
 
 
@@ -135,13 +136,21 @@ class ModularComposer:
 
     # -- parts ---------------------------------------------------------------------------
 
-    def opener(self, brief: Brief, style: Style) -> str:
+    def opener(self, brief: Brief, platform: Platform) -> str:
+        """A first line in the platform's register; the full organisation name on first reference."""
         org = self.library.brand.organisation
-        topic = brief.topic.rstrip(".")
+        topic = brief.topic.rstrip(".!")
+        if platform is Platform.X:
+            return f"{org}: {topic}."
+        if platform is Platform.LINKEDIN:
+            lead = f"{brief.observance}: " if brief.observance else ""
+            return f"{lead}{topic}, an update from {org}."
+        if platform is Platform.GOOGLE_BUSINESS:
+            return f"Update from {org}: {topic}."
         if brief.observance:
             return f"{brief.observance} is here, and {org} wants to help you and your family stay well."
-        if style.formal:
-            return f"{org}: {topic}."
+        if platform is Platform.INSTAGRAM:
+            return f"{topic}. From all of us at {org}."
         if brief.tone is Tone.CELEBRATORY or brief.pillar is Pillar.COMMUNITY:
             return f"News from {org}: {topic}!"
         if brief.tone is Tone.URGENT:
@@ -231,7 +240,7 @@ class ModularComposer:
         self, brief: Brief, platform: Platform, disclaimers: list[Disclaimer], claims: list[Claim]
     ) -> Composition:
         style = style_for(platform, brief.content_type)
-        parts: list[Part] = [Part("opener", self.opener(brief, style), required=False)]
+        parts: list[Part] = [Part("opener", self.opener(brief, platform), required=False)]
         parts += [Part("message", sentence(m)) for m in brief.key_messages]
         for product in self.products(brief):
             claim = self.claim_for(product, brief, claims)
@@ -257,7 +266,7 @@ class ModularComposer:
 
 def name_established(parts: list[Part], product: Product) -> list[Part]:
     """The first mention of a brand name carries its established name: 'CARDELTA (semvaridone)'."""
-    if not product.established_name:
+    if not product.established_name or product.kind not in _NAMED_KINDS:
         return parts
     full = f"{product.brand_name} ({product.established_name})"
     if any(full.lower() in p.text.lower() for p in parts):
