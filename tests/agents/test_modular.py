@@ -122,7 +122,8 @@ def test_no_block_finding_from_the_engines_own_words(
                 draft.platform,
                 finding.rule_id,
             )
-            assert finding.start is not None and finding.end is not None
+            assert finding.start is not None
+            assert finding.end is not None
             assert _covered(draft.text, finding.start, finding.end, sources), (
                 draft.platform,
                 finding.rule_id,
@@ -149,7 +150,8 @@ def test_products_carry_risk_statement_and_link(
                 if product.kind.value in ("drug", "biologic", "vaccine"):
                     assert f"{product.brand_name} ({product.established_name})" in draft.text
                 if draft.platform is not Platform.INSTAGRAM:
-                    assert product.pi_url and product.pi_url in draft.text
+                    assert product.pi_url
+                    assert product.pi_url in draft.text
             assert any(c.startswith("product:") for c in draft.citations)
 
 
