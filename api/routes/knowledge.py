@@ -116,7 +116,10 @@ def _listed(values: list[str]) -> list[str]:
     "/documents",
     summary="Upload a Markdown, text, HTML or PDF document (admin); re-uploading the same file changes nothing",
     status_code=201,
-    responses=UPLOAD_RESPONSES,
+    responses={
+        200: {"model": UploadOut, "description": "Updated (a new version) or unchanged"},
+        **UPLOAD_RESPONSES,
+    },
 )
 def upload_document(
     response: Response,
@@ -228,7 +231,8 @@ def list_documents(
 
 
 @router.delete(
-    "/documents/{doc_id}",
+    # :path because document ids may contain "/" (e.g. "policies/visitors").
+    "/documents/{doc_id:path}",
     summary="Delete an uploaded document, every version (admin)",
     status_code=204,
     responses={409: UPLOAD_RESPONSES[409]},

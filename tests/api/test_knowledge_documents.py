@@ -332,3 +332,13 @@ def test_library_documents_cannot_be_replaced_or_deleted_through_uploads(
         client.delete(f"/v1/knowledge/documents/{library_doc}", headers=admin.headers), 409, "conflict"
     )
     assert snapshot(client, admin) == before
+
+
+def test_document_ids_may_hold_slashes(client: TestClient, make_key: Callable[..., IssuedKey]) -> None:
+    admin = make_key()
+    data, media_type = FILES["parking.txt"]
+    response = upload(client, admin, "parking.txt", data, content_type=media_type, doc_id="campus/parking")
+    assert response.status_code == 201, response.text
+    assert response.json()["document"]["doc_id"] == "campus/parking"
+    assert client.delete("/v1/knowledge/documents/campus/parking", headers=admin.headers).status_code == 204
+    assert snapshot(client, admin) == ([], 0)
