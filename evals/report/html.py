@@ -181,7 +181,9 @@ def _redact(report: RunReport, split: SplitReport) -> str:
 
 def _retrieval(report: RunReport, split: SplitReport) -> str:
     floors = _floors(report, split.split)
-    groups = [BarGroup(name, [Bar(name, value, floors.get(name))]) for name, value in split.metrics.items()]
+    groups = [
+        BarGroup(name, [Bar("value", value, floors.get(name))]) for name, value in split.metrics.items()
+    ]
     chart = bar_chart(f"retrieval-chart-{split.split}", "Recall@k and MRR", groups)
     rows = "".join(
         f"<tr><td>{escape(name)}</td>{_cell(value)}<td class='ids'>{_ids(value.cases)}</td></tr>"
