@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -46,17 +47,28 @@ def organisation_uuid(org: str) -> uuid.UUID:
 
 
 class SqlLibraryRepository:
-    """Each organisation's library as rows; `put` replaces the whole library in one transaction."""
+    """Each organisation's library as rows; `put` replaces the whole library in one transaction.
+
+    A search reads the library several times (facts, disclaimers, voice), and
+    rebuilding it costs five queries; so the last library read per organisation
+    is kept with its brand row's `updated_at`, which every `put` (from any
+    process) renews. A read then costs one query while nothing changed.
+    """
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
+        self._cache: dict[uuid.UUID, tuple[datetime, KnowledgeLibrary]] = {}
 
     def get(self, org: str) -> KnowledgeLibrary | None:
         organisation_id = organisation_uuid(org)
         with self._sessions() as session:
             brand = session.get(BrandProfileRow, organisation_id)
             if brand is None:
+                self._cache.pop(organisation_id, None)
                 return None
+            cached = self._cache.get(organisation_id)
+            if cached is not None and cached[0] == brand.updated_at:
+                return cached[1]  # libraries are frozen models: sharing one is safe
             raw: dict[str, Any] = {
                 "brand": brand.data,
                 "products": _data(session, ProductRow, organisation_id),
@@ -66,9 +78,11 @@ class SqlLibraryRepository:
             }
         try:
             # Validating again checks cross-references, and catches rows a newer model refuses.
-            return KnowledgeLibrary.model_validate(raw)
+            library = KnowledgeLibrary.model_validate(raw)
         except ValidationError as exc:
             raise InvalidLibrary("the stored library no longer validates; store it again") from exc
+        self._cache[organisation_id] = (brand.updated_at, library)
+        return library
 
     def put(self, org: str, library: KnowledgeLibrary) -> None:
         organisation_id = organisation_uuid(org)
@@ -87,6 +101,7 @@ class SqlLibraryRepository:
         organisation_id = organisation_uuid(org)
         with self._sessions.begin() as session:
             _delete_rows(session, organisation_id)
+        self._cache.pop(organisation_id, None)
 
 
 def _delete_rows(session: Session, organisation_id: uuid.UUID) -> None:

@@ -81,6 +81,21 @@ def test_put_replaces_the_whole_library(
     assert (products, crisis) == (len(reduced.products), 0)
 
 
+def test_a_put_elsewhere_is_seen_at_the_next_read(
+    sessions: sessionmaker[Session], pack_library: KnowledgeLibrary
+) -> None:
+    """Two repositories stand for two processes: each keeps the library it last read."""
+    org = organisation(sessions, "acme")
+    here, elsewhere = SqlLibraryRepository(sessions), SqlLibraryRepository(sessions)
+    here.put(org, pack_library)
+    assert here.get(org) is here.get(org)  # unchanged: the same object, no rebuild
+    reduced = smaller(pack_library)
+    elsewhere.put(org, reduced)
+    assert here.get(org) == reduced
+    elsewhere.delete(org)
+    assert here.get(org) is None
+
+
 def test_organisations_are_kept_apart(
     sessions: sessionmaker[Session], pack_library: KnowledgeLibrary
 ) -> None:
