@@ -62,13 +62,16 @@ class SqlLibraryRepository:
     def get(self, org: str) -> KnowledgeLibrary | None:
         organisation_id = organisation_uuid(org)
         with self._sessions() as session:
-            brand = session.get(BrandProfileRow, organisation_id)
-            if brand is None:
+            updated_at = session.scalar(
+                select(BrandProfileRow.updated_at).where(BrandProfileRow.organisation_id == organisation_id)
+            )
+            if updated_at is None:
                 self._cache.pop(organisation_id, None)
                 return None
             cached = self._cache.get(organisation_id)
-            if cached is not None and cached[0] == brand.updated_at:
+            if cached is not None and cached[0] == updated_at:
                 return cached[1]  # libraries are frozen models: sharing one is safe
+            brand = session.get_one(BrandProfileRow, organisation_id)
             raw: dict[str, Any] = {
                 "brand": brand.data,
                 "products": _data(session, ProductRow, organisation_id),
