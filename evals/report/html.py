@@ -29,7 +29,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .muted{color:#5b6475}
 svg.chart{display:block;margin:8px 0;max-width:100%;height:auto}
 svg .grid{stroke:#d5d9e0;stroke-width:1}svg .tick,svg .legend,svg .label,svg .axis,svg .count{font-size:11px;fill:#1d2330}
-svg .whisker{stroke:#1d2330;stroke-width:1.2}svg .floor{stroke:#b42318;stroke-width:2;stroke-dasharray:3 2}
+svg .count.light{fill:#ffffff}svg .whisker{stroke:#1d2330;stroke-width:1.2}svg .floor{stroke:#b42318;stroke-width:2;stroke-dasharray:3 2}
 svg .bin{fill:#2f6db5}svg .overflow{fill:#b42318}
 pre{background:#f1f3f6;padding:8px;overflow:auto;font-size:12px}
 """
@@ -116,6 +116,16 @@ def _guardrails(report: RunReport, split: SplitReport) -> str:
         )
         for name in active
     ]
+    if "phi_spans.recall" in split.metrics:  # the span floors are the PHI targets: show them beside the cases
+        groups.append(
+            BarGroup(
+                "phi spans",
+                [
+                    Bar(kind, split.metrics[f"phi_spans.{kind}"], floors.get(f"phi_spans.{kind}"))
+                    for kind in ("precision", "recall")
+                ],
+            )
+        )
     chart = bar_chart(
         f"per-category-chart-{split.split}",
         "Per-category precision and recall per case, with 95% bootstrap intervals",

@@ -126,8 +126,9 @@ def confusion_grid(element_id: str, title: str, confusion: dict[str, Confusion])
                 f'height="{cell - 2:.1f}" fill="{colour}" fill-opacity="{opacity:.2f}">'
                 f"<title>{escape(f'{name} {tag}: {shown}')}</title></rect>"
             )
+            ink = "count light" if opacity > 0.6 else "count"  # keep the count readable on a dark cell
             out.append(
-                f'<text class="count" x="{x + cell / 2 - 1:.1f}" y="{y + cell / 2 + 3:.1f}" '
+                f'<text class="{ink}" x="{x + cell / 2 - 1:.1f}" y="{y + cell / 2 + 3:.1f}" '
                 f'text-anchor="middle">{tag} {shown}</text>'
             )
         out.append(

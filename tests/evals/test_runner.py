@@ -88,6 +88,7 @@ def test_report_files_round_trip_and_html_is_well_formed(tmp_path: Path) -> None
     assert ("patient_status", "precision") in bars
     assert ("patient_status", "recall") in bars
     assert ("unsubstantiated_claim", "recall") in bars
+    assert ("phi spans", "recall") in bars
     assert any(line.get("class") == "whisker" for line in chart.iter(f"{SVG}line"))
     assert any(line.get("class") == "floor" for line in chart.iter(f"{SVG}line"))
     assert "confusion-mini" in charts
