@@ -166,7 +166,7 @@ class FairBalanceFamily(RuleFamily):
         risk = post.generic_risk or (product is not None and self._product_risk(post.text, product))
         link = post.link or (product is not None and bool(product.pi_url) and product.pi_url in post.text)
 
-        named = self._established_name_missing(post, group)
+        named = self._established_name_missing(post, group, claim)
         if named is not None:
             yield self.finding(
                 "fair_balance.established_name",
@@ -237,14 +237,16 @@ class FairBalanceFamily(RuleFamily):
         present = key & self._vocabulary.stems(body)
         return len(present) >= self._lexicon.risk.min_product_risk_terms
 
-    def _established_name_missing(self, post: _Post, group: Sequence[Mention]) -> Mention | None:
+    def _established_name_missing(self, post: _Post, group: Sequence[Mention], claim: bool) -> Mention | None:
         brands = [m for m in group if m.by_brand and m.kind in self._lexicon.established_name_kinds]
         if not brands:
             return None
         first = brands[0]
         if first.source is MentionSource.CONTEXT and first.product is not None:
             established = first.product.established_name
-        elif first.source is MentionSource.KNOWN_BRAND and self._options.check_known_brand_names:
+        elif first.source is MentionSource.KNOWN_BRAND and claim and self._options.check_known_brand_names:
+            # A brand known only from the lexicon may be named without promoting it (a shortage
+            # notice, a question); only a post that claims something for it is its advertising.
             established = first.established or ""
         else:
             return None

@@ -184,9 +184,11 @@ def test_established_name_paraphrase_is_accepted(family: FairBalanceFamily) -> N
 
 def test_known_brand_names_option(family: FairBalanceFamily) -> None:
     relaxed = make_family(FairBalanceFamily, check_known_brand_names=False)
-    text = "Botox is available at our spa."
+    text = "Botox smooths frown lines. Risks include bruising and headache. lumen.example/botox-safety"
     assert rules(family, text) == ["fair_balance.established_name"]
     assert run_family(relaxed, text) == []
+    # a brand known only from the lexicon, named without any claim, is not its advertising
+    assert run_family(family, "Our pharmacists can answer your questions about Ozempic shortages.") == []
 
 
 def test_unknown_option_is_refused() -> None:
