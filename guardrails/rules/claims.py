@@ -27,6 +27,15 @@ from guardrails.context import ApprovedClaim, CheckContext, ProductFacts
 from guardrails.datafiles import load_data_file
 from guardrails.findings import Category, Finding, Severity
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
+from guardrails.rules.claim_text import (
+    Vocabulary,
+    answered_no,
+    coverage,
+    first_claim,
+    negated,
+    sentence_index,
+    sentences,
+)
 from guardrails.rules.product_text import (
     PRODUCTS_LEXICON,
     Mention,
@@ -34,11 +43,7 @@ from guardrails.rules.product_text import (
     MentionSource,
     Pattern,
     ProductLexicon,
-    Vocabulary,
-    coverage,
     load_product_lexicon,
-    sentence_index,
-    sentences,
 )
 
 CLAIMS_LEXICON = "lexicons/claims.yaml"
@@ -74,6 +79,8 @@ class OffLabelLexicon(_Strict):
     conditions: list[str] = Field(min_length=1)
     condition_pattern: Pattern
     use_lead: Pattern
+    limitation_framing_words: list[str]
+    investigational: Pattern
     dose_patterns: list[Pattern]
 
 
@@ -81,8 +88,6 @@ class ClaimsLexicon(_Strict):
     version: Literal[1]
     messages: dict[str, str]
     red_flags: list[RedFlag] = Field(min_length=1)
-    negation_lead: Pattern
-    negation_tail: Pattern
     exempt_context: Pattern
     attribution: Pattern
     product_safety: Pattern
@@ -112,34 +117,64 @@ class ClaimsOptions(_Strict):
 class ApprovedClaims:
     """Fuzzy matching of a sentence against approved claim wording, by shared content words."""
 
-    def __init__(self, vocabulary: Vocabulary, settings: ApprovedMatch) -> None:
+    def __init__(
+        self, vocabulary: Vocabulary, settings: ApprovedMatch, benefits: Sequence[re.Pattern[str]]
+    ) -> None:
         self._vocabulary = vocabulary
         self._settings = settings
+        self._benefits = tuple(benefits)
 
-    def matches(self, sentence: str, claims: Sequence[ApprovedClaim], names: frozenset[str]) -> bool:
+    def _benefits_within(self, sentence: str, allowed: frozenset[str]) -> bool:
+        """Every benefit wording of the sentence is made of approved or labeling words."""
+        for pattern in self._benefits:
+            for match in pattern.finditer(sentence):
+                if not self._vocabulary.stems(match.group(0)) <= allowed:
+                    return False
+        return True
+
+    def matches(
+        self,
+        sentence: str,
+        claims: Sequence[ApprovedClaim],
+        names: frozenset[str],
+        labeling: Sequence[str] = (),
+    ) -> bool:
+        """Whether `sentence` says what an approved claim says (or only what the labeling says).
+
+        A sentence may repeat the indication in its own words ("used with diet and exercise to
+        improve blood sugar control"), but one that adds to it ("clears psoriasis in 2 weeks for
+        adults with ...") is a new claim: labeling text counts only when it covers the sentence.
+        """
         words = self._vocabulary.stems(sentence) - names
         if not words:
             return False
+        label_words: frozenset[str] = frozenset()
+        for text in labeling:
+            indication = self._vocabulary.stems(text) - names
+            if indication and coverage(words, indication) >= self._settings.sentence_coverage:
+                return True
+            label_words |= indication
+        # Most of an approved wording, and no benefit beyond the approved wordings it uses or the
+        # labeling: a short approved claim ("One dose") cannot vouch for a new one beside it
+        # ("gives lifetime protection"), while a patient's own framing ("Day 2 and my ...") or two
+        # approved claims in one sentence are fine.
+        used: set[str] = set()
         for claim in claims:
             for wording in (claim.text, *claim.variations):
                 approved = self._vocabulary.stems(wording) - names
                 if not approved:
                     continue
-                if coverage(approved, words) >= self._settings.claim_coverage:
-                    return True
                 if coverage(words, approved) >= self._settings.sentence_coverage:
                     return True
-        return False
+                if coverage(approved, words) >= self._settings.claim_coverage:
+                    used |= approved
+        return bool(used) and self._benefits_within(sentence, frozenset(used) | label_words)
 
 
 def claims_for(ctx: CheckContext, product: ProductFacts | None) -> list[ApprovedClaim]:
     """Claims that may be used for `product` (its own and organisation-wide ones)."""
     product_id = product.id if product is not None else None
     return [c for c in ctx.approved_claims if c.product_id is None or c.product_id == product_id]
-
-
-def negated(lead: str, tail: str, lexicon: ClaimsLexicon) -> bool:
-    return lexicon.negation_lead.search(lead) is not None or lexicon.negation_tail.search(tail) is not None
 
 
 class UnsubstantiatedClaimFamily(RuleFamily):
@@ -174,9 +209,11 @@ class UnsubstantiatedClaimFamily(RuleFamily):
         self._lexicon = load_claims_lexicon(options.lexicon)
         products: ProductLexicon = load_product_lexicon(options.products_lexicon)
         self._benefits = products.claims.benefit_patterns
+        self._risk_sentence = products.claims.risk_sentence
+        self._text = products.text
         self._finder = MentionFinder(products.names)
         self._vocabulary = Vocabulary(products.text)
-        self._approved = ApprovedClaims(self._vocabulary, self._lexicon.approved_match)
+        self._approved = ApprovedClaims(self._vocabulary, self._lexicon.approved_match, self._benefits)
 
     @property
     def _options(self) -> ClaimsOptions:
@@ -189,14 +226,12 @@ class UnsubstantiatedClaimFamily(RuleFamily):
         mentions = self._finder.find(body, ctx.products)
         names = self._name_stems(ctx.products)
         flagged: set[int] = set()
+        labeling = [indication for product in ctx.products for indication in product.indications]
         for index, (start, end) in enumerate(spans):
             sentence = body[start:end]
-            if self._lexicon.exempt_context.search(sentence):
+            if self._lexicon.exempt_context.search(sentence) or answered_no(body, spans, index, self._text):
                 continue
-            approved = bool(ctx.approved_claims) and self._approved.matches(
-                sentence, ctx.approved_claims, names
-            )
-            if approved:
+            if self._approved.matches(sentence, ctx.approved_claims, names, labeling):
                 flagged.add(index)  # substantiated: no product-claim finding either
                 continue
             for finding in self._red_flags(text, sentence, start):
@@ -219,7 +254,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
             if flag.kind in seen_kinds or (flag.attributable and attributed):
                 continue
             for match in flag.pattern.finditer(sentence):
-                if flag.negatable and negated(sentence[: match.start()], sentence[match.end() :], lexicon):
+                if flag.negatable and negated(sentence[: match.start()], sentence[match.end() :], self._text):
                     continue
                 if any(match.start() < end and start < match.end() for start, end in taken):
                     continue  # one finding per stretch of text ("100% painless" is one claim)
@@ -236,7 +271,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
 
     def _safety(self, text: AnalyzedText, sentence: str, offset: int) -> Finding | None:
         for match in self._lexicon.product_safety.finditer(sentence):
-            if negated(sentence[: match.start()], sentence[match.end() :], self._lexicon):
+            if negated(sentence[: match.start()], sentence[match.end() :], self._text):
                 continue
             return self.finding(
                 "unsubstantiated_claim.overstated_safety",
@@ -277,7 +312,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                 start, end = spans[position]
                 sentence = text.text[start:end]
                 benefit = self._benefit(sentence)
-                if benefit is None or self._approved.matches(sentence, claims, names):
+                if benefit is None or self._approved.matches(sentence, claims, names, product.indications):
                     continue
                 reported.add(product.id)
                 yield self.finding(
@@ -290,11 +325,9 @@ class UnsubstantiatedClaimFamily(RuleFamily):
 
     def _benefit(self, sentence: str) -> re.Match[str] | None:
         """The first benefit wording the sentence does not negate ("not recommended for" is a limit)."""
-        for pattern in self._benefits:
-            for match in pattern.finditer(sentence):
-                if not negated(sentence[: match.start()], sentence[match.end() :], self._lexicon):
-                    return match
-        return None
+        if self._risk_sentence.search(sentence):
+            return None  # "may lower your ability to fight infections" is a risk, not a benefit
+        return first_claim(self._benefits, sentence, self._text)
 
     def _name_stems(self, products: Sequence[ProductFacts]) -> frozenset[str]:
         words: set[str] = set()

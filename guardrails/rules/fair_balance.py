@@ -30,20 +30,24 @@ from guardrails.context import CheckContext, ProductFacts, ProductKind
 from guardrails.datafiles import load_data_file
 from guardrails.findings import Category, Finding, Severity
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
+from guardrails.rules.claim_text import (
+    LabelTerms,
+    Vocabulary,
+    answered_no,
+    any_match,
+    first_claim,
+    sentence_index,
+    sentences,
+)
 from guardrails.rules.product_text import (
     PRODUCTS_LEXICON,
-    LabelTerms,
     Mention,
     MentionFinder,
     MentionSource,
     Pattern,
     ProductLexicon,
-    Vocabulary,
-    any_match,
     group_by_product,
     load_product_lexicon,
-    sentence_index,
-    sentences,
     without_parentheses,
 )
 
@@ -206,11 +210,16 @@ class FairBalanceFamily(RuleFamily):
         for mention in group:
             index = sentence_index(post.sentences, mention.start)
             low, high = max(0, index - window), min(count - 1, index + window)
-            start, end = post.sentences[low][0], post.sentences[high][1]
-            chunk = post.text[start:end]
-            if any_match(self._products.claims.benefit_patterns, chunk) is not None:
+            # Questions answered with a no ("Is it painless? Not always.") promise nothing.
+            chunk = " ".join(
+                post.text[s:e]
+                for i, (s, e) in enumerate(post.sentences[low : high + 1], start=low)
+                if not answered_no(post.text, post.sentences, i, self._products.text)
+            )
+            # "not approved for this use" or "no more expensive" claims nothing.
+            if first_claim(self._products.claims.benefit_patterns, chunk, self._products.text) is not None:
                 return True
-            if any_match(self._products.claims.indication_patterns, chunk) is not None:
+            if first_claim(self._products.claims.indication_patterns, chunk, self._products.text) is not None:
                 return True
             if mention.product is not None and self._label.states_use(chunk, mention.product):
                 return True

@@ -25,18 +25,23 @@ from guardrails.analysis import AnalyzedText
 from guardrails.context import CheckContext, ProductFacts
 from guardrails.findings import Category, Finding, Severity
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
-from guardrails.rules.claims import ClaimsLexicon, ClaimsOptions, claims_for, load_claims_lexicon, negated
+from guardrails.rules.claim_text import (
+    Vocabulary,
+    any_match,
+    first_claim,
+    negated,
+    sentence_index,
+    sentences,
+    stem,
+)
+from guardrails.rules.claims import ClaimsLexicon, ClaimsOptions, claims_for, load_claims_lexicon
 from guardrails.rules.product_text import (
     Mention,
     MentionFinder,
     ProductLexicon,
-    Vocabulary,
-    any_match,
     group_by_product,
     load_product_lexicon,
     phrase_pattern,
-    sentence_index,
-    sentences,
 )
 
 _CITATION = "21 CFR 201.128 (intended use); FD&C Act 502(f) misbranding"
@@ -137,6 +142,8 @@ class OffLabelFamily(RuleFamily):
         self._finder = MentionFinder(products.names)
         self._vocabulary = Vocabulary(products.text)
         self._conditions = phrase_pattern(self._lexicon.off_label.conditions)
+        self._text = products.text
+        self._claims = products.claims
 
     def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
         if not ctx.products:
@@ -144,6 +151,10 @@ class OffLabelFamily(RuleFamily):
         body = text.text
         mentions = [m for m in self._finder.context_mentions(body, ctx.products) if m.product is not None]
         if not mentions:
+            return
+        if self._lexicon.off_label.investigational.search(body):
+            # A disclosed investigational use (trial enrolment, "not approved for this use") is
+            # research news, not promotion of the use.
             return
         spans = sentences(body)
         for group in group_by_product(mentions).values():
@@ -153,11 +164,17 @@ class OffLabelFamily(RuleFamily):
                 yield self.finding(use.rule_id, use.message, span=text.span(use.start, use.end))
                 break  # one finding per product is enough for a reviewer to act on
 
-    def _window(self, spans: Sequence[tuple[int, int]], group: Sequence[Mention]) -> list[tuple[int, int]]:
+    def _window(
+        self, body: str, spans: Sequence[tuple[int, int]], group: Sequence[Mention]
+    ) -> list[tuple[int, int]]:
+        """Sentences naming the product, the one after, and a set-up question before one
+        ("Clenching your jaw at night? X can ease ...")."""
         chosen: set[int] = set()
         for mention in group:
             index = sentence_index(spans, mention.start)
             chosen.update({index, index + 1} & set(range(len(spans))))
+            if index > 0 and body[spans[index - 1][0] : spans[index - 1][1]].rstrip().endswith("?"):
+                chosen.add(index - 1)
         return [spans[i] for i in sorted(chosen)]
 
     def _uses(
@@ -177,13 +194,62 @@ class OffLabelFamily(RuleFamily):
             )
         )
         ages = label_ages(product)
-        for start, end in self._window(spans, group):
+        yield from self._limitation_uses(body, spans, product)
+        window = self._window(body, spans, group)
+        for position, (start, end) in enumerate(window):
             sentence = body[start:end]
+            # In a sentence that claims a benefit, a condition it names is what the benefit is for
+            # ("... our clients use to shed stubborn pounds" + #WeightLoss); a set-up question
+            # takes the benefit of the answer after it ("Acne flare-ups? X can clear them.").
+            answer = (
+                body[window[position + 1][0] : window[position + 1][1]] if position + 1 < len(window) else ""
+            )
+            benefit = self._benefit(sentence) or (sentence.rstrip().endswith("?") and self._benefit(answer))
+            if self._claims.risk_sentence.search(sentence):
+                continue  # "tell your doctor if you are pregnant" states a risk, not a use
             for match in any_dose(self._lexicon, sentence):
                 yield _Use("off_label.dose", start + match.start(), start + match.end(),
                            "The post suggests a dose or use of the product that its labeling does not support.")  # fmt: skip
             yield from self._populations(sentence, start, product, limitations, ages)
-            yield from self._condition_uses(sentence, start, limitations, covered)
+            yield from self._condition_uses(sentence, start, product, limitations, covered, benefit)
+
+    def _benefit(self, sentence: str) -> bool:
+        return first_claim(self._claims.benefit_patterns, sentence, self._text) is not None
+
+    def _limitation_uses(
+        self, body: str, spans: Sequence[tuple[int, int]], product: ProductFacts
+    ) -> Iterator[_Use]:
+        """A sentence that says everything a clause of a limitation excludes, in a post that
+        promotes the product ("not evaluated for the prevention of migraine" vs "wear it every
+        day to prevent migraines"; "not studied in women with hyperemesis gravidarum")."""
+        if not product.limitations or first_claim(self._claims.benefit_patterns, body, self._text) is None:
+            return
+        framing = self._vocabulary.stems(" ".join(self._lexicon.off_label.limitation_framing_words))
+        names = self._vocabulary.stems(f"{product.brand_name} {product.established_name}")
+        clauses = [c for limitation in product.limitations for c in _CLAUSE_BREAK.split(limitation)]
+        keys = [k for k in (self._vocabulary.stems(c) - framing - names for c in clauses) if len(k) >= 2]
+        if not keys:
+            return
+        for start, end in spans:
+            sentence = body[start:end]
+            if self._claims.risk_sentence.search(sentence):
+                continue
+            words = self._vocabulary.stems(sentence)
+            for key in keys:
+                if not key <= words:
+                    continue
+                tokens = [t for t in _TOKEN.finditer(sentence) if stem(t.group(0)) in key]
+                first = tokens[0].start() if tokens else 0
+                if self._text.negation_word.search(sentence[:first]):
+                    continue  # the post states the limitation itself
+                last = tokens[-1].end() if tokens else len(sentence)
+                yield _Use(
+                    "off_label.condition",
+                    start + first,
+                    start + last,
+                    "The post promotes the product for a use its labeling's limitations exclude.",
+                )
+                return
 
     def _populations(
         self,
@@ -196,7 +262,7 @@ class OffLabelFamily(RuleFamily):
         message = "The post promotes the product to a group of people outside its approved indication."
         for population in self._lexicon.off_label.populations:
             for match in population.text.finditer(sentence):
-                if negated(sentence[: match.start()], sentence[match.end() :], self._lexicon):
+                if negated(sentence[: match.start()], sentence[match.end() :], self._text):
                     continue
                 indicated = population.label.search(" ".join(product.indications)) is not None
                 limited = population.label.search(limitations) is not None
@@ -210,36 +276,50 @@ class OffLabelFamily(RuleFamily):
         if ages is None:
             return
         for start, end, low, high in text_ages(sentence):
-            if negated(sentence[:start], sentence[end:], self._lexicon):
+            if negated(sentence[:start], sentence[end:], self._text):
                 continue
             if low < ages[0] or high > ages[1]:
                 yield _Use("off_label.population", offset + start, offset + end, message)
 
     def _condition_uses(
-        self, sentence: str, offset: int, limitations: str, covered: frozenset[str]
+        self,
+        sentence: str,
+        offset: int,
+        product: ProductFacts,
+        limitations: str,
+        covered: frozenset[str],
+        claims_benefit: bool,
     ) -> Iterator[_Use]:
         lexicon = self._lexicon.off_label
         matches = list(self._conditions.finditer(sentence)) if self._conditions is not None else []
         matches += list(lexicon.condition_pattern.finditer(sentence))
         folded_limits = self._vocabulary.fold(limitations)
+        folded_indications = self._vocabulary.fold(" ".join(product.indications))
         for match in sorted(matches, key=lambda m: m.start()):
             lead = sentence[: match.start()]
-            if lexicon.use_lead.search(lead) is None:
+            if not claims_benefit and lexicon.use_lead.search(lead) is None:
                 continue
-            if negated(lead, sentence[match.end() :], self._lexicon):
-                continue
+            if negated(lead, sentence[match.end() :], self._text) or self._text.negation_word.search(lead):
+                continue  # "has not been studied in women with ..." states the limitation
             condition = self._vocabulary.fold(match.group(0))
             words = self._vocabulary.stems(condition)
             if not words:
                 continue
-            in_limits = re.search(r"(?<!\w)" + re.escape(condition) + r"(?!\w)", folded_limits) is not None
-            if in_limits or not words <= covered:
+            phrase = re.compile(r"(?<!\w)" + re.escape(condition) + r"(?!\w)")
+            # A limitation names it ("prosthetic heart valves") and the indication does not: a
+            # single word shared with the indication ("prevention of migraine") is not enough.
+            limited = phrase.search(folded_limits) is not None and phrase.search(folded_indications) is None
+            if (limited and len(words) > 1) or not words <= covered:
                 yield _Use(
                     "off_label.condition",
                     offset + match.start(),
                     offset + match.end(),
                     "The post promotes the product for a use its approved indication does not cover.",
                 )
+
+
+_CLAUSE_BREAK = re.compile(r",|;|\(|\)|\bor\b|\band\b|\bsuch\s+as\b|\bincluding\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
 
 
 def any_dose(lexicon: ClaimsLexicon, sentence: str) -> list[re.Match[str]]:

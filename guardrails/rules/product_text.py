@@ -5,7 +5,8 @@ established name) or, when there are none, by general cues from the shared
 lexicon (`guardrails/data/lexicons/products.yaml`): well-known brands, procedure
 names, INN drug-name stems, a trademark sign after a capitalised word. All
 matching runs on the normalised text; spans are in normalised offsets and the
-families map them back with `AnalyzedText.span`.
+families map them back with `AnalyzedText.span`. The lexicon's models live here
+too; comparing wording with claims and labeling is in `claim_text`.
 """
 
 from __future__ import annotations
@@ -63,12 +64,17 @@ class NameLexicon(_Strict):
 
 class ClaimLexicon(_Strict):
     benefit_patterns: list[Pattern] = Field(min_length=1)
+    risk_sentence: Pattern
     indication_patterns: list[Pattern]
 
 
 class TextLexicon(_Strict):
     stopwords: list[str]
     label_generic_words: list[str]
+    negation_lead: Pattern
+    negation_tail: Pattern
+    negation_word: Pattern
+    negative_answer: Pattern
     synonyms: dict[str, list[str]]
 
 
@@ -103,91 +109,8 @@ def phrase_pattern(terms: Iterable[str], *, marks: Sequence[str] = ()) -> re.Pat
     if marks:
         # A brand may carry its mark directly ("CARDELTA®"; NFKC turns "™" into "TM").
         mark = "(?:" + "|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True)) + ")?"
-    return re.compile(r"(?<![\w@#/.])(?:" + "|".join(bodies) + ")" + mark + r"(?![\w])", re.IGNORECASE)
-
-
-# A full stop after these is not a sentence end ("Dr. Chen", "U.S. News").
-_ABBREVIATIONS = re.compile(
-    r"(?:\b(?:Dr|Mr|Mrs|Ms|St|vs|etc|e\.g|i\.e|No|Inc|Jr|Sr|approx|Mt|Ft)|(?<![\w.])(?:[A-Za-z]\.){2,}|\b[A-Z])\.?$"
-)
-_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|\s+[•·|]\s+")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans by punctuation and line breaks (no model: rules must not depend on one)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BREAK.finditer(text):
-        if _ABBREVIATIONS.search(text[start : match.start()]):
-            continue
-        if text[start : match.start()].strip():
-            spans.append((start, match.start()))
-        start = match.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
-
-def sentence_index(spans: Sequence[tuple[int, int]], position: int) -> int:
-    for index, (start, end) in enumerate(spans):
-        if position < end or index == len(spans) - 1:
-            return index if position >= start or index == 0 else index - 1
-    return 0
-
-
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-
-
-def stem(word: str) -> str:
-    """A crude stem: enough to make "reduces", "reduced" and "reducing" meet."""
-    word = word.lower()
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    return word[:6]
-
-
-class Vocabulary:
-    """Content words of a text with stopwords dropped and synonyms folded, as stems."""
-
-    def __init__(self, lexicon: TextLexicon) -> None:
-        self._stopwords = frozenset(w.lower() for w in lexicon.stopwords)
-        folds: list[tuple[re.Pattern[str], str]] = []
-        for canonical, variants in lexicon.synonyms.items():
-            pattern = phrase_pattern(variants)
-            if pattern is not None:
-                folds.append((pattern, canonical.lower()))
-        self._folds = tuple(folds)
-        self._cache: dict[str, frozenset[str]] = {}
-
-    def fold(self, text: str) -> str:
-        text = text.lower()
-        for pattern, canonical in self._folds:
-            text = pattern.sub(canonical, text)
-        return text
-
-    def stems(self, text: str) -> frozenset[str]:
-        # Labeling and approved-claim texts repeat across every post of an organisation.
-        cached = self._cache.get(text)
-        if cached is None:
-            if len(self._cache) >= 4096:
-                self._cache.clear()
-            cached = self._cache[text] = self._stems(self.fold(text))
-        return cached
-
-    def _stems(self, folded: str) -> frozenset[str]:
-        return frozenset(
-            stem(w) for w in _WORD.findall(folded) if w not in self._stopwords and (len(w) > 2 or w.isdigit())
-        )
-
-    def is_stopword(self, word: str) -> bool:
-        return word.lower() in self._stopwords
-
-
-def coverage(part: frozenset[str], whole: frozenset[str]) -> float:
-    """Share of `part`'s stems found in `whole` (0 when `part` is empty)."""
-    return len(part & whole) / len(part) if part else 0.0
+    # A hashtag names the product too (#Nauselle); a handle, path or domain does not.
+    return re.compile(r"(?<![\w@/.])(?:" + "|".join(bodies) + ")" + mark + r"(?![\w])", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------
@@ -336,13 +259,15 @@ _OPEN_PARENTHESIS = re.compile(r"\s*[(\[,\-–—]\s*")
 
 def _attach_parentheticals(text: str, mentions: list[Mention]) -> list[Mention]:
     """A drug name right after a brand ("Ozempic (semaglutide)") names the same product."""
+    # (merging changes no category: it only keeps one finding per product)
     merged: list[Mention] = []
     for mention in mentions:
         previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and mention.source is MentionSource.DRUG_NAME
-            and _OPEN_PARENTHESIS.fullmatch(text[previous.end : mention.start])
+        between = text[previous.end : mention.start] if previous is not None else ""
+        if previous is not None and (
+            (mention.source is MentionSource.DRUG_NAME and _OPEN_PARENTHESIS.fullmatch(between))
+            # "Invisalign clear aligners": the brand and its kind of product, side by side
+            or (mention.source is MentionSource.PROCEDURE and between.isspace())
         ):
             mention = replace(
                 mention, key=previous.key, kind=previous.kind, product=previous.product, by_brand=False
@@ -364,47 +289,3 @@ def group_by_product(mentions: Iterable[Mention]) -> dict[str, list[Mention]]:
     for mention in mentions:
         groups.setdefault(mention.key, []).append(mention)
     return groups
-
-
-def any_match(patterns: Iterable[re.Pattern[str]], text: str) -> re.Match[str] | None:
-    for pattern in patterns:
-        match = pattern.search(text)
-        if match is not None:
-            return match
-    return None
-
-
-# ---------------------------------------------------------------------------
-# Labeling vocabulary
-
-
-_USE_LEAD = r"\b(?:for|treats?|treating|treatment\s+of|against|manages?|managing|with|prevents?|preventing|protects?|reduces?|lowers?|fights?)\s+(?:[\w\-]+\s+){0,4}?"
-
-
-class LabelTerms:
-    """What a product's labeling is about: its condition words, for spotting an indication."""
-
-    def __init__(self, vocabulary: Vocabulary, lexicon: TextLexicon) -> None:
-        self._vocabulary = vocabulary
-        self._generic = frozenset(w.lower() for w in lexicon.label_generic_words)
-
-    def condition_words(self, texts: Iterable[str]) -> frozenset[str]:
-        words: set[str] = set()
-        for text in texts:
-            for word in _WORD.findall(self._vocabulary.fold(text)):
-                if len(word) >= 4 and not self._vocabulary.is_stopword(word) and word not in self._generic:
-                    words.add(word)
-        return frozenset(words)
-
-    def states_use(self, window: str, product: ProductFacts) -> bool:
-        """Whether `window` says what the product is for, in its labeling's own terms."""
-        pattern = _use_pattern(self.condition_words(product.indications))
-        return pattern is not None and pattern.search(self._vocabulary.fold(window)) is not None
-
-
-@lru_cache(maxsize=512)
-def _use_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    alternatives = "|".join(re.escape(stem(w)) for w in sorted(words, key=len, reverse=True))
-    return re.compile(_USE_LEAD + r"(?:" + alternatives + r")\w*", re.IGNORECASE)

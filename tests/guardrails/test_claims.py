@@ -94,6 +94,19 @@ def off_label() -> OffLabelFamily:
         ("Our implants last better than dentures.", "better than"),
         ("Clinically proven to melt fat.", "Clinically proven"),
         ("Our injections eliminate wrinkles.", "eliminate wrinkles"),
+        ("Our pediatricians never miss an ear infection.", "never miss"),
+        ("TMS eliminates depression for good.", "eliminates depression for good"),
+        (
+            "Patients recover faster and with less pain than with traditional surgery.",
+            "faster and with less pain than with traditional",
+        ),
+        ("Our surgeons have the lowest infection rates in the state.", "lowest infection rates"),
+        ("Zero complications in 500 procedures!", "Zero complications"),
+        ("No needles, no pain, just results.", "no pain"),
+        ("One dose gives lifetime protection.", "lifetime protection"),
+        ("Our sedation dentistry makes every visit 100% stress-free.", "100% stress-free"),
+        ("It works while you sleep, with no increased risk to your baby.", "no increased risk"),
+        ("The best dentist in Fenwick? We think so.", "The best dentist"),
         # a look-alike letter does not hide the word
         ("Guаranteed results!", "Guаranteed"),
     ],
@@ -119,6 +132,16 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         # attributed rankings with a source and year
         "Named a top 100 hospital by Example Ratings, 2025.",
         "Ranked #1 for heart care in Oregon by U.S. News & World Report, 2025-2026.",
+        "No treatment is risk-free, so every visit starts with a consultation.",
+        "No vaccine is 100% effective, but a flu shot lowers your chance of severe illness.",
+        # a question answered with a no
+        "Is teeth whitening painless? Not always. Some people feel sensitivity.",
+        # a ranking attributed with the year first
+        "We were voted Best Dentist in the 2025 Cedar Grove Courier Readers' Choice Awards.",
+        # numbered tips and proceeds are not rankings or absolutes
+        "Tip #1 for healthier gums: floss once a day.",
+        "100% of proceeds from the 5K go to the pediatric playroom fund.",
+        "No pain, no gain: join our charity 5K on Saturday.",
         # ordinary uses of the words
         "Heart disease is the number one cause of death for women.",
         "Best wishes to our graduating residents!",
@@ -154,6 +177,16 @@ def test_overstated_safety_only_for_named_products(claims: UnsubstantiatedClaimF
         # approved wording and its close paraphrases
         ("ZOLVANT (pemitrazine) treats plaque psoriasis in adults.", []),
         ("In clinical trials, 4 in 10 adults using ZOLVANT had clear or almost clear skin.", []),
+        # restating the indication in plain words is labeling, not a new claim
+        ("ZOLVANT (pemitrazine) treats moderate to severe plaque psoriasis in adults.", []),
+        # a short approved claim cannot vouch for a longer new one
+        (
+            "In clinical trials, 4 in 10 adults had clear skin, and ZOLVANT also melts away stubborn belly "
+            "fat and boosts your energy for weeks.",
+            ["unsubstantiated_claim.unapproved_product_claim"],
+        ),
+        # a risk sentence is not a benefit claim
+        ("ZOLVANT (pemitrazine) may lower your ability to fight infections.", []),
         # claims the library does not hold
         (
             "ZOLVANT (pemitrazine) works fast to relieve itching.",
@@ -198,6 +231,20 @@ def test_product_claims_need_a_library_unless_configured(claims: Unsubstantiated
             "adults over 40",
         ),
         ("Double the dose of ZOLVANT for faster results.", "off_label.dose", "Double the dose"),
+        # a set-up question before the product names the use
+        ("Acne flare-ups? ZOLVANT (pemitrazine) can clear them.", "off_label.condition", "Acne"),
+        # a benefit sentence names its use without "for"
+        (
+            "Our clients use ZOLVANT (pemitrazine) to lose 10 pounds fast.",
+            "off_label.condition",
+            "lose 10 pounds",
+        ),
+        # everything a limitation clause excludes
+        (
+            "Use ZOLVANT (pemitrazine) in the eyes to clear psoriasis there too.",
+            "off_label.condition",
+            "eyes",
+        ),
     ],
 )
 def test_off_label(off_label: OffLabelFamily, text: str, rule: str, span: str) -> None:
@@ -214,6 +261,13 @@ def test_off_label(off_label: OffLabelFamily, text: str, rule: str, span: str) -
         "Sensa 7 helps kids age 2 and older manage diabetes.",
         "Remove your Sensa 7 sensor before an MRI.",
         "Northside Lung Check is for adults aged 50 to 80 with a smoking history.",
+        # limitations stated as such, and risk sentences
+        "ZOLVANT (pemitrazine) treats plaque psoriasis. It has not been studied in patients under 18 years of age.",
+        "Sensa 7 helps manage diabetes. Tell your doctor if you are pregnant before using Sensa 7.",
+        # "kidneys" is not "kids"
+        "Your kidneys work hard. Sensa 7 helps manage diabetes in people age 2 and older.",
+        # research news disclosing an unapproved use
+        "Now enrolling: a Phase 3 study of ZOLVANT in children with eczema. ZOLVANT is not approved for this use.",
         # no product facts: off_label has nothing to compare with
         "Ozempic for weight loss? Ask us.",
         # a product not mentioned

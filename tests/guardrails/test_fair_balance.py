@@ -99,6 +99,19 @@ def rules(family: FairBalanceFamily, text: str, context: dict[str, Any] | None =
             "The PulseBand Monitor helps your doctor find the cause of palpitations.",
             ["fair_balance.missing_risk"],
         ),
+        # a hashtag names the product too
+        (
+            "I felt so much better after taking #ZOLVANT and it worked!",
+            ["fair_balance.established_name", "fair_balance.missing_risk"],
+        ),
+        # comfort promises and durations are benefits
+        ("Painless lip filler? Yes! Book with Jess today.", ["fair_balance.missing_risk"]),
+        ("Lip volume that lasted up to 12 months: lip fillers are here!", ["fair_balance.missing_risk"]),
+        # a drug stem with no product facts, and a weight-loss result
+        (
+            "Now offering pemaglutide injections. Patients lost an average of 15% of their weight.",
+            ["fair_balance.missing_risk"],
+        ),
         # unicode: a look-alike letter in the brand does not hide it
         ("ZОLVANT (pemitrazine) helps clear plaque psoriasis.", ["fair_balance.missing_risk"]),
     ],
@@ -127,6 +140,13 @@ def test_positives(family: FairBalanceFamily, text: str, expected: list[str]) ->
         # a device with its risk statement and instructions link
         "The PulseBand Monitor records your heart rhythm for 7 days. May cause skin irritation; not for "
         "emergencies. pulseband.example/ifu",
+        # a question answered with a no promises nothing; its risk sentence is not promotion either
+        "Is teeth whitening painless? Not always. Some people have temporary sensitivity.",
+        # research news: the use is disclosed as not approved
+        "We completed enrollment in a Phase 3 study of pemitrazine in eczema. Pemitrazine is not approved "
+        "for this use.",
+        # a procedure offered with no benefit stated
+        "We're now offering microneedling! Book a consult to talk about whether it's a good fit for you.",
         # adverse-event words used as a benefit are not risk info, but here nothing is promoted
         "Ice and rest reduce swelling after a sprain.",
     ],
