@@ -26,7 +26,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from guardrails.analysis import AnalyzedText
-from guardrails.context import CheckContext, ProductFacts, ProductKind
+from guardrails.context import CheckContext, ContentType, ProductFacts, ProductKind
 from guardrails.datafiles import load_data_file
 from guardrails.findings import Category, Finding, Severity
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
@@ -151,6 +151,10 @@ class FairBalanceFamily(RuleFamily):
     def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
         body = text.text
         mentions = self._finder.find(body, ctx.products)
+        if ctx.content_type is ContentType.REVIEW_RESPONSE:
+            # A reply to a reviewer's own story ("glad your LASIK results ...") is not an
+            # advertisement for a procedure; the organisation's own products still are promoted.
+            mentions = [m for m in mentions if m.source is MentionSource.CONTEXT]
         if not mentions:
             return
         post = _Post(

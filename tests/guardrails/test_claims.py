@@ -142,6 +142,12 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         "Tip #1 for healthier gums: floss once a day.",
         "100% of proceeds from the 5K go to the pediatric playroom fund.",
         "No pain, no gain: join our charity 5K on Saturday.",
+        # public-health advice and proverbs use superlatives and comparisons too
+        "Sunscreen is the most effective way to prevent sunburn.",
+        "Vaccines are one of the safest ways to protect your kids.",
+        "Prevention is better than cure.",
+        "Guaranteed parking is available in Lot B for every visit.",
+        "We offer permanent and temporary positions for RNs.",
         # ordinary uses of the words
         "Heart disease is the number one cause of death for women.",
         "Best wishes to our graduating residents!",

@@ -180,6 +180,15 @@ def test_span_maps_back_through_normalisation(family: FairBalanceFamily) -> None
     assert spans_of(findings, text)[0].startswith("ZOLVANT")
 
 
+def test_review_replies_promote_only_the_organisations_products(family: FairBalanceFamily) -> None:
+    reply = "Thank you for the review! We're thrilled your Botox results look so natural."
+    assert run_family(family, reply, content_type="review_response") == []
+    assert rules(family, reply) == ["fair_balance.established_name", "fair_balance.missing_risk"]
+    own = "Thanks for asking! ZOLVANT (pemitrazine) helps clear plaque psoriasis."
+    findings = run_family(family, own, content_type="review_response", context=CONTEXT)
+    assert [f.rule_id for f in findings] == ["fair_balance.missing_risk"]
+
+
 def test_product_risk_statement_paraphrase_counts_as_risk(family: FairBalanceFamily) -> None:
     text = "HEMAVEX (dorabaxan) lowers stroke risk in AFib. Fatal bleeding possible. hemavex.example/pi"
     assert rules(family, text) == []
