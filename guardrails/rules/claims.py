@@ -145,6 +145,8 @@ class ApprovedClaims:
         improve blood sugar control"), but one that adds to it ("clears psoriasis in 2 weeks for
         adults with ...") is a new claim: labeling text counts only when it covers the sentence.
         """
+        if not claims and not labeling:
+            return False
         words = self._vocabulary.stems(sentence) - names
         if not words:
             return False
