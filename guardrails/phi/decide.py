@@ -204,6 +204,8 @@ class ContextJudge:
         )
         if d.kind == "ORGANIZATION" and (not employer or _ACRONYM.match(value)):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
+        if scene.names_product(value):
+            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "product")
         if value.lower().removeprefix("the ") in self.large_regions:
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "larger than a state")
         if scene.is_org_place(value):

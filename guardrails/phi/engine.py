@@ -25,6 +25,7 @@ from spacy.tokens import Span
 
 from guardrails.findings import Entity
 from guardrails.phi.entities import ENTITY_OF, RANK
+from guardrails.phi.evidence import NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.recognizers import SPACY_LABELS, build_recognizers
 from guardrails.phi.recognizers.person_cues import PAIR_RECOGNIZER
@@ -40,11 +41,12 @@ _AFTER_AND = regex.compile(r"(?:,\s|\s(?:and|&)\s)(\p{Lu}\p{Ll}+)(?![\p{L}'’-]
 _TITLE_WORD = regex.compile(r"(\w+)\.?\s+")
 _TRAILING = regex.compile(r"[\s,;:(\[{\"'“‘-]+$")
 _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
-_ACRONYM = regex.compile(r"[A-Z]{1,4}\.?")
+_ACRONYM = regex.compile(r"[A-Z&]{1,5}\.?")
 _ORG_ACRONYM = regex.compile(r"[A-Z]{2,4}")
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
-# The start of the text or of a line, or a quote or bracket opening a sentence.
-_SENTENCE_OPEN = regex.compile(r"(?:^|\n\s*)[\"'“‘(]*$")
+_JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
+# Kinds the NER model reads from capitals alone.
+_NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
 _FAX = regex.compile(r"\bfax(?:ed|ing)?\b[^.!?\n]{0,40}$", regex.IGNORECASE)
 
 
@@ -169,6 +171,7 @@ class PhiEngine:
         self._not_names = frozenset(lexicon.not_name_words) | frozenset(lexicon.staff_roles)
         self._regions = frozenset(lexicon.large_regions)
         self._common = frozenset(lexicon.common_words)
+        self._evidence = NameEvidence(lexicon, dictionary)
 
     def detect(self, text: str, doc: Doc | None = None) -> list[Detection]:
         """Identifiers in `text` (already normalised); `doc` is the shared spaCy doc of `text`."""
@@ -178,10 +181,16 @@ class PhiEngine:
             text=text, language="en", nlp_artifacts=self.nlp_engine.artifacts(doc)
         )
         detections: list[Detection] = []
+        products = self._evidence.marked_products(text)
         for result in results:
             kind = str(result.entity_type)
             start, end = int(result.start), int(result.end)
             recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
+            if kind in _NAME_KINDS and (
+                self._evidence.in_hashtag(text, start, end)
+                or (products and not products.isdisjoint(name_words(text[start:end])))
+            ):
+                continue  # "#NursesWeek" is a topic, "Cardelle®" a product: not people or places
             if kind == "PERSON":
                 trimmed = self._trim_person(text, start, end)
                 if trimmed is None:
@@ -192,27 +201,50 @@ class PhiEngine:
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
                 kind = "FAX_NUMBER"
             detections.append(Detection(kind, start, end, float(result.score), recognizer))
-        starts = frozenset(token.idx for token in doc if token.is_sent_start)
-        detections = self._drop_ordinary_words(text, detections, starts)
+        sentences = [(sent.start_char, sent.end_char) for sent in doc.sents] or [(0, len(text))]
+        detections = self._drop_ordinary_words(text, detections, sentences)
         return resolve_overlaps(self._conjoined(text, detections))
 
     def _drop_ordinary_words(
-        self, text: str, detections: list[Detection], sentence_starts: frozenset[int]
+        self, text: str, detections: list[Detection], sentences: list[tuple[int, int]]
     ) -> list[Detection]:
+        """Drop "names" made of dictionary words that nothing around them shows to be a person
+        ("Boxed Warning", "Swelling, bruising, ...", "Tooth Fairy"); see guardrails.phi.evidence.
+
+        A mention without evidence of its own is kept when the same words are a name with
+        evidence elsewhere ("Dolores ('Dee' to everyone) ... Dee, the station is quiet").
+        """
         persons = [d for d in detections if d.kind == "PERSON"]
-        longer = {
-            w.lower()
-            for d in persons
-            for w in text[d.start : d.end].split()
-            if len(text[d.start : d.end].split()) > 1
-        }
-        return [
-            d
-            for d in detections
-            if d.kind != "PERSON"
-            or text[d.start : d.end].lower() in longer
-            or not self._ordinary_words(text, d.start, d.end, d.recognizer, sentence_starts)
-        ]
+        if not persons:
+            return detections
+        doubtful: set[Detection] = set()
+        names: set[str] = set()
+        for d in persons:
+            span = text[d.start : d.end]
+            if not self._evidence.ordinary(span):
+                names.update(name_words(span))
+                continue
+            sentence = next(((s, e) for s, e in sentences if s <= d.start < e), (0, len(text)))
+            if d.recognizer != PAIR_RECOGNIZER and self._evidence.has_evidence(
+                text, d.start, d.end, sentence
+            ):
+                names.update(name_words(span))
+            else:
+                doubtful.add(d)
+        doubtful = {d for d in doubtful if not set(name_words(text[d.start : d.end])) <= names}
+        # "Love, Jess, Tom & the boys": a word listed with a name is a name too.
+        changed = True
+        while changed:
+            changed = False
+            for d in list(doubtful):
+                if d.recognizer != PAIR_RECOGNIZER and any(
+                    _JOINED.fullmatch(text[min(d.end, k.end) : max(d.start, k.start)])
+                    for k in persons
+                    if k not in doubtful
+                ):
+                    doubtful.discard(d)
+                    changed = True
+        return [d for d in detections if d not in doubtful]
 
     def _conjoined(self, text: str, detections: list[Detection]) -> list[Detection]:
         """ "Ana and Luis", "Chidi, Ifeoma and Ada": a capitalised word joined to a name is a name."""
@@ -235,23 +267,6 @@ class PhiEngine:
                     continue  # "Visiting from Florida, Hazel": already a place
                 extra.append(Detection("PERSON", match.start(1), match.end(1), d.score * 0.8, "conjunction"))
         return detections + extra
-
-    def _ordinary_words(
-        self, text: str, start: int, end: int, recognizer: str, sentence_starts: frozenset[int]
-    ) -> bool:
-        """A "name" made of dictionary words where capitals say nothing: at the start of a
-        sentence ("Brush twice a day", "Dentures through the ages") or found only as two
-        capitalised words ("Tooth Fairy")."""
-        words = [w.strip(".'’").lower() for w in text[start:end].split()]
-        if not words or not all(w in self._dictionary for w in words):
-            return False
-        if recognizer == PAIR_RECOGNIZER:
-            return True
-        # "Colin, ..." and "Jordan's partner" use the word as a name.
-        if text.startswith((",", "'s", "’s"), end):
-            return False
-        opening = start in sentence_starts or _SENTENCE_OPEN.search(text, 0, start) is not None
-        return recognizer == "SpacyRecognizer" and opening
 
     def _trim_person(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Cut a name span to the name: no title ("Mr.", "Dr."), greeting or possessive.

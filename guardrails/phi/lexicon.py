@@ -42,6 +42,8 @@ class PhiLexicon(_Lexicon):
     eponym_nouns: list[str] = Field(min_length=1)
     relation_words: list[str] = Field(min_length=1)
     person_cues: list[str] = Field(min_length=1)
+    weak_person_cues: list[str] = Field(min_length=1)
+    person_after_cues: list[str] = Field(min_length=1)
     persona_cues: list[str] = Field(min_length=1)
     public_titles: list[str] = Field(min_length=1)
     care_cues: list[str] = Field(min_length=1)
@@ -65,6 +67,8 @@ class PhiLexicon(_Lexicon):
         "eponym_nouns",
         "relation_words",
         "person_cues",
+        "weak_person_cues",
+        "person_after_cues",
         "persona_cues",
         "public_titles",
         "care_cues",
@@ -96,6 +100,7 @@ class Dictionary(_Lexicon):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     words: str = Field(min_length=1)
+    single_words: str = ""  # the unranked rest of the dictionary list
 
 
 class PublicFigures(_Lexicon):
@@ -128,7 +133,8 @@ def load_lexicon(path: Path | None = None) -> PhiLexicon:
 def load_dictionary(name: str) -> frozenset[str]:
     """The words of the dictionary file a PHI lexicon names (relative to guardrails/data)."""
     try:
-        return frozenset(Dictionary.model_validate(_read(name, None)).words.split())
+        dictionary = Dictionary.model_validate(_read(name, None))
+        return frozenset(dictionary.words.split()) | frozenset(dictionary.single_words.split())
     except ValidationError as exc:
         raise ConfigError(f"invalid dictionary {name}: {exc}") from None
 

@@ -96,7 +96,7 @@ class PeopleJudge:
         tokens = _tokens(name)
         if scene.cues.eponym.match(scene.text[d.end : d.end + 30]):
             return PersonCall(Verdict.CLEAR, "eponym")
-        if " ".join(tokens) in scene.product_names:
+        if " ".join(tokens) in scene.product_names or scene.names_product(name):
             return PersonCall(Verdict.CLEAR, "product")
         if self._is_persona(scene, d, tokens, personas):
             return PersonCall(Verdict.CLEAR, "persona")

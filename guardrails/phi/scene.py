@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 _DIGITS = re.compile(r"\D")
+_LETTERS = regex.compile(r"\p{L}{3,}")
 _PERSONAL_NEAR = regex.compile(r"\b(?:your|his|her|their)\b|\w['’]s\b", regex.IGNORECASE)
 _YOU_BEFORE = regex.compile(r"\byou(?:['’](?:re|ve|ll))?\b", regex.IGNORECASE)
 
@@ -178,6 +179,18 @@ class Scene:
     def product_names(self) -> frozenset[str]:
         names = [n for p in self.ctx.products for n in (p.brand_name, p.established_name) if n]
         return frozenset(" ".join(words(n)) for n in names)
+
+    @cached_property
+    def product_words(self) -> frozenset[str]:
+        """Words of the products' brand and established names ("Respira" of "Respira-V")."""
+        names = [n for p in self.ctx.products for n in (p.brand_name, p.established_name) if n]
+        return frozenset(w for n in names for w in _LETTERS.findall(n.lower()))
+
+    def names_product(self, phrase: str) -> bool:
+        """A name or place made with a word of a product's name ("Wear Sonavia", "Dapravo")."""
+        return bool(self.product_words) and any(
+            w in self.product_words for w in _LETTERS.findall(phrase.lower())
+        )
 
     @cached_property
     def staff_names(self) -> list[frozenset[str]]:

@@ -147,6 +147,30 @@ def blocked_spans(
         ("Welcome our newest little one, Ava Smith, born Nov 3 in our birth center!", ["Ava Smith", "Nov 3"]),
         ("Lab results for #A-5521-0093 are back; Dr. Park will call this afternoon.", ["#A-5521-0093"]),
         ("Thank you to the Hendricks Family Foundation for funding our new pediatric playroom!", []),
+        # capitals alone do not make a name: hashtags, trademarks, the products' own words,
+        # headings, labels and list openers made of dictionary words
+        ("Flu shots for kids at every well visit this fall. #FluSeason #NursesWeek #KidsHealth", []),
+        ("Cardelle® lowers LDL cholesterol. Ask your doctor if Cardelle is right for you.", []),
+        ("Wear Halvex-XR daily. Do not use Halvex-XR with a pacemaker. Halvex may cause nausea.", []),
+        (
+            "Halvex has a Boxed Warning for serious infections. Full Prescribing Information, including "
+            "Boxed Warning: https://riverbendregional.example.org/halvex/pi",
+            [],
+        ),
+        (
+            "Swelling, bruising, and lumps are common after your treatment. Rarely, injection into a blood "
+            "vessel can cause blindness.",
+            [],
+        ),
+        ("7:00 a.m. Rounds with the NICU team. 6:45 p.m. Handoff to the night shift.", []),
+        ("Our team rode in the Ride for Diabetes Research in Portland to support patients and families.", []),
+        ("Knee pain Q&A with our physical therapist in the comments until 3 p.m. today.", []),
+        ("Halvex can cause a rare genital infection (Fournier's gangrene).", []),
+        # ... and dictionary words with person evidence are still names
+        ("Frank Hill finished his last round of chemo at our cancer center today.", ["Frank Hill"]),
+        ("Grace Walker, 92, went home from our cardiac unit this morning.", ["Grace Walker", "92"]),
+        ("Rose Young was admitted to our stroke unit on March 3.", ["Rose Young", "March 3"]),
+        ("Our patient Hope and her sister Joy thanked the surgical team.", ["Hope", "Joy"]),
     ],
 )
 def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:

@@ -1,0 +1,107 @@
+"""Is a capitalised run a person's name? What the text around it says.
+
+The NER model and the slot patterns read capitals as names, so headings, labels and
+titles ("Full Prescribing Information", "Boxed Warning", "Swelling, bruising...",
+"Ride for Diabetes Research") look like people. A run made only of dictionary words
+is kept as a name only with person evidence: a title, kinship or greeting word
+before it, a possessive, an age or credential after it, a vocative, a singular
+personal pronoun in its sentence, or another mention of the same word that has
+evidence. Hashtags and words marked ® or ™ are never names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex  # type: ignore[import-untyped]
+
+from guardrails.phi.lexicon import PhiLexicon
+
+_HASHTAG = regex.compile(r"#[\p{L}\p{N}_]+")
+# "Cardelle®", "Renavor ™": the word before the mark is a product's.
+_MARKED = regex.compile(r"(\p{L}[\p{L}\p{N}'’-]*)\s?[®™]")
+_SINGULAR = regex.compile(r"\b(?:he|she|him|his|her|hers|himself|herself)\b", regex.IGNORECASE)
+_SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
+# "Jordan's", "Grace, 94,", "Dolores ('Dee' ...)", "the Ortega family"
+_AFTER = regex.compile(
+    r"^(?:['’]s\b|,\s*\d|\s*\(\s*['\"‘“]|\s+(?:family|families|household|twins)\b)", regex.IGNORECASE
+)
+_NICKNAME_BEFORE = regex.compile(r"\(\s*['\"‘“]$")
+_COMMA_BEFORE = regex.compile(r",\s*$")
+_VOCATIVE_END = regex.compile(r"^\s*(?:[!?]|\.(?:\s|$)|$)")
+# "Swelling, bruising, and lumps": the first item of a list, not someone addressed.
+_LIST = regex.compile(r"^,\s*\p{Ll}[\p{L}-]*(?:,|\s+(?:and|or)\b)")
+_OPENING = regex.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"'“‘(]*$")
+_TOKEN = regex.compile(r"[\p{L}][\p{L}'’.-]*")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    ordered = sorted({regex.escape(w) for w in words if w}, key=len, reverse=True)
+    return "|".join(w.replace(r"\ ", r"\s+") for w in ordered)
+
+
+def name_words(name: str) -> list[str]:
+    return [w.strip(".'’").lower() for w in _TOKEN.findall(name)]
+
+
+class NameEvidence:
+    """Decides whether capitalised dictionary words are used as a person's name."""
+
+    def __init__(self, lexicon: PhiLexicon, dictionary: frozenset[str]) -> None:
+        self._dictionary = dictionary
+        weak = frozenset(lexicon.weak_person_cues)
+        cues = [
+            *lexicon.honorifics,
+            *lexicon.staff_titles,
+            *lexicon.relation_words,
+            *(c for c in lexicon.person_cues if c not in weak),
+        ]
+        self._cue_before = regex.compile(
+            rf"(?<![\w-])(?:{_alternation(cues)})[\s.,:;]*(?:(?:to|of|and|&)\s+)?$", regex.IGNORECASE
+        )
+        self._cue_after = regex.compile(
+            rf"^\s*,?\s*(?:(?:was|is|has|had|just)\s+)?(?:{_alternation(lexicon.person_after_cues)})(?![\w-])",
+            regex.IGNORECASE,
+        )
+        self._credential = regex.compile(
+            r"^\s*,?\s*\(?(?:" + "|".join(regex.escape(c) for c in lexicon.credentials) + r")(?![\w-])"
+        )
+
+    def ordinary(self, name: str) -> bool:
+        """Every word of `name` is a capitalised ordinary English word (capitals are all that
+        make it a name). A lower-case "mike" was read as a name from its context."""
+        found = _TOKEN.findall(name)
+        return bool(found) and all(
+            w[0].isupper() and w.strip(".'’").lower() in self._dictionary for w in found
+        )
+
+    def has_evidence(self, text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+        s, e = sentence
+        before = text[max(s, start - 40) : start]
+        after = text[end : min(e, end + 40)]
+        if self._cue_before.search(before) or _NICKNAME_BEFORE.search(before):
+            return True
+        if _AFTER.match(after) or self._cue_after.match(after) or self._credential.match(after):
+            return True
+        if _COMMA_BEFORE.search(before) and _VOCATIVE_END.match(after):
+            return True  # "We're so proud of you, Gloria!"
+        opening = _OPENING.search(text, max(0, s - 2), start) is not None or start == s
+        sentence_text = text[s:e]
+        if opening and after.startswith(",") and not _LIST.match(after) and _SECOND.search(sentence_text):
+            return True  # "Colin, the comment came from your address"
+        # A pronoun says a person is in the sentence; a sentence-opening word like
+        # "Brush" or "Hope" needs more than that.
+        return not opening and _SINGULAR.search(sentence_text) is not None
+
+    @staticmethod
+    def in_hashtag(text: str, start: int, end: int) -> bool:
+        if "#" not in text:
+            return False
+        return any(m.start() < end and start < m.end() for m in _HASHTAG.finditer(text))
+
+    @staticmethod
+    def marked_products(text: str) -> frozenset[str]:
+        """Words the text marks as trademarks anywhere ("Cardelle®" makes every "Cardelle" a product)."""
+        if "®" not in text and "™" not in text:
+            return frozenset()
+        return frozenset(m.group(1).lower() for m in _MARKED.finditer(text))
