@@ -205,7 +205,7 @@ class OffLabelFamily(RuleFamily):
                 body[window[position + 1][0] : window[position + 1][1]] if position + 1 < len(window) else ""
             )
             benefit = self._benefit(sentence) or (sentence.rstrip().endswith("?") and self._benefit(answer))
-            if self._claims.risk_sentence.search(sentence):
+            if self._claims.risk_sentence.search(sentence) or _is_approved_safety_copy(sentence, product):
                 continue  # "tell your doctor if you are pregnant" states a risk, not a use
             for match in any_dose(self._lexicon, sentence):
                 yield _Use("off_label.dose", start + match.start(), start + match.end(),
@@ -232,7 +232,7 @@ class OffLabelFamily(RuleFamily):
             return
         for start, end in spans:
             sentence = body[start:end]
-            if self._claims.risk_sentence.search(sentence):
+            if self._claims.risk_sentence.search(sentence) or _is_approved_safety_copy(sentence, product):
                 continue
             words = self._vocabulary.stems(sentence)
             for key in keys:
@@ -320,6 +320,14 @@ class OffLabelFamily(RuleFamily):
 
 _CLAUSE_BREAK = re.compile(r",|;|\(|\)|\bor\b|\band\b|\bsuch\s+as\b|\bincluding\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _is_approved_safety_copy(sentence: str, product: ProductFacts) -> bool:
+    """A sentence quoted from the product's own risk statement restates its labeling
+    ("Remove the sensor before MRI"); it warns, it does not promote a use."""
+    folded = " ".join(sentence.split()).strip(" .").casefold()
+    approved = " ".join(f"{product.risk_statement} {product.short_risk_statement}".split()).casefold()
+    return bool(folded) and folded in approved
 
 
 def any_dose(lexicon: ClaimsLexicon, sentence: str) -> list[re.Match[str]]:

@@ -334,3 +334,42 @@ def test_unknown_option_is_refused() -> None:
 
     with pytest.raises(ValidationError):
         make_family(OffLabelFamily, strictness="high")
+
+
+def test_a_sentence_of_the_products_own_risk_statement_is_not_an_off_label_use() -> None:
+    from guardrails.rules.off_label import OffLabelFamily
+
+    risk = (
+        "If your glucose alerts and readings do not match your symptoms or expectations, use a blood glucose "
+        "meter to make treatment decisions. Sensor insertion may cause skin irritation, redness, bleeding or "
+        "a small chance of infection at the insertion site. Remove the sensor before MRI, CT or diathermy. "
+        "Hydroxyurea can cause falsely high readings. Prescription only."
+    )
+    context = {
+        "products": [
+            {
+                "id": "glucotrace",
+                "brand_name": "GlucoTrace 10",
+                "kind": "device",
+                "indications": [
+                    "A real-time continuous glucose monitoring system for the management of diabetes in persons "
+                    "age 2 years and older, intended to replace fingerstick blood glucose testing for diabetes "
+                    "treatment decisions."
+                ],
+                "limitations": [
+                    "Remove the sensor before an MRI, CT scan or high-frequency electrical heat (diathermy) treatment.",
+                    "Taking hydroxyurea may cause falsely high sensor readings.",
+                    "Not evaluated in people who are pregnant, on dialysis or critically ill.",
+                ],
+                "risk_statement": risk,
+                "pi_url": "https://glucotrace.example/safety-information",
+            }
+        ]
+    }
+    post = (
+        "National Diabetes Month is here, and Larkspur Valley Health wants to help you and your family stay well. "
+        "Ask your care team whether a glucose monitor fits your plan. "
+        "GlucoTrace 10 sends a glucose reading to your smartphone every 5 minutes. "
+        f"{risk} Full safety information: https://glucotrace.example/safety-information #DiabetesAwareness"
+    )
+    assert run_family(make_family(OffLabelFamily), post, context=context) == []
