@@ -10,6 +10,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 import pytest
+import regex  # type: ignore[import-untyped]
 
 import guardrails.phi  # noqa: F401 - sets the offline tldextract variable before presidio loads
 from guardrails.phi.engine import PhiEngine
@@ -21,7 +22,7 @@ from guardrails.phi.recognizers.address import (
     ZipCodeRecognizer,
 )
 from guardrails.phi.recognizers.age import AgeRecognizer
-from guardrails.phi.recognizers.base import DataRecognizer
+from guardrails.phi.recognizers.base import FLAGS, DataRecognizer, lead_as_keep
 from guardrails.phi.recognizers.biometric import BiometricIdRecognizer
 from guardrails.phi.recognizers.dates import DateRecognizer
 from guardrails.phi.recognizers.device import DeviceSerialRecognizer
@@ -361,3 +362,33 @@ def test_engine_one_detection_per_stretch(engine: PhiEngine) -> None:
     detections = engine.detect(text)
     for first, second in itertools.pairwise(detections):
         assert first.end <= second.start
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<=\b(?:mrn|chart)\s*[:#]?\s*)\d{6,7}\b", r"\b(?:mrn|chart)\s*[:#]?\s*\K\d{6,7}\b"),
+        (r"(?<=\b(?:a[)]b|c\))x)y", r"\b(?:a[)]b|c\))x\Ky"),
+        # lookbehinds that do not open with plain keywords are faster as they are
+        (r"(?<=,\s)\p{Lu}\p{Ll}+", r"(?<=,\s)\p{Lu}\p{Ll}+"),
+        (r"(?<=(?:,|\b(?:is|was))\s+)9\d", r"(?<=(?:,|\b(?:is|was))\s+)9\d"),
+        (r"\d{5}(?<=9\d{4})", r"\d{5}(?<=9\d{4})"),
+    ],
+)
+def test_a_keyword_lookbehind_becomes_a_kept_out_prefix(pattern: str, expected: str) -> None:
+    assert lead_as_keep(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    "recognizer",
+    [MedicalRecordNumberRecognizer(), VehicleIdRecognizer(), HealthPlanIdRecognizer(), OtherIdRecognizer()],
+)
+def test_kept_out_prefixes_match_what_the_lookbehinds_matched(recognizer: DataRecognizer) -> None:
+    text = (
+        "MRN: 00482913, chart no. 7713024 and MRN 5521 0093. Plate 7ABC123, tag # XYZ 4521; "
+        "member ID XKJ884512033, policy number 99-1234567. Rx #4471920, claim 88123344."
+    )
+    for original in type(recognizer).PATTERNS:
+        kept = lead_as_keep(original.regex)
+        before = [m.span() for m in regex.finditer(original.regex, text, FLAGS)]
+        assert [m.span() for m in regex.finditer(kept, text, FLAGS)] == before

@@ -15,6 +15,43 @@ if TYPE_CHECKING:
 FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 
 
+_KEYWORD_LEAD = regex.compile(r"\(\?<=\\b\(\?:[a-z]")
+
+
+def lead_as_keep(pattern: str) -> str:
+    """`(?<=KEYWORD...)REST` as `KEYWORD...\\KREST`: the same matches, found much faster.
+
+    A lookbehind of keywords is tried at every position of the text (the plate pattern
+    cost 0.1 ms a post); matched as a prefix and dropped from the match with `\\K` (the
+    `regex` module's keep-out), the engine first scans for the keyword. Only a lookbehind
+    opening with a group of plain keywords (`\\b(?:mrn|...`) gains: one opening with a
+    comma, a case switch or a class ("(?<=,\\s)") is faster as it is and left unchanged.
+    """
+    if _KEYWORD_LEAD.match(pattern) is None:
+        return pattern
+    depth, index, in_class = 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern.startswith("[]", index) or pattern.startswith("[^]", index):
+                index += 2 if pattern[index + 1] == "]" else 3
+                continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return pattern[4:index] + r"\K" + pattern[index + 1 :]
+        index += 1
+    raise ValueError(f"unbalanced lookbehind in {pattern!r}")
+
+
 class DataRecognizer(PatternRecognizer):
     """A `PatternRecognizer` declared by class attributes, presidio style.
 
@@ -32,7 +69,7 @@ class DataRecognizer(PatternRecognizer):
     def __init__(self) -> None:
         super().__init__(
             supported_entity=self.ENTITY,
-            patterns=list(self.PATTERNS),
+            patterns=[Pattern(p.name, lead_as_keep(p.regex), p.score) for p in self.PATTERNS],
             context=list(self.CONTEXT),
             supported_language="en",
             name=type(self).__name__,
