@@ -23,13 +23,13 @@ from agents.errors import AgentError, EngineNotConfigured
 from agents.firewall import PhiFirewall, unresolved_placeholders
 from agents.modular import Composition, ModularComposer, style_for
 from agents.prompts import load_prompt
-from agents.replies import compose_reply, refuse_fabrication
+from agents.replies import compose_reply, neutralise, refuse_fabrication
 from agents.reviser import revise_modular
 from guardrails.context import CheckContext, Consent, ContextFacts, Location, MediaItem, Platform
 from guardrails.findings import Category, Finding, Severity
 from guardrails.pipeline import Checker
 from guardrails.redact import Redactor
-from knowledge.libraries.models import Claim, Disclaimer, KnowledgeLibrary
+from knowledge.libraries.models import Claim, Disclaimer, DisclaimerCategory, KnowledgeLibrary
 from knowledge.retrieval import KnowledgeBase
 
 DEFAULT_MAX_ROUNDS = 2
@@ -149,15 +149,27 @@ class Orchestrator:
     def _reply(self, job: _Job, composer: ModularComposer, platform: Platform, ctx: CheckContext) -> Draft:
         text, flags, template_id = compose_reply(job.library, job.brief)
         job.escalations = flags
+        citations = [f"template:{template_id}"]
+        for disclaimer in self.disclaimers(job, platform):
+            if _reply_covers(text, disclaimer):
+                continue
+            text = f"{text} {disclaimer.text}"
+            citations.append(f"disclaimer:{disclaimer.id}")
         findings = self._check(text, ctx)
+        rounds = 0
+        if any(f.rule_id.startswith("patient_status.") for f in findings) and self.max_rounds > 0:
+            revised = neutralise(text)
+            if revised != text:
+                text, rounds = revised, 1
+                findings = self._check(text, ctx)
         return Draft(
             platform=platform,
             text=text,
             status=Draft.status_for(findings),
             findings=findings,
-            rounds=0,
+            rounds=rounds,
             engine="modular",
-            citations=[f"template:{template_id}"],
+            citations=citations,
         )
 
     # -- llm ---------------------------------------------------------------------------------
@@ -270,6 +282,15 @@ class Orchestrator:
 
 
 _PHONE = re.compile(r"(?:\(\d{3}\)\s?|\b\d{3}[-.\s])\d{3}[-.\s]\d{4}\b")
+
+
+def _reply_covers(text: str, disclaimer: Disclaimer) -> bool:
+    """A reply template that already moves the talk offline or refuses medical advice covers that disclaimer."""
+    if disclaimer.category is DisclaimerCategory.PRIVACY:
+        return bool(_PHONE.search(text))
+    if disclaimer.category is DisclaimerCategory.MEDICAL_ADVICE:
+        return "medical advice" in text.lower()
+    return disclaimer.text in text
 
 
 def with_contact_numbers(facts: ContextFacts, library: KnowledgeLibrary) -> ContextFacts:

@@ -41,7 +41,7 @@ _ADVERSE_EVENT = re.compile(
     re.IGNORECASE,
 )
 _CLINICAL = re.compile(
-    r"\b(?:should i|can i|is it safe|how (?:much|many|often)|what dose|do i need|is this normal|"
+    r"\b(?:should i|can i|is it safe|how (?:much|many|often)|what dose|do i need|is (?:this|that|it) normal|"
     r"could (?:this|it) be|my (?:symptoms?|results?|medications?|dose))\b",
     re.IGNORECASE,
 )
@@ -111,6 +111,20 @@ def _names_someone(text: str) -> bool:
     return bool(re.search(r"\b(?:Dr|Nurse)\.?\s+[A-Z]", text))
 
 
+# Wording that presumes the reader receives care from us -> neutral wording (HIPAA: never confirm a patient).
+NEUTRAL_WORDING: dict[str, str] = {
+    r"\byour care team\b": "a health care professional",
+    r"\byour (?:doctor|provider)\b": "a health care professional",
+    r"\byour (?:visit|appointment|treatment|bill|account)\b": "this",
+}
+
+
+def neutralise(text: str) -> str:
+    for pattern, replacement in NEUTRAL_WORDING.items():
+        text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+    return text
+
+
 def compose_reply(library: KnowledgeLibrary, brief: Brief) -> tuple[str, list[Escalation], str]:
     """(reply text, escalations, template id). The person's words choose; they are never quoted."""
     assert brief.reply_to is not None
@@ -134,6 +148,8 @@ def compose_reply(library: KnowledgeLibrary, brief: Brief) -> tuple[str, list[Es
         )
         return text, flags, "fallback"
     text = " ".join(template.text.split()).replace("{location}", brand.organisation)
+    if not text.startswith("Thank"):
+        text = "Thank you for your feedback. " + text
     if Escalation.CLINICAL_QUESTION in flags and "medical advice" not in text:
         text += (
             " We aren't able to give medical advice on social media, and we'd be glad to help you by phone."
