@@ -46,7 +46,8 @@ def test_replies_thank_move_offline_and_repeat_nothing(brief: Brief, orchestrato
         f.severity is Severity.BLOCK and f.category.value == "patient_status" for f in draft.findings
     )
     assert "#" not in text
-    assert draft.citations and draft.citations[0].startswith("template:")
+    assert draft.citations
+    assert draft.citations[0].startswith("template:")
 
 
 @pytest.mark.parametrize(
