@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import check, db, ingest, keys, serve
+from api.cli import check, db, draft, ingest, keys, serve
 from api.cli.eval import cli as eval_cli
 from api.offline import apply_offline_defaults
 
@@ -20,6 +20,7 @@ def build_cli() -> typer.Typer:
     cli.command("serve")(serve.serve)
     cli.command("check")(check.check)
     cli.command("redact")(check.redact)
+    cli.command("draft")(draft.draft)
     cli.command("ingest")(ingest.ingest)
     cli.add_typer(db.cli, name="db")
     cli.add_typer(keys.cli, name="keys")
