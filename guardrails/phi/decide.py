@@ -19,7 +19,7 @@ from guardrails.findings import Entity
 from guardrails.phi.engine import Detection
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.people import PeopleJudge, PersonCall
-from guardrails.phi.scene import LexiconCues, Scene, digits
+from guardrails.phi.scene import LexiconCues, Scene, digits, words
 from guardrails.phi.verdicts import Decision, Verdict
 
 if TYPE_CHECKING:
@@ -89,10 +89,30 @@ class ContextJudge:
                 call = calls[d]
                 decisions.append(Decision(d, Entity.PERSON, call.verdict, call.reason, call.consent_id))
                 continue
+            same = self._same_name(scene, d, calls)
+            if same is not None:
+                decisions.append(Decision(d, Entity.PERSON, same.verdict, same.reason, same.consent_id))
+                continue
             decision = self._other(scene, d, calls)
             if decision is not None:
                 decisions.append(decision)
         return decisions
+
+    @staticmethod
+    def _same_name(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall | None:
+        """ "Hollis Mbeki ... Hollis finished his infusion": the NER model often reads a later
+        first-name mention as an organisation or a place; it is the patient named before."""
+        if d.kind not in ("ORGANIZATION", "LOCATION") or d.recognizer != "SpacyRecognizer":
+            return None
+        mention = set(words(scene.text[d.start : d.end]))
+        for person, call in calls.items():
+            if (
+                call.verdict is not Verdict.CLEAR
+                and mention
+                and mention <= set(words(scene.text[person.start : person.end]))
+            ):
+                return call
+        return None
 
     # -- the people a non-name identifier may belong to --------------------------------
     def _anchor(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall | None:

@@ -171,6 +171,12 @@ def blocked_spans(
         ("Grace Walker, 92, went home from our cardiac unit this morning.", ["Grace Walker", "92"]),
         ("Rose Young was admitted to our stroke unit on March 3.", ["Rose Young", "March 3"]),
         ("Our patient Hope and her sister Joy thanked the surgical team.", ["Hope", "Joy"]),
+        # a later first-name mention the NER model reads as an organisation is the same patient
+        (
+            "Ring the bell, Hollis Mbeki! After six months of chemotherapy at our cancer center, Hollis "
+            "finished his last infusion today.",
+            ["Hollis Mbeki", "Hollis"],
+        ),
     ],
 )
 def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:
