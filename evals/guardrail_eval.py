@@ -3,6 +3,9 @@
 python -m evals.guardrail_eval --split dev            # tune on this one
 python -m evals.guardrail_eval --split test           # report targets on this one
 python -m evals.guardrail_eval --split dev --errors phi
+
+A split is every file the guardrail suite (evals/suites/guardrails.yaml) lists for it,
+so batches written later (`also:`) count with the original split.
 """
 
 from __future__ import annotations
@@ -10,18 +13,19 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
+from typing import cast
 
-from evals.cases import EvalCase, load_cases
+from evals.cases import EvalCase
+from evals.runner.loading import load_suite
 from evals.scoring import GuardrailScore, score
 from guardrails.factory import build_checker
 from guardrails.findings import Category
 
-DATASET_DIR = Path(__file__).parent / "datasets" / "guardrails"
 
-
-def split_path(split: str) -> Path:
-    return DATASET_DIR / f"{split}.jsonl"
+def split_cases(split: str) -> list[EvalCase]:
+    loaded = load_suite("guardrails")
+    (ref,) = loaded.datasets([split])
+    return cast(list[EvalCase], loaded.load_split(ref))
 
 
 def run(cases: list[EvalCase]) -> tuple[GuardrailScore, float]:
@@ -84,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=["dev", "test"])
     parser.add_argument("--errors", action="append", default=[], help="category to list misses for")
     args = parser.parse_args(argv)
-    cases = load_cases(split_path(args.split))
+    cases = split_cases(args.split)
     result, elapsed = run(cases)
     sys.stdout.write(render(result, elapsed) + "\n")
     for name in args.errors:

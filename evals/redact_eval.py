@@ -1,7 +1,8 @@
 """Measure the identifier detector (`guardrails.redact`) on general PII text.
 
-python -m evals.redact_eval                    # span precision / recall / F2, overall and per entity
+python -m evals.redact_eval                    # dev: span precision / recall / F2, overall and per entity
 python -m evals.redact_eval --errors           # list missed and false spans too
+python -m evals.redact_eval --split test       # the frozen split: report on it, never tune on it
 
 A gold span is found when a predicted span overlaps it; a predicted span is correct
 when it overlaps a gold span (the PHI scorer's rule). "typed" also asks for the same
@@ -25,7 +26,7 @@ from evals.scoring import Counts
 from guardrails.findings import Entity
 from guardrails.redact import RedactionResult, build_redactor
 
-DATASET = Path(__file__).parent / "datasets" / "redact" / "general_pii.jsonl"
+DATASET_DIR = Path(__file__).parent / "datasets" / "redact"
 Span = tuple[str, int, int]
 
 
@@ -113,7 +114,7 @@ def score(cases: list[RedactCase], results: list[RedactionResult]) -> RedactScor
     return out
 
 
-def load_cases(path: Path = DATASET) -> list[RedactCase]:
+def load_cases(path: Path) -> list[RedactCase]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [RedactCase.model_validate(json.loads(line)) for line in lines if line.strip()]
 
@@ -150,10 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--dataset", type=Path, default=DATASET)
+    parser.add_argument("--split", choices=["dev", "test"], default="dev")
+    parser.add_argument("--dataset", type=Path, help="a JSONL file instead of a split")
     parser.add_argument("--errors", action="store_true", help="list missed and false spans")
     args = parser.parse_args(argv)
-    cases = load_cases(args.dataset)
+    cases = load_cases(args.dataset or DATASET_DIR / f"{args.split}.jsonl")
     score, elapsed = run(cases)
     sys.stdout.write(render(score, len(cases), elapsed, args.errors) + "\n")
     return 0

@@ -4,8 +4,9 @@
     python -m evals.schema --check    # exit 1 when a checked-in schema is out of date
 
 A suite names its target, its datasets (one per split, paths relative to the
-suite file), the target's settings and its thresholds. Unknown keys are errors
-everywhere: a misspelt threshold must not silently gate nothing.
+suite file; a split may gather several files), the target's settings and its
+thresholds. Unknown keys are errors everywhere: a misspelt threshold must not
+silently gate nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ class Bound(_Strict):
 class DatasetRef(_Strict):
     split: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Name used by --split")
     path: Path = Field(description="JSONL file, relative to the suite file")
+    also: list[Path] = Field(
+        default_factory=list,
+        description="More JSONL files of the same split (batches written later), relative to the suite file",
+    )
 
 
 class Bootstrap(_Strict):

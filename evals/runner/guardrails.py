@@ -11,8 +11,8 @@ from evals.cases import EvalCase
 from evals.metrics.bootstrap import Resampler
 from evals.metrics.guardrails import guardrail_metrics
 from evals.metrics.latency import summarise
-from evals.report.model import DatasetInfo, SplitReport
-from evals.runner.loading import EvalError, LoadedSuite, load_dataset, sha256_file
+from evals.report.model import SplitReport
+from evals.runner.loading import EvalError, LoadedSuite, sha256_file
 from evals.runner.progress import Progress
 from evals.schema import GuardrailSuite
 from evals.scoring import score
@@ -38,14 +38,13 @@ def run_guardrails(
     checker_factory: CheckerFactory | None = None,
 ) -> tuple[list[SplitReport], dict[str, Any]]:
     refs = loaded.datasets(splits)
-    datasets = [(ref, loaded.dataset_path(ref)) for ref in refs]
-    loaded_cases = [cast(list[EvalCase], load_dataset(suite.target, path)) for _, path in datasets]
+    loaded_cases = [cast(list[EvalCase], loaded.load_split(ref)) for ref in refs]
     config = loaded.resolve(suite.settings.config) if suite.settings.config else None
     started = time.perf_counter()
     checker = checker_factory() if checker_factory else _build(config)
     timings["load_s"] = time.perf_counter() - started
     reports = []
-    for (ref, path), cases in zip(datasets, loaded_cases, strict=True):
+    for ref, cases in zip(refs, loaded_cases, strict=True):
         progress.start(f"guardrails {ref.split}", len(cases))
         checks, latencies = [], []
         run_started = time.perf_counter()
@@ -67,9 +66,7 @@ def run_guardrails(
         reports.append(
             SplitReport(
                 split=ref.split,
-                dataset=DatasetInfo(
-                    split=ref.split, path=str(ref.path), sha256=sha256_file(path), cases=len(cases)
-                ),
+                dataset=loaded.split_info(ref, len(cases)),
                 metrics=metrics.metrics,
                 confusion=metrics.confusion,
                 entities=metrics.entities,

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from evals.cases import EvalCase
 from evals.redact_eval import RedactCase
+from evals.report.model import DatasetInfo
 from evals.retrieval_eval import RetrievalCase
 from evals.schema import DatasetRef, Suite, SuiteFile, Target
 
@@ -45,6 +46,32 @@ class LoadedSuite:
     def dataset_path(self, ref: DatasetRef) -> Path:
         return ref.path if ref.path.is_absolute() else (self.path.parent / ref.path).resolve()
 
+    def dataset_paths(self, ref: DatasetRef) -> list[Path]:
+        """The split's files: its `path`, then each of `also`."""
+        return [self.resolve(p) for p in (ref.path, *ref.also)]
+
+    def load_split(self, ref: DatasetRef) -> list[BaseModel]:
+        """Every case of the split, file by file; an id must be unique across the split's files."""
+        cases: list[BaseModel] = []
+        where: dict[str, Path] = {}
+        for path in self.dataset_paths(ref):
+            for case in load_dataset(self.suite.target, path):
+                case_id = str(getattr(case, "id", ""))
+                if case_id in where:
+                    raise EvalError(
+                        f"split {ref.split}: case id {case_id} is in both {where[case_id].name} and {path.name}"
+                    )
+                where[case_id] = path
+                cases.append(case)
+        return cases
+
+    def split_info(self, ref: DatasetRef, cases: int) -> DatasetInfo:
+        """What a report records of the split: its files and one digest over them, in order."""
+        paths = self.dataset_paths(ref)
+        digest = sha256_file(paths[0]) if len(paths) == 1 else _digest_of(paths)
+        shown = ", ".join(str(p) for p in (ref.path, *ref.also))
+        return DatasetInfo(split=ref.split, path=shown, sha256=digest, cases=cases)
+
     def resolve(self, relative: Path) -> Path:
         return relative if relative.is_absolute() else (self.path.parent / relative).resolve()
 
@@ -65,6 +92,13 @@ def sha256_file(path: Path) -> str:
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+def _digest_of(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(sha256_file(path).encode())
     return digest.hexdigest()
 
 

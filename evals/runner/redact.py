@@ -9,8 +9,8 @@ from evals.metrics.bootstrap import Resampler
 from evals.metrics.latency import summarise
 from evals.metrics.redact import redact_metrics
 from evals.redact_eval import RedactCase, score
-from evals.report.model import DatasetInfo, SplitReport
-from evals.runner.loading import LoadedSuite, load_dataset, sha256_file
+from evals.report.model import SplitReport
+from evals.runner.loading import LoadedSuite
 from evals.runner.progress import Progress
 from evals.schema import RedactSuite
 
@@ -25,14 +25,13 @@ def run_redact(
     from guardrails.redact import build_redactor
 
     refs = loaded.datasets(splits)
-    datasets = [(ref, loaded.dataset_path(ref)) for ref in refs]
-    loaded_cases = [cast(list[RedactCase], load_dataset(suite.target, path)) for _, path in datasets]
+    loaded_cases = [cast(list[RedactCase], loaded.load_split(ref)) for ref in refs]
     started = time.perf_counter()
     redactor = build_redactor()
     timings["load_s"] = time.perf_counter() - started
     batch = suite.settings.batch_size
     reports = []
-    for (ref, path), cases in zip(datasets, loaded_cases, strict=True):
+    for ref, cases in zip(refs, loaded_cases, strict=True):
         progress.start(f"redact {ref.split}", len(cases))
         results, latencies = [], []
         run_started = time.perf_counter()
@@ -55,9 +54,7 @@ def run_redact(
         reports.append(
             SplitReport(
                 split=ref.split,
-                dataset=DatasetInfo(
-                    split=ref.split, path=str(ref.path), sha256=sha256_file(path), cases=len(cases)
-                ),
+                dataset=loaded.split_info(ref, len(cases)),
                 metrics=metrics.metrics,
                 entities=metrics.entities,
                 latency=summarise(latencies),

@@ -8,9 +8,9 @@ from typing import Any, cast
 from evals.metrics.bootstrap import Resampler
 from evals.metrics.latency import summarise
 from evals.metrics.retrieval import retrieval_metrics
-from evals.report.model import DatasetInfo, SplitReport
+from evals.report.model import SplitReport
 from evals.retrieval_eval import RetrievalCase, UnknownDocumentsError, pack_knowledge_base, rank_all, score
-from evals.runner.loading import EvalError, LoadedSuite, load_dataset, sha256_file
+from evals.runner.loading import EvalError, LoadedSuite
 from evals.runner.progress import Progress
 from evals.schema import RetrievalSuite
 
@@ -23,14 +23,13 @@ def run_retrieval(
     timings: dict[str, float],
 ) -> tuple[list[SplitReport], dict[str, Any]]:
     refs = loaded.datasets(splits)
-    datasets = [(ref, loaded.dataset_path(ref)) for ref in refs]
-    loaded_cases = [cast(list[RetrievalCase], load_dataset(suite.target, path)) for _, path in datasets]
+    loaded_cases = [cast(list[RetrievalCase], loaded.load_split(ref)) for ref in refs]
     settings = suite.settings
     reports = []
     started = time.perf_counter()
     with pack_knowledge_base(settings.as_of) as kb:
         timings["load_s"] = time.perf_counter() - started
-        for (ref, path), cases in zip(datasets, loaded_cases, strict=True):
+        for ref, cases in zip(refs, loaded_cases, strict=True):
             progress.start(f"retrieval {ref.split}", len(cases))
             run_started = time.perf_counter()
             try:
@@ -38,7 +37,7 @@ def run_retrieval(
                     kb, cases, depth=settings.depth, on=settings.as_of, advance=progress.advance
                 )
             except UnknownDocumentsError as exc:
-                raise EvalError(f"{path.name}: {exc}") from None
+                raise EvalError(f"split {ref.split}: {exc}") from None
             run_s = time.perf_counter() - run_started
             result = score(cases, rankings, k=settings.k)
             resampler = Resampler(
@@ -51,9 +50,7 @@ def run_retrieval(
             reports.append(
                 SplitReport(
                     split=ref.split,
-                    dataset=DatasetInfo(
-                        split=ref.split, path=str(ref.path), sha256=sha256_file(path), cases=len(cases)
-                    ),
+                    dataset=loaded.split_info(ref, len(cases)),
                     metrics=metrics.metrics,
                     ranks=metrics.ranks,
                     latency=summarise(latencies),

@@ -13,7 +13,7 @@ import yaml
 from evals.runner import EvalError, load_suite, run_suite
 from evals.runner.loading import SUITES_DIR
 from evals.schema import SCHEMA_DIR, GuardrailSuite, RedactSuite, RetrievalSuite, render, schemas, stale
-from tests.evals.helpers import CASES, write_jsonl, write_suite
+from tests.evals.helpers import CASES, FakeChecker, write_jsonl, write_suite
 
 SHIPPED = sorted(p.stem for p in SUITES_DIR.glob("*.yaml"))
 
@@ -148,3 +148,25 @@ def test_drafting_suites_validate_but_refuse_to_run(tmp_path: Path) -> None:
     ]
     with pytest.raises(EvalError, match="drafting target is declared but cannot run yet"):
         run_suite(loaded)
+
+
+def test_a_split_gathers_its_also_files_in_order(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "mini.jsonl", CASES[:4])
+    write_jsonl(tmp_path / "later.jsonl", CASES[4:])
+    body = _suite(datasets=[{"split": "mini", "path": "mini.jsonl", "also": ["later.jsonl"]}])
+    loaded = load_suite(str(write_suite(tmp_path, body)))
+    (ref,) = loaded.datasets(["mini"])
+    assert [getattr(c, "id", None) for c in loaded.load_split(ref)] == [c["id"] for c in CASES]
+    report = run_suite(loaded, ["mini"], checker_factory=FakeChecker)
+    assert report.splits[0].dataset.cases == len(CASES)
+    assert report.splits[0].dataset.path == "mini.jsonl, later.jsonl"
+
+
+def test_a_case_id_in_two_files_of_a_split_is_refused(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "mini.jsonl", CASES)
+    write_jsonl(tmp_path / "later.jsonl", CASES[-1:])
+    body = _suite(datasets=[{"split": "mini", "path": "mini.jsonl", "also": ["later.jsonl"]}])
+    loaded = load_suite(str(write_suite(tmp_path, body)))
+    (ref,) = loaded.datasets(["mini"])
+    with pytest.raises(EvalError, match=r"clean-1 is in both mini\.jsonl and later\.jsonl"):
+        loaded.load_split(ref)

@@ -70,9 +70,10 @@ def test_redact_runner_scores_and_gates(tmp_path: Path, monkeypatch: pytest.Monk
 
 @pytest.mark.slow
 def test_shipped_redact_suite_runs_with_the_real_detector() -> None:
-    report = run_suite(load_suite("redact"))
+    # dev only: the frozen test split is measured by hand, not on every test run
+    report = run_suite(load_suite("redact"), ["dev"])
     (split,) = report.splits
-    assert split.dataset.cases >= 100
+    assert split.dataset.cases >= 50
     f2 = split.metrics["overall.f2"]
     assert 0.0 <= f2.value <= 1.0
     assert f2.ci_low is not None

@@ -1,7 +1,9 @@
 """Expand marked-up identifier-detector cases (`{{ENTITY:value}}`, the guardrail markup) into spans.
 
-python -m evals.datasets.redact.expand evals/datasets/redact/src/general_pii.jsonl \
-    > evals/datasets/redact/general_pii.jsonl
+python -m evals.datasets.redact.expand evals/datasets/redact/src/general_pii.jsonl > all.jsonl
+
+The shipped dev and test files are produced from the source by
+`python -m evals.datasets.redact.split` (which expands with this module).
 
 Each source line is `{"id", "text", "tags"?}`; each output line is
 `{"id", "text", "entities": [{"entity", "start", "end"}], "tags"}`.
