@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.audit.chain import attach_audit_key
+from api.audit.secret import load_audit_key
 from api.guardrail_engines import GuardrailEngines
 from api.knowledge_base import open_knowledge_base
 from api.settings import Settings
@@ -40,8 +42,11 @@ class Services:
     ) -> Services:
         """Build everything; `guardrails` and `embedding` may be passed in because loading models takes time."""
         engines = guardrails or GuardrailEngines.load(settings.guardrails_config)
+        audit_key = load_audit_key(settings)
         engine = make_engine(settings.database_url)
         sessions = make_sessionmaker(engine)
+        # Every committed change that audits something also signs the chain's new head.
+        attach_audit_key(sessions, audit_key)
         try:
             knowledge = open_knowledge_base(settings, sessions, embedding)
         except BaseException:

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     chroma_path: Path = Field(default_factory=_default_chroma_path, description="Embedded Chroma folder.")
     max_body_bytes: int = Field(default=ONE_MIB, gt=0)
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    audit_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key signing the audit chain's head; required in production. When unset "
+        "elsewhere, one is generated into data_dir/audit.key on first use.",
+    )
     log_level: LogLevel = "INFO"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -72,6 +77,12 @@ class Settings(BaseSettings):
             if secret == PLACEHOLDER_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
                 raise ValueError(
                     "CAREPOST_SECRET_KEY must be a real secret of at least "
+                    f"{MIN_PRODUCTION_SECRET_LENGTH} characters when CAREPOST_ENV=production"
+                )
+            audit = self.audit_secret.get_secret_value() if self.audit_secret is not None else ""
+            if len(audit) < MIN_PRODUCTION_SECRET_LENGTH:
+                raise ValueError(
+                    "CAREPOST_AUDIT_SECRET must be a real secret of at least "
                     f"{MIN_PRODUCTION_SECRET_LENGTH} characters when CAREPOST_ENV=production"
                 )
         return self

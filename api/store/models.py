@@ -11,7 +11,17 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -108,7 +118,11 @@ class ApiKey(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: the repository offers no update or delete for these rows."""
+    """Append-only: the repository offers no update or delete for these rows.
+
+    Rows form one hash chain across all organisations (api.audit): `seq` orders it,
+    `hash` is SHA-256 over the row's canonical form including `prev_hash`.
+    """
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_organisation_id_created_at", "organisation_id", "created_at"),)
@@ -125,3 +139,6 @@ class AuditEvent(Base):
     # must not become a second copy of anything that could hold PHI.
     details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

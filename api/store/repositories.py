@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.audit import chain
 from api.credentials import generate_key, key_prefix
 from api.store.models import ApiKey, AuditEvent, Organisation, Role, utcnow
 
@@ -125,18 +126,17 @@ class AuditRepository:
         actor_user_id: uuid.UUID | None = None,
         details: dict[str, Any] | None = None,
     ) -> AuditEvent:
-        event = AuditEvent(
+        """Append to the hash chain; `details` must hold ids, codes and counts only (AuditDetailsError)."""
+        return chain.append(
+            self.session,
             organisation_id=organisation_id,
             event_type=event_type,
             subject_type=subject_type,
             subject_id=subject_id,
             actor_key_id=actor_key_id,
             actor_user_id=actor_user_id,
-            details=details or {},
+            details=details,
         )
-        self.session.add(event)
-        self.session.flush()
-        return event
 
     def get(self, organisation_id: uuid.UUID, event_id: uuid.UUID) -> AuditEvent | None:
         return self.session.scalar(
@@ -151,10 +151,6 @@ class AuditRepository:
             condition = condition & (AuditEvent.event_type == event_type)
         total = self.session.scalar(select(func.count()).select_from(AuditEvent).where(condition)) or 0
         items = self.session.scalars(
-            select(AuditEvent)
-            .where(condition)
-            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-            .offset(offset)
+            select(AuditEvent).where(condition).order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)
         ).all()
         return AuditPage(items=items, total=total)

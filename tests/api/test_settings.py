@@ -41,9 +41,16 @@ def test_production_refuses_placeholder_or_short_secrets(secret: str) -> None:
 
 
 def test_production_accepts_a_real_secret() -> None:
-    settings = Settings(env="production", secret_key="k" * 48)
+    settings = Settings(env="production", secret_key="k" * 48, audit_secret="a" * 48)
     assert settings.secret_key.get_secret_value() == "k" * 48
     assert "k" * 48 not in repr(settings)
+    assert "a" * 48 not in repr(settings)
+
+
+@pytest.mark.parametrize("audit_secret", [None, "short"])
+def test_production_refuses_a_missing_or_short_audit_secret(audit_secret: str | None) -> None:
+    with pytest.raises(ValidationError, match="CAREPOST_AUDIT_SECRET"):
+        Settings(env="production", secret_key="k" * 48, audit_secret=audit_secret)
 
 
 def test_offline_defaults_do_not_override_explicit_choices(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-from api.store import library_models  # noqa: F401  (registers the knowledge tables on Base.metadata)
+from api.store import audit_models, library_models  # noqa: F401  (register their tables on Base.metadata)
 from api.store.models import Base, UTCDateTime
 
 
