@@ -15,7 +15,7 @@ from api.logs import configure_logging
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
-from api.routes import audit, check, health, keys, knowledge, organisations, redact
+from api.routes import audit, check, consents, health, keys, knowledge, organisations, redact
 from api.services import Services
 from api.settings import Settings, get_settings
 
@@ -31,6 +31,7 @@ ROUTERS: list[APIRouter] = [
     check.router,
     redact.router,
     knowledge.router,
+    consents.router,
 ]
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.audit.chain import attach_audit_key
 from api.audit.secret import load_audit_key
+from api.consents.withdrawal import WithdrawalHandler, withdrawal_handler
 from api.guardrail_engines import GuardrailEngines
 from api.knowledge_base import open_knowledge_base
 from api.settings import Settings
@@ -32,6 +33,8 @@ class Services:
     sessions: sessionmaker[Session]
     guardrails: GuardrailEngines
     knowledge: KnowledgeBase
+    # What revocation does to content that used the consent (api.consents.withdrawal).
+    consent_withdrawal: WithdrawalHandler
 
     @classmethod
     def build(
@@ -53,7 +56,12 @@ class Services:
             engine.dispose()
             raise
         return cls(
-            settings=settings, engine=engine, sessions=sessions, guardrails=engines, knowledge=knowledge
+            settings=settings,
+            engine=engine,
+            sessions=sessions,
+            guardrails=engines,
+            knowledge=knowledge,
+            consent_withdrawal=withdrawal_handler(settings),
         )
 
     def close(self) -> None:
