@@ -3,6 +3,7 @@
 python -m evals.guardrail_eval --split dev            # tune on this one
 python -m evals.guardrail_eval --split test           # report targets on this one
 python -m evals.guardrail_eval --split dev --errors phi
+python -m evals.guardrail_eval --dataset evals/datasets/guardrails/dev_fresh_phi.jsonl   # one file
 
 A split is every file the guardrail suite (evals/suites/guardrails.yaml) lists for it,
 so batches written later (`also:`) count with the original split.
@@ -13,9 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 from typing import cast
 
-from evals.cases import EvalCase
+from evals.cases import EvalCase, load_cases
 from evals.runner.loading import load_suite
 from evals.scoring import GuardrailScore, score
 from guardrails.factory import build_checker
@@ -86,9 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--split", default="dev", choices=["dev", "test"])
+    parser.add_argument("--dataset", type=Path, help="one JSONL file instead of a split")
     parser.add_argument("--errors", action="append", default=[], help="category to list misses for")
     args = parser.parse_args(argv)
-    cases = split_cases(args.split)
+    cases = load_cases(args.dataset) if args.dataset else split_cases(args.split)
     result, elapsed = run(cases)
     sys.stdout.write(render(result, elapsed) + "\n")
     for name in args.errors:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from api.cli import build_cli
 from evals.cases import EvalCase
-from evals.runner import load_dataset, load_suite, run_suite
+from evals.runner import load_suite, run_suite
 from guardrails.analysis import AnalyzedText
 from guardrails.context import CheckContext
 from guardrails.findings import Finding
@@ -34,7 +34,7 @@ def weakened(monkeypatch: pytest.MonkeyPatch) -> None:
 def _labelled(split: str) -> list[str]:
     loaded = load_suite("guardrails")
     (ref,) = loaded.datasets([split])
-    cases = load_dataset(loaded.suite.target, loaded.dataset_path(ref))
+    cases = loaded.load_split(ref)
     return [c.id for c in cases if isinstance(c, EvalCase) and "patient_status" in c.categories]
 
 
@@ -62,7 +62,7 @@ def test_cli_names_the_weakened_category_and_its_cases(tmp_path: Path) -> None:
     (ref,) = loaded.datasets(["dev"])
     rows = [
         c.model_dump(mode="json", exclude_none=True)
-        for c in load_dataset(loaded.suite.target, loaded.dataset_path(ref))
+        for c in loaded.load_split(ref)
         if isinstance(c, EvalCase) and "patient_status" in c.categories
     ][:8]
     write_jsonl(tmp_path / "ps.jsonl", rows)
