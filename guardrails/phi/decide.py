@@ -40,6 +40,10 @@ _PROVIDER_NUMBER = regex.compile(r"\b(?:npi|dea)\W*$", regex.IGNORECASE)
 # "at the Kellerton Library", "held in Riverside Park": a venue, not where someone lives.
 _VENUE = regex.compile(r"\b(?:at|held\s+in|hosted\s+(?:at|in|by)|with)\s+(?:the\s+)?$", regex.IGNORECASE)
 _ACRONYM = regex.compile(r"^[A-Z0-9&-]{2,6}$")
+_SCHOOL_OR_STREET = regex.compile(
+    r"\b(?:Elementary|High|Middle|School|Academy|Preschool|Kindergarten|Street|Road|Lane|Avenue|Drive|Court"
+    r"|Boulevard|Terrace|Way|Circle|Trail)(?:\s+School)?$"
+)
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
 _RESIDENCE_AFTER_NAME = regex.compile(
     r"^\s*(?:,\s*(?:age\s+)?\d{1,3}\s*,)?\s*(?:of|from|in|at)\s*$", regex.IGNORECASE
@@ -203,6 +207,11 @@ class ContextJudge:
     def _date(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
         window = scene.words_before(d.start, 5) + " " + scene.words_after(d.end, 3)
         life = self.cues.date_life.search(window)
+        # "Tomasz, your flu shot on 10/2": a date in a sentence about a named patient is
+        # theirs, whatever event words the sentence also has.
+        named = self._anchor_in_sentence(scene, d, calls)
+        if named is not None and named.verdict is Verdict.PHI:
+            return self._decision(d, Entity.DATE, named, "")
         if not life and self.cues.events.search(scene.sentence_text(d.start)):
             return Decision(d, Entity.DATE, Verdict.CLEAR, "event date")
         anchor = self._anchor(scene, d, calls)
@@ -230,6 +239,15 @@ class ContextJudge:
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "larger than a state")
         if scene.is_org_place(value):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation's own place")
+        if d.recognizer == "SpacyRecognizer" and scene.names_staff(value):
+            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "staff")
+        # "a fourth grader at Ashby Elementary", "grew up on Tobacco Barn Road", "from the
+        # Northgate neighborhood": a school, a street or a neighbourhood in a sentence about a
+        # patient is theirs, even after "at" or "on".
+        if _SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
+            anchor = self._anchor_in_sentence(scene, d, calls)
+            if anchor is not None:
+                return self._decision(d, Entity.LOCATION, anchor, "")
         if employer:
             anchor = self._anchor(scene, d, calls) or self._any_patient(calls)
             return self._decision(d, Entity.LOCATION, anchor, "no patient")

@@ -28,6 +28,7 @@ from guardrails.phi.entities import ENTITY_OF, RANK
 from guardrails.phi.evidence import NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.recognizers import SPACY_LABELS, build_recognizers
+from guardrails.phi.recognizers.hashtag_name import HASHTAG_RECOGNIZER
 from guardrails.phi.recognizers.person_cues import PAIR_RECOGNIZER
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 # Kinds the NER model reads from capitals alone.
 _NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
+_MONTH_NAMES = frozenset({"april", "may", "june", "august"})
 _FAX = regex.compile(r"\bfax(?:ed|ing)?\b[^.!?\n]{0,40}$", regex.IGNORECASE)
 
 
@@ -151,7 +153,7 @@ class PhiEngine:
         self._dictionary = dictionary
         self.lexicon = lexicon
         self.nlp_engine = SharedSpacyNlpEngine(nlp)
-        self._recognizers = build_recognizers(lexicon)
+        self._recognizers = build_recognizers(lexicon, dictionary)
         self._enhancer = WeakResultEnhancer(
             context_similarity_factor=0.35,
             min_score_with_context_similarity=SCORE_THRESHOLD,
@@ -187,11 +189,8 @@ class PhiEngine:
             kind = str(result.entity_type)
             start, end = int(result.start), int(result.end)
             recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
-            if kind in _NAME_KINDS and (
-                self._evidence.in_hashtag(text, start, end)
-                or (products and not products.isdisjoint(name_words(text[start:end])))
-            ):
-                continue  # "#NursesWeek" is a topic, "Cardelle®" a product: not people or places
+            if kind in _NAME_KINDS and products and not products.isdisjoint(name_words(text[start:end])):
+                continue  # "Cardelle®" is a product: not a person or a place
             if kind == "PERSON":
                 trimmed = self._trim_person(text, start, end)
                 if trimmed is None:
@@ -199,6 +198,8 @@ class PhiEngine:
                 start, end = trimmed
             elif kind == "ORGANIZATION" and _ORG_ACRONYM.fullmatch(text[start:end]):
                 continue  # "DOB", "MRN", "ICU": record keywords and units, not organisations
+            elif kind in ("LOCATION", "ORGANIZATION") and self._capitalised_word(doc, text, start, end):
+                continue  # "Fingerprint template ...": a sentence's first word, capitalised as such
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
                 kind = "FAX_NUMBER"
             detections.append(Detection(kind, start, end, float(result.score), recognizer))
@@ -223,7 +224,19 @@ class PhiEngine:
                 metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
                 results.append(result)
         results = self._enhancer.enhance_using_context(text, results, artifacts, self._recognizers)
-        results = [result for result in results if result.score >= SCORE_THRESHOLD]
+        # A name the NER model reads in a hashtag is a topic ("#NursesWeek"); dropped before
+        # de-duplication so it does not swallow a first name found in a supportive hashtag.
+        results = [
+            result
+            for result in results
+            if result.score >= SCORE_THRESHOLD
+            and not (
+                result.entity_type in _NAME_KINDS
+                and (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
+                != HASHTAG_RECOGNIZER
+                and self._evidence.in_hashtag(text, result.start, result.end)
+            )
+        ]
         deduplicated: list[RecognizerResult] = EntityRecognizer.remove_duplicates(results)
         return deduplicated
 
@@ -290,6 +303,14 @@ class PhiEngine:
                 extra.append(Detection("PERSON", match.start(1), match.end(1), d.score * 0.8, "conjunction"))
         return detections + extra
 
+    def _capitalised_word(self, doc: Doc, text: str, start: int, end: int) -> bool:
+        """One English word that the NER model calls a place or organisation only because it
+        opens a sentence."""
+        word = text[start:end]
+        if " " in word or word.lower() not in self._dictionary or not word[:1].isupper():
+            return False
+        return any(sent.start_char == start for sent in doc.sents)
+
     def _trim_person(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Cut a name span to the name: no title ("Mr.", "Dr."), greeting or possessive.
 
@@ -316,7 +337,9 @@ class PhiEngine:
             return None
         if all(word in self._titles for word in words):
             return None
-        if any(word in self._not_names for word in words) or " ".join(words) in self._regions:
+        # "June Albright", "April Moss": a month opening a full name is a first name.
+        checked = words[1:] if len(words) > 1 and words[0] in _MONTH_NAMES else words
+        if any(word in self._not_names for word in checked) or " ".join(words) in self._regions:
             return None
         if any(char.isdigit() for char in span):
             return None

@@ -41,6 +41,9 @@ class PhiLexicon(_Lexicon):
     animal_words: list[str] = Field(min_length=1)
     eponym_nouns: list[str] = Field(min_length=1)
     relation_words: list[str] = Field(min_length=1)
+    patient_nouns: list[str] = Field(min_length=1)
+    hashtag_name_prefixes: list[str] = Field(min_length=1)
+    hashtag_name_suffixes: list[str] = Field(min_length=1)
     person_cues: list[str] = Field(min_length=1)
     weak_person_cues: list[str] = Field(min_length=1)
     person_after_cues: list[str] = Field(min_length=1)
@@ -66,6 +69,9 @@ class PhiLexicon(_Lexicon):
         "animal_words",
         "eponym_nouns",
         "relation_words",
+        "patient_nouns",
+        "hashtag_name_prefixes",
+        "hashtag_name_suffixes",
         "person_cues",
         "weak_person_cues",
         "person_after_cues",

@@ -157,7 +157,7 @@ class PeopleJudge:
             cues.staff.search(sentence)
             and not cues.relations.search(sentence)
             and not cues.date_life.search(sentence)
-            and "patient" not in sentence.lower()
+            and not cues.patient_nouns.search(sentence)
         )
 
     # -- public and historical figures -----------------------------------------------

@@ -63,6 +63,7 @@ class LexiconCues:
             regex.IGNORECASE,
         )
         self.relations = Cues(lexicon.relation_words)
+        self.patient_nouns = Cues(lexicon.patient_nouns)
         self.persona = Cues(lexicon.persona_cues)
         self.public_titles = Cues(lexicon.public_titles)
         self.care = Cues(lexicon.care_cues)
@@ -206,6 +207,11 @@ class Scene:
         if tokens and any(padded in phrase for phrase in self._padded_org_phrases):
             return True
         return bool(tokens) and all(t in self.org_words for t in tokens)
+
+    def names_staff(self, phrase: str) -> bool:
+        """Every word of `phrase` belongs to one staff member's name ("Kenji")."""
+        tokens = frozenset(words(phrase))
+        return bool(tokens) and any(tokens <= staff for staff in self.staff_names)
 
     def owns_domain(self, host: str) -> bool:
         host = host.lower().removeprefix("www.")

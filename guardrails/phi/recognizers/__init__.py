@@ -16,11 +16,12 @@ from guardrails.phi.recognizers.address import (
     StreetAddressRecognizer,
     ZipCodeRecognizer,
 )
-from guardrails.phi.recognizers.age import AgeRecognizer
+from guardrails.phi.recognizers.age import AgeRecognizer, SpelledAgeRecognizer
 from guardrails.phi.recognizers.biometric import BiometricIdRecognizer
-from guardrails.phi.recognizers.dates import DateRecognizer
+from guardrails.phi.recognizers.dates import DateRecognizer, SpelledDateRecognizer
 from guardrails.phi.recognizers.device import DeviceSerialRecognizer
 from guardrails.phi.recognizers.handle import SocialHandleRecognizer
+from guardrails.phi.recognizers.hashtag_name import HashtagNameRecognizer
 from guardrails.phi.recognizers.health_plan import HealthPlanIdRecognizer
 from guardrails.phi.recognizers.licence import LicenceNumberRecognizer
 from guardrails.phi.recognizers.local_phone import LocalPhoneRecognizer
@@ -51,7 +52,9 @@ SPACY_LABELS = {
 }
 
 
-def build_recognizers(lexicon: PhiLexicon) -> list[EntityRecognizer]:
+def build_recognizers(
+    lexicon: PhiLexicon, dictionary: frozenset[str] = frozenset()
+) -> list[EntityRecognizer]:
     return [
         SpacyRecognizer(supported_language="en", supported_entities=sorted(set(SPACY_LABELS.values()))),
         PersonCueRecognizer(
@@ -60,7 +63,10 @@ def build_recognizers(lexicon: PhiLexicon) -> list[EntityRecognizer]:
             person_cues=lexicon.person_cues,
             not_name_words=[*lexicon.not_name_words, *lexicon.honorifics, *lexicon.staff_titles],
             common_words=lexicon.common_words,
+            person_after_cues=lexicon.person_after_cues,
+            dictionary=dictionary,
         ),
+        HashtagNameRecognizer(lexicon.hashtag_name_prefixes, lexicon.hashtag_name_suffixes, dictionary),
         QuickEmailRecognizer(),
         QuickUrlRecognizer(),
         QuickIpRecognizer(),
@@ -82,7 +88,9 @@ def build_recognizers(lexicon: PhiLexicon) -> list[EntityRecognizer]:
         BiometricIdRecognizer(),
         OtherIdRecognizer(),
         DateRecognizer(),
+        SpelledDateRecognizer(),
         AgeRecognizer(),
+        SpelledAgeRecognizer(),
         StreetAddressRecognizer(),
         ResidencePlaceRecognizer(),
         ZipCodeRecognizer(),

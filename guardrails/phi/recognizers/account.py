@@ -16,7 +16,11 @@ class AccountNumberRecognizer(DataRecognizer):
     ENTITY = "ACCOUNT_NUMBER"
     REQUIRES = DIGIT
     PATTERNS = (
-        Pattern("account after an account keyword", _LEAD + r"\d(?:[\d]|[- ](?=\d)){3,22}\b", 0.85),
+        Pattern(
+            "account after an account keyword",
+            _LEAD + r"(?-i:[A-Z]{1,4}-)?\d(?:[\d]|[- ](?=\d)){3,22}\b",
+            0.85,
+        ),
         Pattern("account digits (weak)", r"\b\d{2,4}-\d{2,4}-\d{3,6}\b", 0.1),
     )
     CONTEXT = ("account", "acct", "billing", "statement", "invoice", "bank", "collections", "balance")

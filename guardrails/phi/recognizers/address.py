@@ -43,6 +43,7 @@ class ZipCodeRecognizer(DataRecognizer):
         Pattern(
             "zip after keyword", r"(?<=\b(?:zip|zip\s*code|postal\s+code)\s*[:#]?\s*)\d{5}(?:-\d{4})?\b", 0.9
         ),
+        Pattern("zip before address", r"\b\d{5}(?=\s+(?:address|area|zip\s*code)\b)", 0.5),
         Pattern("uk postcode", r"(?-i:\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b)", 0.5),
     )
 
@@ -63,5 +64,12 @@ class ResidencePlaceRecognizer(DataRecognizer):
             r"(?<=(?-i:\b\p{Lu}\p{Ll}+)(?:,\s\d{1,3},)?\s(?:of|from)\s)"
             rf"(?-i:(?!{_INSTITUTION}\b)\p{{Lu}}\p{{Ll}}+(?:\s(?!{_INSTITUTION}\b)\p{{Lu}}\p{{Ll}}+)?)\b",
             0.45,
+        ),
+        # "the Northgate neighborhood", "the Pinecrest apartments"
+        Pattern(
+            "neighbourhood name",
+            r"(?-i:\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?)(?=\s+(?:neighbou?rhood|apartments|subdivision|trailer\s+park"
+            r"|mobile\s+home\s+park|housing\s+project|projects)\b)",
+            0.5,
         ),
     )

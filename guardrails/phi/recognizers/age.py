@@ -18,7 +18,11 @@ class AgeRecognizer(DataRecognizer):
             rf"(?<=\b(?:turns|turned|turning|aged?|age\s+of)\s+){_OLD}\b(?!\s*%)",
             0.85,
         ),
-        Pattern("age before years old", rf"\b{_OLD}(?=(?:\s+|-)(?:years?|yrs?)(?:\s+|-)old\b)", 0.85),
+        Pattern(
+            "age before years old", rf"\b{_OLD}(?=(?:\s+|-)(?:years?|yrs?)(?:\s+|-)(?:old|young)\b)", 0.85
+        ),
+        # "At 102, Rosalind ..."
+        Pattern("age opening a clause", rf"(?<=(?:^|[.!?]\s+|\s)(?i:at)\s){_OLD}(?=,\s)", 0.6),
         Pattern(
             "age before today",
             rf"(?<=(?:,|\b(?:is|be|was|him|her|now|are|am))\s+){_OLD}(?=\s+(?:today|this|on|tomorrow)\b)",
@@ -28,4 +32,34 @@ class AgeRecognizer(DataRecognizer):
         Pattern("age in brackets", rf"(?<=(?-i:\b[A-Z][a-z'.-]+)\s\(){_OLD}(?=\))", 0.75),
         Pattern("age after is", rf"(?<=\b(?:is|was|now)\s+){_OLD}(?=\s*(?:and|but|,|\.|!|$))(?!\s*%)", 0.6),
         Pattern("ordinal birthday", rf"\b{_OLD}(?=(?:st|nd|rd|th)\s+birthday\b)", 0.85),
+    )
+
+
+_TENS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_OLD_WORDS = (
+    rf"(?:ninety(?:[-\s]{_TENS})?|(?:one|a)\s+hundred(?:\s+(?:and\s+)?(?:{_TENS}|ten|eleven|twelve|"
+    rf"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[-\s]{_TENS})?))?)"
+)
+
+
+class SpelledAgeRecognizer(DataRecognizer):
+    """Ages of 90 and over in words ("turns ninety-three", "a hundred years old")."""
+
+    ENTITY = "AGE"
+    PATTERNS = (
+        Pattern(
+            "age in words after turns/aged",
+            rf"(?<=\b(?:turns|turned|turning|aged?|age\s+of)\s+){_OLD_WORDS}\b",
+            0.85,
+        ),
+        Pattern(
+            "age in words before years old",
+            rf"\b{_OLD_WORDS}(?=(?:\s+|-)years?(?:\s+|-)(?:old|young)\b)",
+            0.85,
+        ),
+        Pattern(
+            "age in words before birthday",
+            rf"\b{_OLD_WORDS[:-1]}|ninetieth|hundredth)(?=\s+birthday\b)",
+            0.85,
+        ),
     )

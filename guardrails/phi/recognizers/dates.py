@@ -30,6 +30,13 @@ NUMERIC = (
     rf"\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{{2}})?\b(?![/.-]\d){_MEASURE}"
 )
 ISO = r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"
+# "on the 19th", "for the 3rd": a day of the month alone, after a preposition, and not
+# "the 3rd floor" or "the 2nd time".
+DAY_ALONE = (
+    r"(?<=\b(?:on|for|by|since|until|till|before|after)\s+)the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+    r"(?!\s+(?:floor|grade|time|times|day|week|month|year|round|dose|try|attempt|visit|place|row|pick|"
+    r"anniversary|birthday|inning|period|level|edition|annual|of)\b)"
+)
 WEEKDAY_ORDINAL = (
     r"\b(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
 )
@@ -44,6 +51,7 @@ class DateRecognizer(DataRecognizer):
         Pattern("numeric date", NUMERIC, 0.5),
         Pattern("iso date", ISO, 0.7),
         Pattern("weekday the nth", WEEKDAY_ORDINAL, 0.6),
+        Pattern("the nth alone", DAY_ALONE, 0.5),
     )
     CONTEXT = ("born", "dob", "birth", "birthday", "admitted", "discharged", "surgery", "date", "died")
 
@@ -54,3 +62,22 @@ class DateRecognizer(DataRecognizer):
         if stripped.count(".") >= 1 and stripped.replace(".", "").isdigit() and len(stripped) <= 5:
             return False
         return None
+
+
+_ORDINAL_WORD = (
+    r"(?:twenty-|thirty-|twenty\s|thirty\s)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
+    r"|nineteenth|twentieth|thirtieth"
+)
+
+
+class SpelledDateRecognizer(DataRecognizer):
+    """Dates written in words ("the fourteenth of February", "March the third"): no digit needed."""
+
+    ENTITY = "DATE"
+    PATTERNS = (
+        Pattern(
+            "ordinal word of month", rf"\b(?:the\s+)?(?:{_ORDINAL_WORD})\s+of\s+{_MONTH}(?:\b|(?<=\.))", 0.6
+        ),
+        Pattern("month and ordinal word", rf"\b{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL_WORD})\b", 0.6),
+    )

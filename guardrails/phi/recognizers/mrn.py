@@ -8,7 +8,7 @@ from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 
 # An identifier token: letters, digits and inner hyphens, at least one digit (checked
 # in validate_result).
-_ID = r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){3,19})\b"
+_ID = r"(?-i:[A-Z0-9](?:[A-Z0-9]|[-/](?=[A-Z0-9])){3,19})\b"
 _LEAD = (
     r"(?<=\b(?:mrn|medical\s+record(?:\s+(?:number|no\.?|num|#))?|chart(?:\s+(?:number|no\.?|num|#))?"
     r"|record\s+(?:number|no\.?|#)|patient\s+(?:id|number|no\.?)|patient\s*#|hospital\s+(?:number|no\.?))"
@@ -24,6 +24,8 @@ class MedicalRecordNumberRecognizer(DataRecognizer):
         Pattern("mrn hash, letters and digit groups", r"(?-i:#[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.5),
         Pattern("mrn lettered prefix and digit groups", r"(?-i:\b[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.2),
         Pattern("mrn digits only (weak)", r"\b\d{6,10}\b", 0.05),
+        # "patient 00 58 27 31": digit groups right after "patient"
+        Pattern("mrn digit groups after patient", r"(?<=\bpatient\s+#?)\d{2,4}(?:[ -]\d{2,4}){2,4}\b", 0.6),
     )
     CONTEXT = ("mrn", "chart", "record", "records", "medical", "patient", "ehr", "emr")
 

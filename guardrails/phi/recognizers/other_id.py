@@ -19,7 +19,7 @@ class OtherIdRecognizer(DataRecognizer):
     PATTERNS = (
         Pattern(
             "number after an identifier keyword",
-            _LEAD + r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){4,24})\b",
+            _LEAD + r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|\s(?=\d)){4,24})\b",
             0.75,
         ),
     )

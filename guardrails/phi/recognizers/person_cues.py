@@ -19,6 +19,8 @@ FULL_NAME = rf"{NAME}(?:\s{NAME}){{0,2}}"
 # The recognizer name on results that rest only on two capitalised words.
 PAIR_RECOGNIZER = "PersonCueRecognizer.pair"
 _SENTENCE_START = r"(?:^|(?<=[.!?:;]\s{1,3})|(?<=\n))"
+# "We've shared", "She's finished": a pronoun's contraction, not a name.
+_CONTRACTION = r"(?i:we|you|they|i|it|that|there|here|let|she|he|who|what)['’]"
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -40,9 +42,12 @@ class PersonCueRecognizer(LocalRecognizer):
         person_cues: Iterable[str],
         not_name_words: Iterable[str],
         common_words: Iterable[str] = (),
+        person_after_cues: Iterable[str] = (),
+        dictionary: frozenset[str] = frozenset(),
     ) -> None:
         self._not_names = frozenset(not_name_words)
         self._common = frozenset(common_words)
+        self._dictionary = dictionary
         hon = _alternation(honorifics)
         rel = _alternation(relation_words)
         cue = _alternation(person_cues)
@@ -56,7 +61,11 @@ class PersonCueRecognizer(LocalRecognizer):
             # a nickname in brackets after a name: "Dolores ('Dee' to everyone)"
             rf"{FULL_NAME}(?=\s*\(\s*['\"‘“]\p{{Lu}})",
             rf"(?<=\(\s*['\"‘“]){NAME}(?=['\"’”])",
+            # a nickname in quotes inside a name, and the surname after it: Wilhelmina "Billie" Ostrowski
+            rf"(?<={NAME}\s[\"“‘']){NAME}(?=[\"”’']\s{NAME})",
+            rf"(?<={NAME}\s[\"“‘']{NAME}[\"”’']\s){NAME}",
         ]
+        after = _alternation(person_after_cues) if person_after_cues else None
         weak = [
             rf"(?<=\b(?i:{cue}),?\s+(?:(?i:to|for|of)\s+)?){FULL_NAME}",
             rf"{_SENTENCE_START}{FULL_NAME}(?=,\s)",
@@ -64,7 +73,28 @@ class PersonCueRecognizer(LocalRecognizer):
             rf"{FULL_NAME}(?=['’]s\b)",
             # a signature: "- Kayla", "~ Eli" at the end of a line
             rf"(?<=(?:^|\s)[-–—~]\s?){FULL_NAME}(?=\s*$)",
+            # an age in apposition: "Otis, 88, who ..."
+            rf"{FULL_NAME}(?=,\s\d{{1,3}}\s*,)",
+            # "Liam from the Northgate neighborhood got his shots"
+            rf"{_SENTENCE_START}{FULL_NAME}(?=\s+from\s+(?:the\s+)?\p{{Lu}})",
         ]
+        if after is not None:
+            # a sentence opening with a name and a life event: "Ignatius turns 93"
+            weak.append(
+                rf"{_SENTENCE_START}(?!{_CONTRACTION}){FULL_NAME}(?=\s+(?:(?:was|is|has|had|just)\s+)?(?i:{after})\b)"
+            )
+        # a lower-case name after a kinship word ("his mom keisha"): only a word that is not English
+        # or after a greeting or thanks in a post written in lower case ("high fives for sophie who")
+        self._lower = (
+            regex.compile(
+                rf"(?<=\b(?i:{rel})\s+)\p{{Ll}}{{3,}}(?![\p{{L}}'’-])"
+                r"|(?<=\b(?:for|to|thanks|thank\s+you|congrats|congratulations|hi|hey|welcome)\s+)"
+                r"\p{Ll}{3,}(?=\s+who\b|\s*[!,])",
+                flags,
+            )
+            if dictionary
+            else None
+        )
         self._pair = regex.compile(
             r"(?<![\p{L}'’.-])\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?![\p{L}'’-])", flags
         )
@@ -86,6 +116,11 @@ class PersonCueRecognizer(LocalRecognizer):
                     if span is not None:
                         results.append(self._result(*span, score))
         results.extend(self._pairs(text, nlp_artifacts))
+        if self._lower is not None:
+            for match in self._lower.finditer(text):
+                word = match.group()
+                if word not in self._dictionary and word not in self._common and word not in self._not_names:
+                    results.append(self._result(match.start(), match.end(), self.WEAK))
         return results
 
     def _pairs(self, text: str, nlp_artifacts: object) -> list[RecognizerResult]:

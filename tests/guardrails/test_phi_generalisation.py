@@ -1,0 +1,185 @@
+"""Shapes of patient identifiers the first PHI rules missed: spelled and bare-ordinal dates,
+ages in words, names in supportive hashtags, lower-case names, schools and streets of
+patients, dates in sentences about a named patient; and the hard negatives beside them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import guardrails.phi  # noqa: F401 - sets the offline tldextract variable before presidio loads
+from guardrails.phi.lexicon import load_dictionary, load_lexicon
+from guardrails.phi.recognizers.account import AccountNumberRecognizer
+from guardrails.phi.recognizers.address import ResidencePlaceRecognizer, ZipCodeRecognizer
+from guardrails.phi.recognizers.age import AgeRecognizer, SpelledAgeRecognizer
+from guardrails.phi.recognizers.base import DataRecognizer
+from guardrails.phi.recognizers.dates import DateRecognizer, SpelledDateRecognizer
+from guardrails.phi.recognizers.hashtag_name import HashtagNameRecognizer
+from guardrails.phi.recognizers.mrn import MedicalRecordNumberRecognizer
+from guardrails.phi.recognizers.other_id import OtherIdRecognizer
+from guardrails.phi.recognizers.person_cues import PersonCueRecognizer
+from guardrails.phi.recognizers.room_bed import RoomBedRecognizer
+from guardrails.rules.phi import PhiFamily
+from tests.guardrails.helpers import make_family
+from tests.guardrails.test_phi_context import ORG, blocked_spans
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from guardrails.registry import RuleFamily
+
+STRONG = 0.4
+
+
+def found(recognizer: DataRecognizer, text: str) -> list[str]:
+    results = recognizer.analyze(text, entities=[recognizer.ENTITY])
+    return sorted(text[r.start : r.end] for r in results if r.score >= STRONG)
+
+
+@pytest.mark.parametrize(
+    ("recognizer", "text", "expected"),
+    [
+        (
+            SpelledDateRecognizer(),
+            "her last chemo was the fourteenth of February",
+            ["the fourteenth of February"],
+        ),
+        (SpelledDateRecognizer(), "surgery is set for March the third", ["March the third"]),
+        (SpelledDateRecognizer(), "the first of many visits", []),
+        (DateRecognizer(), "We have him down for his recheck on the 19th.", ["the 19th"]),
+        (DateRecognizer(), "Radiology is on the 3rd floor.", []),
+        (DateRecognizer(), "She won for the 2nd time.", []),
+        (SpelledAgeRecognizer(), "Ignatius turns ninety-three on Saturday", ["ninety-three"]),
+        (SpelledAgeRecognizer(), "she is one hundred and two years old", ["one hundred and two"]),
+        (SpelledAgeRecognizer(), "a ninety minute class", []),
+        (AgeRecognizer(), "At 102, Rosalind is our oldest pacemaker patient.", ["102"]),
+        (AgeRecognizer(), "Opal is 100 years young.", ["100"]),
+        (AgeRecognizer(), "at 95 degrees, stay inside", []),
+        (RoomBedRecognizer(), "the pickup parked in ambulance bay 2", []),
+        (RoomBedRecognizer(), "the patient in bay 4 of the ER", ["bay 4"]),
+        (
+            MedicalRecordNumberRecognizer(),
+            "the scanner beeped for patient 00 58 27 31 today",
+            ["00 58 27 31"],
+        ),
+        (MedicalRecordNumberRecognizer(), "Patient ID SLD/2291/07: your X-rays are in", ["SLD/2291/07"]),
+        (MedicalRecordNumberRecognizer(), "patient 2 of 3 in the trial", []),
+        (AccountNumberRecognizer(), "your account SDG-55021-7 shows a balance", ["SDG-55021-7"]),
+        (OtherIdRecognizer(), "His immunization record ID MN-IR 0048-2291 is attached", ["MN-IR 0048-2291"]),
+        (ZipCodeRecognizer(), "mail them to your 50971 address again", ["50971"]),
+        (ResidencePlaceRecognizer(), "Liam from the Northgate neighborhood", ["Northgate"]),
+        (ResidencePlaceRecognizer(), "she moved into the Pinecrest apartments", ["Pinecrest"]),
+    ],
+)
+def test_new_shapes(recognizer: DataRecognizer, text: str, expected: list[str]) -> None:
+    assert found(recognizer, text) == expected
+
+
+@pytest.fixture(scope="module")
+def hashtags() -> HashtagNameRecognizer:
+    lexicon = load_lexicon()
+    dictionary = load_dictionary(lexicon.dictionary_file)
+    return HashtagNameRecognizer(lexicon.hashtag_name_prefixes, lexicon.hashtag_name_suffixes, dictionary)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Round 4 done! #TeamLuca #ChildhoodCancerAwareness", ["Luca"]),
+        ("Purple for our favorite patient. #PrayersForMaddie", ["Maddie"]),
+        ("Huge milestone: #JonahStrong took his first steps", ["Jonah"]),
+        ("Happy #NursesWeek from the night shift", []),
+        ("#TeamWork makes the #DreamWork", []),
+        ("#BraveHeart #GoRed", []),
+        ("no hashtags here", []),
+    ],
+)
+def test_names_in_supportive_hashtags(
+    hashtags: HashtagNameRecognizer, text: str, expected: list[str]
+) -> None:
+    assert [text[r.start : r.end] for r in hashtags.analyze(text, ["PERSON"])] == expected
+
+
+@pytest.fixture(scope="module")
+def person_cues() -> PersonCueRecognizer:
+    lexicon = load_lexicon()
+    return PersonCueRecognizer(
+        honorifics=lexicon.honorifics,
+        relation_words=lexicon.relation_words,
+        person_cues=lexicon.person_cues,
+        not_name_words=[*lexicon.not_name_words, *lexicon.honorifics, *lexicon.staff_titles],
+        common_words=lexicon.common_words,
+        person_after_cues=lexicon.person_after_cues,
+        dictionary=load_dictionary(lexicon.dictionary_file),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Happy birthday to Wilhelmina "Billie" Ostrowski!', ["Billie", "Ostrowski"]),
+        ("look at that smile!! his mom keisha cried happy tears", ["keisha"]),
+        ("high fives for sophie who was so brave", ["sophie"]),
+        ("his mom was there and his dad too", []),
+        ("Hats off to Otis, 88, who finished rehab", ["Otis"]),
+        ("Ignatius turns 93 on Saturday.", ["Ignatius"]),
+        ("We've shared your feedback with the team.", []),
+    ],
+)
+def test_person_slots(person_cues: PersonCueRecognizer, text: str, expected: list[str]) -> None:
+    results = person_cues.analyze(text, entities=["PERSON"])
+    assert sorted({text[r.start : r.end] for r in results} - {"Wilhelmina"}) == expected
+
+
+@pytest.fixture(scope="module")
+def phi(nlp: Language) -> RuleFamily:
+    return make_family(PhiFamily, nlp=nlp)
+
+
+@pytest.mark.parametrize(
+    ("text", "content_type", "expected"),
+    [
+        # a date in a sentence about a named patient is theirs, event words or not
+        ("Tomas, your flu shot on 10/2 is already sent to your doctor.", "comment_reply", ["Tomas", "10/2"]),
+        ("Join Dr. Maya Chen at our flu shot clinic on October 2.", "post", []),
+        # schools and streets of patients, even after "at" or "on"
+        (
+            "Shout-out to Lucy Tran, a fourth grader at Ashby Elementary, who was so brave for her stitches!",
+            "post",
+            ["Lucy Tran", "Ashby Elementary"],
+        ),
+        ("Dr. Maya Chen will read to the kids at Ashby Elementary on Friday.", "post", []),
+        (
+            "Kai Moana spent 41 days in our burn unit after the fire at his home on Seaview Road.",
+            "post",
+            ["Kai Moana", "Seaview Road"],
+        ),
+        # a first name that is also a month; a patient noun outweighs a staff cue
+        ("June Albright grew up here and is in for hip rehab this week.", "post", ["June Albright"]),
+        ("Welcome to our newest rehab resident, Cora Ledbetter!", "post", ["Cora Ledbetter"]),
+        ("Welcome to our newest cardiologist, Dr. Cora Ledbetter!", "post", []),
+        # a staff member's first name read as a place is staff; a capitalised word is not a place
+        (
+            "Priya, Amara will check your stitches on Monday the 9th.",
+            "comment_reply",
+            ["Priya", "Monday the 9th"],
+        ),
+        (
+            "Fingerprint template FP-3391-AX7 matched our patient Gordon Lisk at the dispenser.",
+            "post",
+            ["FP-3391-AX7", "Gordon Lisk"],
+        ),
+        # names in supportive hashtags, topics in the others
+        ("Our nurses wore purple today for their favorite patient. #PrayersForMaddie", "post", ["Maddie"]),
+        ("Happy #NursesWeek to our ICU team!", "post", []),
+        ("Ignatius turns ninety-three today after his rehab session.", "post", ["Ignatius", "ninety-three"]),
+    ],
+)
+def test_context_decides(
+    phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]
+) -> None:
+    context: dict[str, Any] = ORG
+    assert sorted(blocked_spans(phi, nlp, text, content_type=content_type, context=context)) == sorted(
+        expected
+    )
