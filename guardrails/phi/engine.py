@@ -48,6 +48,12 @@ _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 # Kinds the NER model reads from capitals alone.
 _NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
+# "went home to Dover Falls", "lives in Kittery": what the NER model calls a person here is a place.
+_RESIDENCE_BEFORE = regex.compile(
+    r"\b(?:home\s+(?:to|in)|lives?\s+in|living\s+in|moved\s+(?:to|from|here\s+from)|grew\s+up\s+in"
+    r"|native\s+of|residents?\s+of|raised\s+in|born\s+in)\s+$",
+    regex.IGNORECASE,
+)
 _MONTH_NAMES = frozenset({"april", "may", "june", "august"})
 _FAX = regex.compile(r"\bfax(?:ed|ing)?\b[^.!?\n]{0,40}$", regex.IGNORECASE)
 
@@ -191,6 +197,12 @@ class PhiEngine:
             recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
             if kind in _NAME_KINDS and products and not products.isdisjoint(name_words(text[start:end])):
                 continue  # "Cardelle®" is a product: not a person or a place
+            if (
+                kind == "PERSON"
+                and recognizer == "SpacyRecognizer"
+                and _RESIDENCE_BEFORE.search(text, max(0, start - 30), start)
+            ):
+                kind = "LOCATION"
             if kind == "PERSON":
                 trimmed = self._trim_person(text, start, end)
                 if trimmed is None:

@@ -19,6 +19,8 @@ _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 _DIGITS = re.compile(r"\D")
 _LETTERS = regex.compile(r"\p{L}{3,}")
 _PERSONAL_NEAR = regex.compile(r"\b(?:your|his|her|their)\b|\w['’]s\b", regex.IGNORECASE)
+_HASHTAG = regex.compile(r"#(\w+)")
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _YOU_BEFORE = regex.compile(r"\byou(?:['’](?:re|ve|ll))?\b", regex.IGNORECASE)
 
 
@@ -139,7 +141,10 @@ class Scene:
     @cached_property
     def care_linked(self) -> bool:
         """Does the text concern someone's health care at all? A review reply always does."""
-        return self.ctx.content_type is ContentType.REVIEW_RESPONSE or self.cues.care.search(self.text)
+        if self.ctx.content_type is ContentType.REVIEW_RESPONSE or self.cues.care.search(self.text):
+            return True
+        tags = " ".join(_CAMEL.sub(" ", tag) for tag in _HASHTAG.findall(self.text))
+        return bool(tags) and self.cues.care.search(tags)
 
     # -- the organisation's own facts ------------------------------------------------
     @cached_property

@@ -174,6 +174,18 @@ def phi(nlp: Language) -> RuleFamily:
         ("Our nurses wore purple today for their favorite patient. #PrayersForMaddie", "post", ["Maddie"]),
         ("Happy #NursesWeek to our ICU team!", "post", []),
         ("Ignatius turns ninety-three today after his rehab session.", "post", ["Ignatius", "ninety-three"]),
+        # a condition ties a story to care; the NER model's "person" after "home to" is a place
+        (
+            "So proud of Mateo Ruiz, 9, who beat leukemia and went home to Dover Falls on May 14!",
+            "post",
+            ["Mateo Ruiz", "Dover Falls", "May 14"],
+        ),
+        # care named only in a hashtag still ties the name to care
+        ("Round 4 done! #TeamLuca #ChildhoodCancerAwareness", "post", ["Luca"]),
+        ("Go team! #TeamLuca #FridayFunRun", "post", []),
+        # a lower-case name opening a reply
+        ("kayla we're so glad your mom's surgery went well!", "comment_reply", ["kayla"]),
+        ("thanks so much, we're glad you liked the open house!", "comment_reply", []),
     ],
 )
 def test_context_decides(

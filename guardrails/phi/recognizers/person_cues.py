@@ -89,7 +89,8 @@ class PersonCueRecognizer(LocalRecognizer):
             regex.compile(
                 rf"(?<=\b(?i:{rel})\s+)\p{{Ll}}{{3,}}(?![\p{{L}}'’-])"
                 r"|(?<=\b(?:for|to|thanks|thank\s+you|congrats|congratulations|hi|hey|welcome)\s+)"
-                r"\p{Ll}{3,}(?=\s+who\b|\s*[!,])",
+                r"\p{Ll}{3,}(?=\s+who\b|\s*[!,])"
+                r"|(?<=^\s*)\p{Ll}{3,}(?=,?\s+(?:we|we're|we’re|so|thank|thanks|glad|sorry|your|you|hope)\b)",
                 flags,
             )
             if dictionary
