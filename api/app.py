@@ -16,6 +16,7 @@ from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
 from api.routes import audit, check, consents, health, keys, knowledge, organisations, redact
+from api.security_headers import install_security_middleware
 from api.services import Services
 from api.settings import Settings, get_settings
 
@@ -72,6 +73,7 @@ def create_app(
     # Added last = outermost: the request id exists before the size check can refuse a body.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
+    install_security_middleware(app, cors_origins=settings.cors_origins, hsts_max_age=settings.hsts_max_age)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -6,16 +6,19 @@ the result to `create_app(settings)` or to a CLI command.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # A recognisable default so development works without setup; production refuses it.
 PLACEHOLDER_SECRET = "change-me-insecure-development-secret"
 MIN_PRODUCTION_SECRET_LENGTH = 32
 ONE_MIB = 1024 * 1024
+# An origin as browsers send it: no path, no trailing slash, no wildcard.
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -69,6 +72,34 @@ class Settings(BaseSettings):
     )
     default_org_slug: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     default_org_name: str = Field(default="Default organisation", min_length=1, max_length=200)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API (exact `scheme://host[:port]`, comma-separated "
+        "in the environment); none by default, and `*` is refused.",
+    )
+    hsts_max_age: int = Field(
+        default=0,
+        ge=0,
+        description="Seconds of Strict-Transport-Security to send; set it only when clients reach the "
+        "service over HTTPS (0, the default, sends none).",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _exact_origins_only(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    "each CORS origin must be an exact scheme://host[:port] with no path or wildcard"
+                )
+        return origins
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> Self:
