@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.keyring import Actor, authenticate
 from api.problems import ProblemError
+from api.ratelimit import RateLimitStoreUnavailable
 from api.services import Services
 from api.store.models import Role, utcnow
 
@@ -79,6 +80,29 @@ def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def enforce_rate_limit(request: Request, principal: CurrentPrincipal, services: ServicesDep) -> None:
+    """Count this request against its key's budget for the route; over budget -> 429 with Retry-After.
+
+    Keyed by the API key, so an organisation's keys do not starve each other; if the
+    shared store is unreachable the request is refused (503), never let through unlimited.
+    """
+    limiter = services.rate_limiter
+    if limiter is None:
+        return
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    try:
+        decision = limiter.hit(str(principal.key_id), request.method, route)
+    except RateLimitStoreUnavailable as exc:
+        raise ProblemError(503, "Rate limits cannot be checked right now; retry shortly.") from exc
+    if not decision.allowed:
+        raise ProblemError(
+            429,
+            f"This key's limit for this endpoint is {decision.limit.per_minute} requests a minute "
+            f"(bursts of {decision.limit.burst}); retry after the Retry-After seconds.",
+            headers={"Retry-After": decision.retry_after_header},
+        )
 
 
 def require_roles(*roles: Role) -> Any:

@@ -31,6 +31,7 @@ PROBLEM_KINDS: dict[int, tuple[str, str]] = {
     413: ("payload-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("validation", "Request validation failed"),
+    429: ("rate-limited", "Too many requests for this key"),
     500: ("internal", "Internal server error"),
     503: ("unavailable", "Service unavailable"),
 }
@@ -158,7 +159,7 @@ def _problem_response_doc(status: int) -> dict[str, Any]:
 
 # Declared on every /v1 route; `CarepostAPI.openapi` moves them to the problem media type.
 V1_PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: _problem_response_doc(status) for status in (401, 403, 404, 413, 422, 500)
+    status: _problem_response_doc(status) for status in (401, 403, 404, 413, 422, 429, 500, 503)
 }
 HEALTH_PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: _problem_response_doc(status) for status in (500, 503)

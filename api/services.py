@@ -18,6 +18,7 @@ from api.audit.secret import load_audit_key
 from api.consents.withdrawal import WithdrawalHandler, withdrawal_handler
 from api.guardrail_engines import GuardrailEngines
 from api.knowledge_base import open_knowledge_base
+from api.ratelimit import RateLimiter, rate_limiter_from_settings
 from api.settings import Settings
 from api.store.database import make_engine, make_sessionmaker
 from knowledge.retrieval import KnowledgeBase
@@ -35,6 +36,7 @@ class Services:
     knowledge: KnowledgeBase
     # What revocation does to content that used the consent (api.consents.withdrawal).
     consent_withdrawal: WithdrawalHandler
+    rate_limiter: RateLimiter | None  # None when limits are switched off
 
     @classmethod
     def build(
@@ -62,8 +64,11 @@ class Services:
             guardrails=engines,
             knowledge=knowledge,
             consent_withdrawal=withdrawal_handler(settings),
+            rate_limiter=rate_limiter_from_settings(settings),
         )
 
     def close(self) -> None:
+        if self.rate_limiter is not None:
+            self.rate_limiter.close()
         self.knowledge.store.close()
         self.engine.dispose()

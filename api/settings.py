@@ -10,18 +10,31 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # A recognisable default so development works without setup; production refuses it.
 PLACEHOLDER_SECRET = "change-me-insecure-development-secret"
 MIN_PRODUCTION_SECRET_LENGTH = 32
+# token_urlsafe(32) draws from 64 symbols; fewer than this many distinct ones means typed, not generated.
+MIN_DISTINCT_SECRET_CHARACTERS = 12
 ONE_MIB = 1024 * 1024
 # An origin as browsers send it: no path, no trailing slash, no wildcard.
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+def secret_weakness(secret: str) -> str | None:
+    """Why `secret` is unfit for production, or None. Never includes the secret itself."""
+    if secret == PLACEHOLDER_SECRET or "change-me" in secret.lower():
+        return "it is the development placeholder"
+    if len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+        return f"it is shorter than {MIN_PRODUCTION_SECRET_LENGTH} characters"
+    if len(set(secret)) < MIN_DISTINCT_SECRET_CHARACTERS:
+        return "it repeats too few characters to be random"
+    return None
 
 
 def sqlite_url(path: Path) -> str:
@@ -36,8 +49,28 @@ def _default_chroma_path(data: dict[str, Any]) -> Path:
     return Path(data["data_dir"]) / "chroma"
 
 
+class RateLimitRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    per_minute: int = Field(ge=1)
+    burst: int = Field(ge=1)
+
+
+# Routes that run the guardrail models or drafting get smaller budgets of their own.
+DEFAULT_ROUTE_LIMITS: dict[str, RateLimitRule] = {
+    "/v1/check": RateLimitRule(per_minute=120, burst=20),
+    "/v1/redact": RateLimitRule(per_minute=120, burst=20),
+    "POST /v1/briefs": RateLimitRule(per_minute=30, burst=10),
+}
+_ROUTE_RULE = re.compile(r"((GET|POST|PUT|PATCH|DELETE) )?/[A-Za-z0-9_./{}-]*")
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CAREPOST_", extra="ignore", frozen=True)
+    # hide_input_in_errors: a refused setting (a weak secret, a URL with a password) must not be
+    # echoed into the start-up error and from there into logs.
+    model_config = SettingsConfigDict(
+        env_prefix="CAREPOST_", extra="ignore", frozen=True, hide_input_in_errors=True
+    )
 
     env: Environment = "development"
     # data_dir comes first: the defaults below are derived from its validated value.
@@ -84,6 +117,31 @@ class Settings(BaseSettings):
         "service over HTTPS (0, the default, sends none).",
     )
 
+    rate_limit_enabled: bool = Field(default=True, description="Per-key rate limits on every /v1 route.")
+    rate_limit_url: str = Field(
+        default="memory://",
+        pattern=r"^(memory://|(rediss?|unix)://.+)$",
+        description="Where buckets live: memory:// (this process only) or redis://host:port/db (shared by "
+        "every worker and replica, needed for scale-out).",
+    )
+    rate_limit_per_minute: int = Field(
+        default=300, ge=1, description="Sustained requests per minute per key."
+    )
+    rate_limit_burst: int = Field(default=60, ge=1, description="Requests a key may send at once.")
+    rate_limit_routes: dict[str, RateLimitRule] = Field(
+        default_factory=lambda: dict(DEFAULT_ROUTE_LIMITS),
+        description="Own budgets for expensive routes: `METHOD /path` or `/path` (that path and below) -> "
+        "{per_minute, burst}; such requests count against that budget instead of the key's general one.",
+    )
+
+    @field_validator("rate_limit_routes")
+    @classmethod
+    def _route_names(cls, routes: dict[str, RateLimitRule]) -> dict[str, RateLimitRule]:
+        for name in routes:
+            if not _ROUTE_RULE.fullmatch(name):
+                raise ValueError(f"rate-limit route {name!r} must look like '/v1/check' or 'POST /v1/briefs'")
+        return routes
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
@@ -102,19 +160,19 @@ class Settings(BaseSettings):
         return origins
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret_in_production(self) -> Self:
-        if self.env == "production":
-            secret = self.secret_key.get_secret_value()
-            if secret == PLACEHOLDER_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+    def _refuse_weak_secrets_in_production(self) -> Self:
+        if self.env != "production":
+            return self
+        audit = self.audit_secret.get_secret_value() if self.audit_secret is not None else ""
+        for variable, secret in (
+            ("CAREPOST_SECRET_KEY", self.secret_key.get_secret_value()),
+            ("CAREPOST_AUDIT_SECRET", audit),
+        ):
+            if secret_weakness(secret):
                 raise ValueError(
-                    "CAREPOST_SECRET_KEY must be a real secret of at least "
-                    f"{MIN_PRODUCTION_SECRET_LENGTH} characters when CAREPOST_ENV=production"
-                )
-            audit = self.audit_secret.get_secret_value() if self.audit_secret is not None else ""
-            if len(audit) < MIN_PRODUCTION_SECRET_LENGTH:
-                raise ValueError(
-                    "CAREPOST_AUDIT_SECRET must be a real secret of at least "
-                    f"{MIN_PRODUCTION_SECRET_LENGTH} characters when CAREPOST_ENV=production"
+                    f"{variable} must be a real random secret of at least "
+                    f"{MIN_PRODUCTION_SECRET_LENGTH} characters when CAREPOST_ENV=production "
+                    "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
                 )
         return self
 

@@ -62,7 +62,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["XDG_CACHE_HOME"] = str(cache_dir)
     os.environ["TLDEXTRACT_CACHE"] = str(cache_dir / "tldextract")
     # Tests build their settings explicitly; a developer's CAREPOST_* variables must not leak in.
-    for name in [n for n in os.environ if n.startswith("CAREPOST_") and n != TEST_DATABASE_ENV]:
+    # CAREPOST_TEST_* (the PostgreSQL and Redis the tests may use) are for the tests themselves.
+    for name in [n for n in os.environ if n.startswith("CAREPOST_") and not n.startswith("CAREPOST_TEST_")]:
         del os.environ[name]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import pytest
@@ -34,23 +35,34 @@ def test_environment_variables_use_the_carepost_prefix(monkeypatch: pytest.Monke
     assert settings.log_level == "DEBUG"
 
 
-@pytest.mark.parametrize("secret", [PLACEHOLDER_SECRET, "short"])
-def test_production_refuses_placeholder_or_short_secrets(secret: str) -> None:
-    with pytest.raises(ValidationError, match="CAREPOST_SECRET_KEY"):
+@pytest.mark.parametrize(
+    "secret",
+    [PLACEHOLDER_SECRET, "short", "k" * 48, "abab" * 12, "change-me-" + "x1y2z3w4v5u6t7s8r9q0p" * 2],
+)
+def test_production_refuses_placeholder_short_or_repetitive_secrets(secret: str) -> None:
+    with pytest.raises(ValidationError, match="CAREPOST_SECRET_KEY") as refused:
         Settings(env="production", secret_key=secret)
+    assert secret not in str(refused.value)
+
+
+def test_production_requires_the_secret_to_be_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREPOST_ENV", "production")
+    with pytest.raises(ValidationError, match="CAREPOST_SECRET_KEY"):
+        get_settings()
 
 
 def test_production_accepts_a_real_secret() -> None:
-    settings = Settings(env="production", secret_key="k" * 48, audit_secret="a" * 48)
-    assert settings.secret_key.get_secret_value() == "k" * 48
-    assert "k" * 48 not in repr(settings)
-    assert "a" * 48 not in repr(settings)
+    secret, audit_secret = secrets.token_urlsafe(48), secrets.token_urlsafe(48)
+    settings = Settings(env="production", secret_key=secret, audit_secret=audit_secret)
+    assert settings.secret_key.get_secret_value() == secret
+    assert secret not in repr(settings)
+    assert audit_secret not in repr(settings)
 
 
-@pytest.mark.parametrize("audit_secret", [None, "short"])
-def test_production_refuses_a_missing_or_short_audit_secret(audit_secret: str | None) -> None:
+@pytest.mark.parametrize("audit_secret", [None, "short", "a" * 48])
+def test_production_refuses_a_missing_short_or_repetitive_audit_secret(audit_secret: str | None) -> None:
     with pytest.raises(ValidationError, match="CAREPOST_AUDIT_SECRET"):
-        Settings(env="production", secret_key="k" * 48, audit_secret=audit_secret)
+        Settings(env="production", secret_key=secrets.token_urlsafe(48), audit_secret=audit_secret)
 
 
 def test_offline_defaults_do_not_override_explicit_choices(monkeypatch: pytest.MonkeyPatch) -> None:
