@@ -9,7 +9,7 @@ PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format typecheck pytest install install-dev clean
+.PHONY: help run test lint format typecheck pytest audit install install-dev clean
 
 help:  ## list targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -48,7 +48,10 @@ typecheck: install-dev  ## mypy (strict on guardrails/ and api/)
 pytest: install-dev  ## the pytest suite (PostgreSQL too when CAREPOST_TEST_DATABASE_URL is set)
 	$(BIN)/pytest
 
-test: lint typecheck pytest  ## everything CI runs: ruff, mypy, pytest
+audit: install-dev  ## pip-audit of the installed packages; says SKIPPED (not passed) when advisory data is unreachable
+	$(BIN)/python .ci/dependency_audit.py --pip-audit $(BIN)/pip-audit
+
+test: lint typecheck pytest audit  ## everything CI runs: ruff, mypy, pytest, the dependency audit
 
 .PHONY: evals
 evals: install  ## eval suites with their thresholds (guardrails test split, redact, retrieval); reports in var/evals/
