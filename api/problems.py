@@ -159,7 +159,9 @@ def _problem_response_doc(status: int) -> dict[str, Any]:
 
 # Declared on every /v1 route; `CarepostAPI.openapi` moves them to the problem media type.
 V1_PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: _problem_response_doc(status) for status in (401, 403, 404, 413, 422, 429, 500, 503)
+    # 400: a body that cannot even be decoded (not UTF-8, a bad Content-Length) never reaches validation.
+    status: _problem_response_doc(status)
+    for status in (400, 401, 403, 404, 413, 422, 429, 500, 503)
 }
 HEALTH_PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: _problem_response_doc(status) for status in (500, 503)

@@ -1,0 +1,230 @@
+"""Authorisation matrix: every endpoint x every role x the key's own or another organisation.
+
+The expectations are written out below by hand: they are the policy, not a copy
+of the implementation. Adding a route without a row here fails
+`test_the_matrix_covers_every_route`, so whoever adds an endpoint decides (and
+reviews) who may call it. A row says which roles are admitted (the others get
+403), the status an admitted key of the owning organisation gets, and, for a
+route that addresses one resource, what an admitted key of another organisation
+gets when it names that resource (404: it must not even learn it exists).
+Collection routes are checked the other way round: nothing another organisation
+reads may contain an identifier of the owner's.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.store.models import AuditEvent, Role
+from tests.conftest import IssuedKey
+
+ADMIN, REVIEWER, MARKETER, INTEGRATION = Role.admin, Role.reviewer, Role.marketer, Role.integration
+EVERY_ROLE = frozenset(Role)
+OWNER, OTHER = "owner-org", "other-org"
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[Role]
+    ok: int
+    other_org: int | None = None  # for routes naming one resource; None for collection routes
+    request: dict[str, Any] = field(default_factory=dict)  # query, json or multipart for a valid call
+
+
+def admits(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+CHECK_BODY = {"text": "Our flu shot clinic is open Saturday.", "platform": "facebook", "content_type": "post"}
+
+CONSENT_BODY = {
+    "subject_hint": "Maria L.",
+    "scope": {"content_types": ["post"], "platforms": ["facebook"]},
+    "signed_on": "2026-01-10",
+    "document_ref": "dms:consent/matrix",
+}
+
+# (method, path template as in the OpenAPI document) -> who may do it.
+MATRIX: dict[tuple[str, str], Access] = {
+    ("GET", "/v1/organisations/me"): Access(EVERY_ROLE, 200),
+    ("GET", "/v1/keys"): Access(admits(ADMIN), 200),
+    ("POST", "/v1/keys"): Access(admits(ADMIN), 201, request={"json": {"name": "new", "role": "marketer"}}),
+    ("GET", "/v1/keys/{key_id}"): Access(admits(ADMIN), 200, other_org=404),
+    ("DELETE", "/v1/keys/{key_id}"): Access(admits(ADMIN), 204, other_org=404),
+    ("GET", "/v1/audit/events"): Access(admits(ADMIN, REVIEWER), 200),
+    ("GET", "/v1/audit/events/{event_id}"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
+    ("GET", "/v1/audit/export"): Access(admits(ADMIN, REVIEWER), 200),
+    ("POST", "/v1/check"): Access(EVERY_ROLE, 200, request={"json": CHECK_BODY}),
+    ("GET", "/v1/check/context-schema"): Access(EVERY_ROLE, 200),
+    ("POST", "/v1/redact"): Access(EVERY_ROLE, 200, request={"json": {"text": "Call Ana on 555-0100."}}),
+    ("POST", "/v1/knowledge/documents"): Access(
+        admits(ADMIN),
+        201,
+        request={
+            "data": {"kind": "policy"},
+            "files": {
+                "file": ("visiting-hours.md", b"# Visiting\n\nVisiting hours end at 8pm.\n", "text/markdown")
+            },
+        },
+    ),
+    ("GET", "/v1/knowledge/documents"): Access(EVERY_ROLE, 200),
+    ("DELETE", "/v1/knowledge/documents/{doc_id}"): Access(admits(ADMIN), 204, other_org=404),
+    ("GET", "/v1/knowledge/search"): Access(EVERY_ROLE, 200, request={"params": {"q": "visiting hours"}}),
+    ("GET", "/v1/knowledge/products"): Access(EVERY_ROLE, 200),
+    ("GET", "/v1/knowledge/claims"): Access(EVERY_ROLE, 200),
+    ("GET", "/v1/knowledge/disclaimers"): Access(EVERY_ROLE, 200),
+    # Neither organisation has a brand library yet: admitted keys learn that (404), others get 403.
+    ("GET", "/v1/knowledge/brand"): Access(EVERY_ROLE, 404),
+    ("GET", "/v1/knowledge/templates"): Access(EVERY_ROLE, 200),
+    # Patient authorisations: compliance records them, marketers read them, machine clients neither.
+    ("POST", "/v1/consents"): Access(admits(ADMIN, REVIEWER), 201, request={"json": CONSENT_BODY}),
+    ("GET", "/v1/consents"): Access(admits(ADMIN, REVIEWER, MARKETER), 200),
+    ("GET", "/v1/consents/{consent_id}"): Access(admits(ADMIN, REVIEWER, MARKETER), 200, other_org=404),
+    ("POST", "/v1/consents/{consent_id}/revoke"): Access(
+        admits(ADMIN, REVIEWER), 200, other_org=404, request={"json": {"reason": "other"}}
+    ),
+}
+# Open to anyone, with or without a key.
+PUBLIC: dict[tuple[str, str], int] = {
+    ("GET", "/healthz"): 200,
+    ("GET", "/readyz"): 200,
+    ("GET", "/openapi.json"): 200,
+    ("GET", "/docs"): 200,
+    ("GET", "/docs/oauth2-redirect"): 200,
+    ("GET", "/redoc"): 200,
+}
+
+
+def _walk(routes: list[Any]) -> Iterator[tuple[str, set[str]]]:
+    for route in routes:
+        # FastAPI >= 0.16x wraps included routers; each context carries the full path.
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            for context in contexts():
+                yield context.path, set(getattr(context.original_route, "methods", None) or ())
+        elif getattr(route, "methods", None):
+            yield route.path, set(route.methods)
+
+
+def served_routes(client: TestClient) -> set[tuple[str, str]]:
+    """Every (method, path) the app serves, documented or not, with converters like `:path` dropped."""
+    served = set()
+    for path, methods in _walk(client.app.routes):  # type: ignore[attr-defined]
+        served |= {(method, re.sub(r"\{(\w+):\w+\}", r"{\1}", path)) for method in methods - {"HEAD"}}
+    documented = client.get("/openapi.json").json()["paths"]
+    return served | {(method.upper(), path) for path, item in documented.items() for method in item}
+
+
+def test_the_matrix_covers_every_route(client: TestClient) -> None:
+    served = served_routes(client)
+    missing = sorted(served - set(MATRIX) - set(PUBLIC))
+    assert not missing, f"routes without a row in MATRIX (add who may call them): {missing}"
+    stale = sorted((set(MATRIX) | set(PUBLIC)) - served)
+    assert not stale, f"MATRIX rows for routes that no longer exist: {stale}"
+
+
+@dataclass
+class Owner:
+    """The organisation whose resources every call names, and the identifiers it must not leak."""
+
+    client: TestClient
+    admin: IssuedKey
+    make_key: Callable[..., IssuedKey]
+    sessions: sessionmaker[Session]
+    markers: set[str] = field(default_factory=set)
+
+    def key_id(self) -> str:
+        key = self.make_key(org=OWNER, role=MARKETER, name="matrix target")
+        self.markers.add(str(key.key_id))
+        return str(key.key_id)
+
+    def event_id(self) -> str:
+        with self.sessions() as session:
+            event_id = session.scalars(
+                select(AuditEvent.id).where(AuditEvent.organisation_id == self.admin.organisation_id).limit(1)
+            ).one()
+        self.markers.add(str(event_id))
+        return str(event_id)
+
+    def doc_id(self) -> str:
+        doc_id = f"owner-only-{uuid.uuid4().hex[:12]}"
+        response = self.client.post(
+            "/v1/knowledge/documents",
+            data={"kind": "policy", "doc_id": doc_id},
+            files={"file": (f"{doc_id}.md", b"# Parking\n\nStaff park on level 3.\n", "text/markdown")},
+            headers=self.admin.headers,
+        )
+        assert response.status_code == 201, response.text
+        self.markers.add(doc_id)
+        return doc_id
+
+    def consent_id(self) -> str:
+        response = self.client.post("/v1/consents", json=CONSENT_BODY, headers=self.admin.headers)
+        assert response.status_code == 201, response.text
+        consent_id: str = response.json()["id"]
+        self.markers.add(consent_id)
+        return consent_id
+
+
+def fill(template: str, owner: Owner) -> str:
+    """The path with each parameter naming a fresh resource of the owner (a new route's owner adds one)."""
+    factories = {
+        "key_id": owner.key_id,
+        "event_id": owner.event_id,
+        "doc_id": owner.doc_id,
+        "consent_id": owner.consent_id,
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: factories[m.group(1)](), template)
+
+
+def expected_status(access: Access, role: Role, org: str) -> int:
+    if role not in access.roles:
+        return 403
+    if org == OTHER and access.other_org is not None:
+        return access.other_org
+    return access.ok
+
+
+def test_every_route_for_every_role_in_both_organisations(
+    client: TestClient, make_key: Callable[..., IssuedKey], sessions: sessionmaker[Session]
+) -> None:
+    owner = Owner(client, make_key(org=OWNER, role=ADMIN), make_key, sessions)
+    owner.markers.add(str(owner.admin.organisation_id))
+    keys = {
+        (org, role): make_key(org=org, role=role, name=f"{org} {role}")
+        for org in (OWNER, OTHER)
+        for role in Role
+    }
+    owner.doc_id()  # so collection routes have an owner document that must not leak
+    mismatches = []
+    calls = 0
+    for (method, template), access in MATRIX.items():
+        for org in (OWNER, OTHER):
+            for role in Role:
+                path = fill(template, owner)
+                response = client.request(method, path, headers=keys[org, role].headers, **access.request)
+                calls += 1
+                want = expected_status(access, role, org)
+                if response.status_code != want:
+                    mismatches.append(
+                        f"{method} {template} as {role} of {org}: {response.status_code}, want {want}"
+                    )
+                elif org == OTHER and (leaked := {m for m in owner.markers if m in response.text}):
+                    mismatches.append(
+                        f"{method} {template} as {role} of {org} shows the owner's {sorted(leaked)}"
+                    )
+    assert not mismatches, "\n".join(mismatches)
+    assert calls == len(MATRIX) * 2 * len(Role)
+
+
+def test_public_routes_need_no_key(client: TestClient) -> None:
+    for (method, path), status in PUBLIC.items():
+        assert client.request(method, path).status_code == status, (method, path)
