@@ -7,6 +7,10 @@ from fastapi import APIRouter, Depends
 from api.deps import enforce_rate_limit, get_principal
 from api.problems import V1_PROBLEM_RESPONSES
 
+# Largest pagination offset: it must fit a 32-bit SQL integer on every backend, or the query
+# overflows into a 500 (found by fuzzing); nobody pages two billion rows deep.
+MAX_OFFSET = 2**31 - 1
+
 
 def v1_router(resource: str, *, tag: str) -> APIRouter:
     """A router under /v1/<resource> that requires an API key on every route and documents its problems.

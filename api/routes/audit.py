@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from api.audit.export import MEDIA_TYPES, ExportFormat, iter_csv, iter_json
 from api.deps import AuditReaderPrincipal, ServicesDep, SessionDep
 from api.problems import ProblemError
-from api.routes import v1_router
+from api.routes import MAX_OFFSET, v1_router
 from api.store.models import utcnow
 from api.store.repositories import AuditRepository
 
@@ -48,7 +48,7 @@ def list_events(
     session: SessionDep,
     principal: AuditReaderPrincipal,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     event_type: Annotated[str | None, Query(max_length=64, description="e.g. api_key.created")] = None,
 ) -> AuditEventPage:
     page = AuditRepository(session).page(

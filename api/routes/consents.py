@@ -11,7 +11,7 @@ from api.consents import registry
 from api.consents.schemas import ConsentCreate, ConsentOut, ConsentPage, ConsentRevoke, ConsentStatus
 from api.deps import Principal, ServicesDep, SessionDep, require_roles
 from api.problems import CONFLICT_RESPONSE, ProblemError
-from api.routes import v1_router
+from api.routes import MAX_OFFSET, v1_router
 from api.store.consent_models import ConsentRow
 from api.store.models import Role, utcnow
 
@@ -47,7 +47,7 @@ def list_consents(
     session: SessionDep,
     principal: ConsentReader,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     consent_status: Annotated[ConsentStatus | None, Query(alias="status")] = None,
 ) -> ConsentPage:
     today = utcnow().date()

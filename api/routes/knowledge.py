@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from api.deps import AdminPrincipal, CurrentPrincipal, Principal, ServicesDep, SessionDep
 from api.knowledge_base import audit_subject, document_limits
 from api.problems import ProblemDetail, ProblemError, problem_title
-from api.routes import v1_router
+from api.routes import MAX_OFFSET, v1_router
 from api.store.library_repository import knowledge_org
 from api.store.repositories import AuditRepository
 from guardrails.context import Platform
@@ -212,7 +212,7 @@ def list_documents(
     knowledge: KnowledgeDep,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     kind: Kind | None = None,
     origin: Annotated[Origin | None, Query(description="upload, or library (indexed library items)")] = None,
 ) -> DocumentPage:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -41,6 +42,8 @@ from api.store.database import make_engine, make_sessionmaker
 from api.store.models import Role
 from api.store.repositories import OrganisationRepository
 from knowledge.embeddings import MiniLmEmbedding
+from tests.api.helpers import assert_problem
+from tests.conftest import IssuedKey
 
 FUZZ_EXAMPLES = 100
 CHECKS = [
@@ -156,3 +159,13 @@ def test_operation_survives_fuzzing(fuzz_run: FuzzRun, method: str, path: str, m
     fuzz_run.seconds[label] = time.perf_counter() - started
     # Hypothesis stops early only when it has tried every distinct input (e.g. no parameters at all).
     assert fuzz_run.examples[label] >= 1
+
+
+@pytest.mark.parametrize("path", ["/v1/audit/events", "/v1/consents", "/v1/knowledge/documents"])
+def test_an_offset_past_any_database_integer_is_refused_not_a_crash(
+    client: TestClient, make_key: Callable[..., IssuedKey], path: str
+) -> None:
+    # Found by the fuzzing above: offset=5254002049484552404992 overflowed SQLite's INTEGER into a 500.
+    key = make_key(role=Role.admin)
+    assert_problem(client.get(path, params={"offset": 2**73}, headers=key.headers), 422, "validation")
+    assert client.get(path, params={"offset": 2**31 - 1}, headers=key.headers).status_code == 200
