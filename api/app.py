@@ -9,13 +9,26 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
 
+from api.background import start_workers
 from api.guardrail_engines import GuardrailEngines
 from api.knowledge_base import prepare_default_knowledge
 from api.logs import configure_logging
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
-from api.routes import audit, check, consents, health, keys, knowledge, organisations, redact
+from api.routes import (
+    audit,
+    briefs,
+    check,
+    consents,
+    drafts,
+    health,
+    jobs,
+    keys,
+    knowledge,
+    organisations,
+    redact,
+)
 from api.security_headers import install_security_middleware
 from api.services import Services
 from api.settings import Settings, get_settings
@@ -33,6 +46,9 @@ ROUTERS: list[APIRouter] = [
     redact.router,
     knowledge.router,
     consents.router,
+    briefs.router,
+    drafts.router,
+    jobs.router,
 ]
 
 
@@ -49,18 +65,28 @@ def create_app(
     *,
     guardrails: GuardrailEngines | None = None,
     embedding: MiniLmEmbedding | None = None,
+    run_workers: bool = False,
 ) -> FastAPI:
-    """Build the app; pass `guardrails` and `embedding` to share already-loaded models (tests, several apps)."""
+    """Build the app; pass `guardrails` and `embedding` to share already-loaded models (tests, several apps).
+
+    `run_workers` starts in-process job workers with the app (what `carepost serve` does unless
+    CAREPOST_WORKER_IN_PROCESS=false); off by default so a test app starts no threads unasked.
+    """
     apply_offline_defaults()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = Services.build(settings, guardrails, embedding)
         app.state.services = services
+        workers = None
         try:
             prepare_default_knowledge(settings, services.engine, services.sessions, services.knowledge)
+            if run_workers:
+                workers = start_workers(services)
             yield
         finally:
+            if workers is not None:
+                workers.stop()
             services.close()
 
     app = CarepostAPI(
@@ -84,4 +110,4 @@ def app_from_environment() -> FastAPI:
     apply_offline_defaults()
     settings = get_settings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    return create_app(settings, run_workers=settings.worker_in_process)

@@ -8,15 +8,18 @@ into module globals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from agents.orchestrator import Orchestrator
 from api.audit.chain import attach_audit_key
 from api.audit.secret import load_audit_key
 from api.consents.withdrawal import WithdrawalHandler, withdrawal_handler
 from api.guardrail_engines import GuardrailEngines
+from api.jobs.queue import JobQueue, QueuePolicy
 from api.knowledge_base import open_knowledge_base
 from api.ratelimit import RateLimiter, rate_limiter_from_settings
 from api.settings import Settings
@@ -24,7 +27,16 @@ from api.store.database import make_engine, make_sessionmaker
 from knowledge.retrieval import KnowledgeBase
 
 if TYPE_CHECKING:
+    from api.jobs.worker import WorkerPool
     from knowledge.embeddings import MiniLmEmbedding
+
+
+def queue_policy(settings: Settings) -> QueuePolicy:
+    return QueuePolicy(
+        lease=timedelta(seconds=settings.job_lease_seconds),
+        max_attempts=settings.job_max_attempts,
+        backoff_base=timedelta(seconds=settings.job_backoff_seconds),
+    )
 
 
 @dataclass
@@ -37,6 +49,10 @@ class Services:
     # What revocation does to content that used the consent (api.consents.withdrawal).
     consent_withdrawal: WithdrawalHandler
     rate_limiter: RateLimiter | None  # None when limits are switched off
+    orchestrator: Orchestrator
+    jobs: JobQueue
+    # Set by the app lifespan when it runs in-process workers; routes use it to wake them.
+    workers: WorkerPool | None = None
 
     @classmethod
     def build(
@@ -57,6 +73,9 @@ class Services:
         except BaseException:
             engine.dispose()
             raise
+        # The llm engine needs a configured model; the API drafts with the modular engine until
+        # model settings exist (agents.llm.LlmConfig is the seam).
+        orchestrator = Orchestrator(kb=knowledge, checker=engines.checker, redactor=engines.redactor)
         return cls(
             settings=settings,
             engine=engine,
@@ -65,6 +84,8 @@ class Services:
             knowledge=knowledge,
             consent_withdrawal=withdrawal_handler(settings),
             rate_limiter=rate_limiter_from_settings(settings),
+            orchestrator=orchestrator,
+            jobs=JobQueue(sessions, policy=queue_policy(settings)),
         )
 
     def close(self) -> None:

@@ -105,6 +105,24 @@ class Settings(BaseSettings):
     )
     default_org_slug: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     default_org_name: str = Field(default="Default organisation", min_length=1, max_length=200)
+    worker_in_process: bool = Field(
+        default=True,
+        description="`carepost serve` runs jobs in worker threads of its own process; turn off when "
+        "`carepost worker` processes run them.",
+    )
+    worker_concurrency: int = Field(default=1, ge=1, le=32, description="Worker threads per process.")
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60, description="Idle workers look this often.")
+    job_lease_seconds: int = Field(
+        default=300, ge=5, description="A job whose worker is silent this long is claimable again."
+    )
+    job_max_attempts: int = Field(default=3, ge=1, le=20)
+    job_backoff_seconds: float = Field(
+        default=5.0, gt=0, description="Wait before the first retry; doubles each time (capped at 10 min)."
+    )
+    brief_wait_seconds: float = Field(
+        default=30.0, gt=0, le=300, description="Longest `POST /v1/briefs?wait=true` waits for drafts."
+    )
+
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Browser origins allowed to call the API (exact `scheme://host[:port]`, comma-separated "

@@ -292,10 +292,13 @@ def knowledge_embedding() -> MiniLmEmbedding:
 def app_factory(
     guardrail_engines: GuardrailEngines, knowledge_embedding: MiniLmEmbedding
 ) -> Callable[[Settings], FastAPI]:
-    """`create_app` with the session's already-loaded guardrail and embedding models."""
+    """`create_app` with the session's already-loaded guardrail and embedding models (no job workers
+    unless `run_workers=True`)."""
 
-    def build(settings: Settings) -> FastAPI:
-        return create_app(settings, guardrails=guardrail_engines, embedding=knowledge_embedding)
+    def build(settings: Settings, *, run_workers: bool = False) -> FastAPI:
+        return create_app(
+            settings, guardrails=guardrail_engines, embedding=knowledge_embedding, run_workers=run_workers
+        )
 
     return build
 

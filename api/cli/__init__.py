@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import audit, check, consents, db, draft, ingest, keys, serve
+from api.cli import audit, check, consents, db, draft, ingest, keys, serve, worker
 from api.cli.eval import cli as eval_cli
 from api.offline import apply_offline_defaults
 
@@ -18,6 +18,7 @@ def build_cli() -> typer.Typer:
         pretty_exceptions_enable=False,  # tracebacks with locals could print secrets or PHI
     )
     cli.command("serve")(serve.serve)
+    cli.command("worker")(worker.worker)
     cli.command("check")(check.check)
     cli.command("redact")(check.redact)
     cli.command("draft")(draft.draft)

@@ -1,0 +1,1 @@
+"""Background jobs: a persisted queue claimed by workers (in-process threads or `carepost worker`)."""
