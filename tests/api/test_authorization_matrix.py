@@ -23,6 +23,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from agents.brief import Brief
+from api.drafting.submit import Submission, Submitter, submit_brief
+from api.jobs.queue import JobQueue
+from api.store.drafting_models import DraftRow, DraftVersionRow
 from api.store.models import AuditEvent, Role
 from tests.conftest import IssuedKey
 
@@ -51,6 +55,8 @@ CONSENT_BODY = {
     "signed_on": "2026-01-10",
     "document_ref": "dms:consent/matrix",
 }
+
+BRIEF_BODY = {"topic": "Free Saturday flu shot clinics", "platforms": ["facebook"]}
 
 # (method, path template as in the OpenAPI document) -> who may do it.
 MATRIX: dict[tuple[str, str], Access] = {
@@ -91,6 +97,15 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/v1/consents/{consent_id}/revoke"): Access(
         admits(ADMIN, REVIEWER), 200, other_org=404, request={"json": {"reason": "other"}}
     ),
+    # Drafting: people and plugins that write content submit briefs; every role reads the results.
+    ("POST", "/v1/briefs"): Access(
+        admits(ADMIN, MARKETER, INTEGRATION),
+        202,
+        request={"json": BRIEF_BODY, "headers": {"Idempotency-Key": "matrix"}},
+    ),
+    ("GET", "/v1/briefs/{brief_id}"): Access(EVERY_ROLE, 200, other_org=404),
+    ("GET", "/v1/jobs/{job_id}"): Access(EVERY_ROLE, 200, other_org=404),
+    ("GET", "/v1/drafts/{draft_id}"): Access(EVERY_ROLE, 200, other_org=404),
 }
 # Open to anyone, with or without a key.
 PUBLIC: dict[tuple[str, str], int] = {
@@ -173,6 +188,56 @@ class Owner:
         self.markers.add(consent_id)
         return consent_id
 
+    def _submission(self) -> Submission:
+        with self.sessions() as session:
+            submission = submit_brief(
+                session,
+                JobQueue(self.sessions),
+                submitter=Submitter(organisation_id=self.admin.organisation_id),
+                brief=Brief.model_validate(BRIEF_BODY),
+                engine="modular",
+                idempotency_key=uuid.uuid4().hex,
+            )
+        self.markers |= {str(submission.brief.id), str(submission.job.id)}
+        return submission
+
+    def brief_id(self) -> str:
+        return str(self._submission().brief.id)
+
+    def job_id(self) -> str:
+        return str(self._submission().job.id)
+
+    def draft_id(self) -> str:
+        brief_id = self._submission().brief.id
+        with self.sessions() as session:
+            draft = DraftRow(
+                organisation_id=self.admin.organisation_id,
+                brief_id=brief_id,
+                platform="facebook",
+                variant=1,
+                engine="modular",
+                state="needs_review",
+                current_version=1,
+            )
+            session.add(draft)
+            session.flush()
+            session.add(
+                DraftVersionRow(
+                    draft_id=draft.id,
+                    number=1,
+                    text="Flu shots on Saturday.",
+                    content_sha256="0" * 64,
+                    findings=[],
+                    alt_texts=[],
+                    rounds=0,
+                    citations=[],
+                    author="engine:modular",
+                )
+            )
+            session.commit()
+        self.markers.add(str(draft.id))
+        return str(draft.id)
+
 
 def fill(template: str, owner: Owner) -> str:
     """The path with each parameter naming a fresh resource of the owner (a new route's owner adds one)."""
@@ -181,6 +246,9 @@ def fill(template: str, owner: Owner) -> str:
         "event_id": owner.event_id,
         "doc_id": owner.doc_id,
         "consent_id": owner.consent_id,
+        "brief_id": owner.brief_id,
+        "job_id": owner.job_id,
+        "draft_id": owner.draft_id,
     }
     return re.sub(r"\{(\w+)\}", lambda m: factories[m.group(1)](), template)
 
@@ -210,7 +278,9 @@ def test_every_route_for_every_role_in_both_organisations(
         for org in (OWNER, OTHER):
             for role in Role:
                 path = fill(template, owner)
-                response = client.request(method, path, headers=keys[org, role].headers, **access.request)
+                request = dict(access.request)
+                headers = {**keys[org, role].headers, **request.pop("headers", {})}
+                response = client.request(method, path, headers=headers, **request)
                 calls += 1
                 want = expected_status(access, role, org)
                 if response.status_code != want:
