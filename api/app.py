@@ -15,10 +15,12 @@ from api.logs import configure_logging
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
-from api.routes import audit, check, consents, health, keys, knowledge, organisations, redact
+from api.routes import audit, check, consents, health, keys, knowledge, organisations, redact, webhooks
 from api.security_headers import install_security_middleware
 from api.services import Services
 from api.settings import Settings, get_settings
+from api.webhooks.config import WebhookConfig
+from api.webhooks.runner import DispatcherThread
 
 if TYPE_CHECKING:
     from knowledge.embeddings import MiniLmEmbedding
@@ -33,6 +35,7 @@ ROUTERS: list[APIRouter] = [
     redact.router,
     knowledge.router,
     consents.router,
+    webhooks.router,
 ]
 
 
@@ -49,18 +52,35 @@ def create_app(
     *,
     guardrails: GuardrailEngines | None = None,
     embedding: MiniLmEmbedding | None = None,
+    dispatch_webhooks: bool = False,
 ) -> FastAPI:
-    """Build the app; pass `guardrails` and `embedding` to share already-loaded models (tests, several apps)."""
+    """Build the app; pass `guardrails` and `embedding` to share already-loaded models (tests, several apps).
+
+    `dispatch_webhooks` sends due webhook deliveries from a background thread (what `carepost serve`
+    does unless CAREPOST_WEBHOOK_DISPATCH_IN_PROCESS=false); off by default so a test app starts no
+    thread unasked.
+    """
     apply_offline_defaults()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = Services.build(settings, guardrails, embedding)
         app.state.services = services
+        dispatcher: DispatcherThread | None = None
         try:
             prepare_default_knowledge(settings, services.engine, services.sessions, services.knowledge)
+            if dispatch_webhooks:
+                dispatcher = DispatcherThread(
+                    services.sessions,
+                    WebhookConfig.from_settings(settings),
+                    poll_seconds=settings.webhook_dispatch_poll_seconds,
+                )
+                dispatcher.start()
+                app.state.webhook_dispatcher = dispatcher
             yield
         finally:
+            if dispatcher is not None:
+                dispatcher.stop()
             services.close()
 
     app = CarepostAPI(
@@ -84,4 +104,4 @@ def app_from_environment() -> FastAPI:
     apply_offline_defaults()
     settings = get_settings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    return create_app(settings, dispatch_webhooks=settings.webhook_dispatch_in_process)

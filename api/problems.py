@@ -63,11 +63,22 @@ class ProblemResponse(JSONResponse):
 class ProblemError(Exception):
     """Raise from a route or dependency to answer with a problem of this status."""
 
-    def __init__(self, status: int, detail: str | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+        *,
+        kind: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        """`kind` and `title` name a more specific problem than the status's own, e.g. "brief-refused"."""
         super().__init__(detail or HTTPStatus(status).phrase)
         self.status = status
         self.detail = detail
         self.headers = headers
+        self.kind = kind
+        self.title = title
 
 
 def problem_type(status: int) -> str:
@@ -86,10 +97,12 @@ def build_problem(
     detail: str | None = None,
     request_id: str | None = None,
     errors: list[FieldError] | None = None,
+    kind: str | None = None,
+    title: str | None = None,
 ) -> ProblemDetail:
     return ProblemDetail(
-        type=problem_type(status),
-        title=problem_title(status),
+        type=PROBLEM_BASE_URI + kind if kind else problem_type(status),
+        title=title or problem_title(status),
         status=status,
         detail=detail,
         request_id=request_id,
@@ -123,7 +136,9 @@ def safe_field_errors(raw_errors: Any) -> list[FieldError]:
 
 
 async def handle_problem_error(request: Request, exc: ProblemError) -> ProblemResponse:
-    problem = build_problem(exc.status, detail=exc.detail, request_id=request_id_of(request))
+    problem = build_problem(
+        exc.status, detail=exc.detail, request_id=request_id_of(request), kind=exc.kind, title=exc.title
+    )
     return problem_response(problem, exc.headers)
 
 

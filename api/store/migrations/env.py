@@ -8,7 +8,12 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-from api.store import audit_models, consent_models, library_models  # noqa: F401  (register their tables)
+from api.store import (  # noqa: F401  (register their tables on Base.metadata)
+    audit_models,
+    consent_models,
+    library_models,
+    webhook_models,
+)
 from api.store.models import Base, UTCDateTime
 
 
