@@ -48,7 +48,7 @@ STRICT = UrlPolicy(resolver=DNS)
         ("http://hooks.example.org/hook", "scheme"),
         ("ftp://hooks.example.org/hook", "invalid"),
         ("hooks.example.org/hook", "invalid"),
-        ("https://user:pw@hooks.example.org/hook", "credentials"),
+        ("https://user:pw@hooks.example.org/hook", "credentials"),  # pragma: allowlist secret
         ("https://hooks.example.org/hook#frag", "invalid"),
         ("https:///hook", "invalid"),
     ],
