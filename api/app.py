@@ -28,10 +28,13 @@ from api.routes import (
     knowledge,
     organisations,
     redact,
+    webhooks,
 )
 from api.security_headers import install_security_middleware
 from api.services import Services
 from api.settings import Settings, get_settings
+from api.webhooks.config import WebhookConfig
+from api.webhooks.runner import DispatcherThread
 
 if TYPE_CHECKING:
     from knowledge.embeddings import MiniLmEmbedding
@@ -49,6 +52,7 @@ ROUTERS: list[APIRouter] = [
     briefs.router,
     drafts.router,
     jobs.router,
+    webhooks.router,
 ]
 
 
@@ -66,11 +70,14 @@ def create_app(
     guardrails: GuardrailEngines | None = None,
     embedding: MiniLmEmbedding | None = None,
     run_workers: bool = False,
+    dispatch_webhooks: bool = False,
 ) -> FastAPI:
     """Build the app; pass `guardrails` and `embedding` to share already-loaded models (tests, several apps).
 
     `run_workers` starts in-process job workers with the app (what `carepost serve` does unless
-    CAREPOST_WORKER_IN_PROCESS=false); off by default so a test app starts no threads unasked.
+    CAREPOST_WORKER_IN_PROCESS=false) and `dispatch_webhooks` sends due webhook deliveries from a
+    background thread (unless CAREPOST_WEBHOOK_DISPATCH_IN_PROCESS=false); both are off by default
+    so a test app starts no threads unasked.
     """
     apply_offline_defaults()
 
@@ -79,12 +86,23 @@ def create_app(
         services = Services.build(settings, guardrails, embedding)
         app.state.services = services
         workers = None
+        dispatcher: DispatcherThread | None = None
         try:
             prepare_default_knowledge(settings, services.engine, services.sessions, services.knowledge)
             if run_workers:
                 workers = start_workers(services)
+            if dispatch_webhooks:
+                dispatcher = DispatcherThread(
+                    services.sessions,
+                    WebhookConfig.from_settings(settings),
+                    poll_seconds=settings.webhook_dispatch_poll_seconds,
+                )
+                dispatcher.start()
+                app.state.webhook_dispatcher = dispatcher
             yield
         finally:
+            if dispatcher is not None:
+                dispatcher.stop()
             if workers is not None:
                 workers.stop()
             services.close()
@@ -110,4 +128,8 @@ def app_from_environment() -> FastAPI:
     apply_offline_defaults()
     settings = get_settings()
     configure_logging(settings.log_level)
-    return create_app(settings, run_workers=settings.worker_in_process)
+    return create_app(
+        settings,
+        run_workers=settings.worker_in_process,
+        dispatch_webhooks=settings.webhook_dispatch_in_process,
+    )

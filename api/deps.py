@@ -123,3 +123,4 @@ def require_roles(*roles: Role) -> Any:
 
 AdminPrincipal = Annotated[Principal, require_roles(Role.admin)]
 AuditReaderPrincipal = Annotated[Principal, require_roles(Role.admin, Role.reviewer)]
+IntegrationPrincipal = Annotated[Principal, require_roles(Role.admin, Role.integration)]

@@ -7,6 +7,7 @@ the result to `create_app(settings)` or to a CLI command.
 from __future__ import annotations
 
 import re
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -123,6 +124,31 @@ class Settings(BaseSettings):
         default=30.0, gt=0, le=300, description="Longest `POST /v1/briefs?wait=true` waits for drafts."
     )
 
+    # Webhooks (docs/webhooks.md). The address checks guard against SSRF: a webhook URL must not
+    # make this server reach its own network unless an operator says so here.
+    webhook_allow_http: bool = Field(
+        default=False, description="Accept http:// webhook URLs (for loopback tests); https only otherwise."
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Accept webhook URLs resolving to private, loopback, link-local or reserved addresses.",
+    )
+    webhook_allowed_networks: list[IPv4Network | IPv6Network] = Field(
+        default_factory=list,
+        description='Non-public networks webhooks may reach anyway, e.g. ["10.20.0.0/16"] (JSON list).',
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    webhook_max_attempts: int = Field(default=12, ge=1, le=50, description="Then a delivery is dead.")
+    webhook_backoff_base_seconds: float = Field(default=30.0, gt=0)
+    webhook_backoff_cap_seconds: float = Field(default=6 * 3600.0, gt=0)
+    webhook_rotation_window_seconds: int = Field(
+        default=24 * 3600, ge=60, description="How long the old secret still signs after a rotation."
+    )
+    webhook_dispatch_in_process: bool = Field(
+        default=True,
+        description="`carepost serve` sends due webhook deliveries from a background thread.",
+    )
+    webhook_dispatch_poll_seconds: float = Field(default=2.0, gt=0, le=300)
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Browser origins allowed to call the API (exact `scheme://host[:port]`, comma-separated "

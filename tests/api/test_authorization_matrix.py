@@ -28,6 +28,7 @@ from api.drafting.submit import Submission, Submitter, submit_brief
 from api.jobs.queue import JobQueue
 from api.store.drafting_models import DraftRow, DraftVersionRow
 from api.store.models import AuditEvent, Role
+from api.store.webhook_models import WebhookDelivery
 from tests.conftest import IssuedKey
 
 ADMIN, REVIEWER, MARKETER, INTEGRATION = Role.admin, Role.reviewer, Role.marketer, Role.integration
@@ -57,6 +58,8 @@ CONSENT_BODY = {
 }
 
 BRIEF_BODY = {"topic": "Free Saturday flu shot clinics", "platforms": ["facebook"]}
+# An address literal: registration checks it without a name lookup; nothing is ever sent in this test.
+WEBHOOK_BODY = {"url": "https://93.184.216.34/carepost", "event_types": ["draft.approved"]}
 
 # (method, path template as in the OpenAPI document) -> who may do it.
 MATRIX: dict[tuple[str, str], Access] = {
@@ -106,6 +109,23 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/v1/briefs/{brief_id}"): Access(EVERY_ROLE, 200, other_org=404),
     ("GET", "/v1/jobs/{job_id}"): Access(EVERY_ROLE, 200, other_org=404),
     ("GET", "/v1/drafts/{draft_id}"): Access(EVERY_ROLE, 200, other_org=404),
+    # Webhooks are integration plumbing: the organisation's admin and its machine clients only.
+    ("GET", "/v1/webhooks/events"): Access(admits(ADMIN, INTEGRATION), 200),
+    ("POST", "/v1/webhooks"): Access(admits(ADMIN, INTEGRATION), 201, request={"json": WEBHOOK_BODY}),
+    ("GET", "/v1/webhooks"): Access(admits(ADMIN, INTEGRATION), 200),
+    ("GET", "/v1/webhooks/{webhook_id}"): Access(admits(ADMIN, INTEGRATION), 200, other_org=404),
+    ("PATCH", "/v1/webhooks/{webhook_id}"): Access(
+        admits(ADMIN, INTEGRATION), 200, other_org=404, request={"json": {"description": "cms"}}
+    ),
+    ("DELETE", "/v1/webhooks/{webhook_id}"): Access(admits(ADMIN, INTEGRATION), 204, other_org=404),
+    ("POST", "/v1/webhooks/{webhook_id}/rotate-secret"): Access(
+        admits(ADMIN, INTEGRATION), 200, other_org=404
+    ),
+    ("POST", "/v1/webhooks/{webhook_id}/ping"): Access(admits(ADMIN, INTEGRATION), 202, other_org=404),
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"): Access(admits(ADMIN, INTEGRATION), 200, other_org=404),
+    ("POST", "/v1/webhooks/deliveries/{delivery_id}/redeliver"): Access(
+        admits(ADMIN, INTEGRATION), 202, other_org=404
+    ),
 }
 # Open to anyone, with or without a key.
 PUBLIC: dict[tuple[str, str], int] = {
@@ -237,6 +257,30 @@ class Owner:
             session.commit()
         self.markers.add(str(draft.id))
         return str(draft.id)
+    def _webhook(self) -> tuple[str, IssuedKey]:
+        # A key of its own: the owner's admin key would run into its rate-limit burst.
+        key = self.make_key(org=OWNER, role=INTEGRATION, name="webhook maker")
+        response = self.client.post("/v1/webhooks", json=WEBHOOK_BODY, headers=key.headers)
+        assert response.status_code == 201, response.text
+        webhook_id: str = response.json()["id"]
+        self.markers.add(webhook_id)
+        return webhook_id, key
+
+    def webhook_id(self) -> str:
+        return self._webhook()[0]
+
+    def delivery_id(self) -> str:
+        webhook_id, key = self._webhook()
+        ping = self.client.post(f"/v1/webhooks/{webhook_id}/ping", headers=key.headers)
+        assert ping.status_code == 202, ping.text
+        with self.sessions() as session:
+            delivery_id = session.scalars(
+                select(WebhookDelivery.id).where(
+                    WebhookDelivery.event_id == uuid.UUID(ping.json()["event_id"])
+                )
+            ).one()
+        self.markers.add(str(delivery_id))
+        return str(delivery_id)
 
 
 def fill(template: str, owner: Owner) -> str:
@@ -249,6 +293,8 @@ def fill(template: str, owner: Owner) -> str:
         "brief_id": owner.brief_id,
         "job_id": owner.job_id,
         "draft_id": owner.draft_id,
+        "webhook_id": owner.webhook_id,
+        "delivery_id": owner.delivery_id,
     }
     return re.sub(r"\{(\w+)\}", lambda m: factories[m.group(1)](), template)
 

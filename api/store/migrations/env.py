@@ -13,6 +13,7 @@ from api.store import (  # noqa: F401  (register their tables on Base.metadata)
     consent_models,
     drafting_models,
     library_models,
+    webhook_models,
 )
 from api.store.models import Base, UTCDateTime
 
