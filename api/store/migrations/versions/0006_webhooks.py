@@ -1,7 +1,7 @@
 """Webhooks: subscriptions per organisation and their persisted deliveries.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-28
 """
 
