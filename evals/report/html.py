@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from html import escape
 
+from evals.report.html_drafting import drafting_section
 from evals.report.model import Confusion, MetricValue, RunReport, SplitReport
 from evals.report.svg import Bar, BarGroup, bar_chart, confusion_grid, histogram_chart
 
@@ -90,6 +91,8 @@ def _split(report: RunReport, split: SplitReport) -> str:
         body = _guardrails(report, split)
     elif target == "redact":
         body = _redact(report, split)
+    elif target == "drafting":
+        body = drafting_section(split, _floors(report, split.split))
     else:
         body = _retrieval(report, split)
     if split.latency is not None:
