@@ -24,7 +24,17 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@$(MAKE) --no-print-directory chromium
 	@touch $@ $(VENV)/.installed
+
+# The report screenshot test drives Debian's chromium with Playwright (never `playwright install`).
+.PHONY: chromium
+chromium:  ## install Debian's chromium for the browser tests (apt, needs root) when it is missing
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y --no-install-recommends chromium || { apt-get update -qq && apt-get install -y --no-install-recommends chromium; }; \
+	else echo "chromium is missing and we are not root: run 'sudo apt-get install chromium'; the browser test fails until /usr/bin/chromium exists" >&2; fi
 
 install: $(VENV)/.installed  ## create .venv and install the service
 
