@@ -15,7 +15,7 @@ from api.logs import configure_logging
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
-from api.routes import audit, check, consents, health, keys, knowledge, organisations, redact
+from api.routes import audit, check, consents, evals, health, keys, knowledge, organisations, redact
 from api.security_headers import install_security_middleware
 from api.services import Services
 from api.settings import Settings, get_settings
@@ -33,6 +33,7 @@ ROUTERS: list[APIRouter] = [
     redact.router,
     knowledge.router,
     consents.router,
+    evals.router,
 ]
 
 
@@ -59,6 +60,7 @@ def create_app(
         app.state.services = services
         try:
             prepare_default_knowledge(settings, services.engine, services.sessions, services.knowledge)
+            services.evals.recover()
             yield
         finally:
             services.close()

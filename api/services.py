@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.audit.chain import attach_audit_key
 from api.audit.secret import load_audit_key
 from api.consents.withdrawal import WithdrawalHandler, withdrawal_handler
+from api.eval_runs import EvalRunService, default_runner
 from api.guardrail_engines import GuardrailEngines
 from api.knowledge_base import open_knowledge_base
 from api.ratelimit import RateLimiter, rate_limiter_from_settings
@@ -37,6 +38,8 @@ class Services:
     # What revocation does to content that used the consent (api.consents.withdrawal).
     consent_withdrawal: WithdrawalHandler
     rate_limiter: RateLimiter | None  # None when limits are switched off
+    # Eval suites requested through the API, run on one background thread (api.eval_runs).
+    evals: EvalRunService
 
     @classmethod
     def build(
@@ -65,9 +68,11 @@ class Services:
             knowledge=knowledge,
             consent_withdrawal=withdrawal_handler(settings),
             rate_limiter=rate_limiter_from_settings(settings),
+            evals=EvalRunService(sessions, default_runner(engines.checker)),
         )
 
     def close(self) -> None:
+        self.evals.close()  # the run in progress finishes before the database goes away
         if self.rate_limiter is not None:
             self.rate_limiter.close()
         self.knowledge.store.close()

@@ -8,7 +8,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-from api.store import audit_models, consent_models, library_models  # noqa: F401  (register their tables)
+from api.store import audit_models, consent_models, eval_models, library_models  # noqa: F401  (register their tables)
 from api.store.models import Base, UTCDateTime
 
 
