@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from api.deps import Principal, ServicesDep, SessionDep, require_roles
 from api.eval_runs import latest_runs, shipped_suites
 from api.problems import CONFLICT_RESPONSE, ProblemError
-from api.routes import v1_router
+from api.routes import MAX_OFFSET, v1_router
 from api.store.eval_models import EvalRun, EvalRunState
 from api.store.models import Role
 from api.store.repositories import AuditRepository
@@ -24,7 +24,10 @@ EvalPrincipal = Annotated[Principal, require_roles(Role.admin, Role.reviewer)]
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 # The report page is static: no script, inline styles only. Nothing it holds may load anything.
-REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 class EvalRunCreate(BaseModel):
@@ -115,7 +118,7 @@ def list_runs(
     session: SessionDep,
     principal: EvalPrincipal,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> EvalRunList:
     total = session.scalar(
         select(func.count()).select_from(EvalRun).where(EvalRun.organisation_id == principal.organisation_id)
