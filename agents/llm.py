@@ -8,6 +8,8 @@ must not pay for it. The Router gives timeouts, retries with exponential backoff
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -117,3 +119,30 @@ def _to_response(response: Any, default_model: str) -> ChatResponse:
         output_tokens=int(getattr(raw, "completion_tokens", 0) or 0),
     )
     return ChatResponse(text=text, model=str(getattr(response, "model", None) or default_model), usage=usage)
+
+
+def token_cost(model: str, input_tokens: int, output_tokens: int) -> float | None:
+    """US dollars for the tokens by litellm's price map bundled with the installed package; None when
+    the model is not priced there (local and self-hosted models, unknown names).
+
+    The bundled map, never the remote one: evals must be offline and a rerun must price the same
+    tokens the same way. litellm reads the switch when it is first imported, so it is set here
+    before that import; if litellm was already imported with the remote map, refuse rather than
+    report a price nobody can reproduce.
+    """
+    if "litellm" not in sys.modules:
+        os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    elif os.environ.get("LITELLM_LOCAL_MODEL_COST_MAP", "").lower() != "true":
+        raise RuntimeError(
+            "litellm was imported with its remote price map; set LITELLM_LOCAL_MODEL_COST_MAP=True"
+        )
+    import litellm
+
+    litellm.suppress_debug_info = True  # else an unpriced model prints litellm's provider list on stdout
+    try:
+        prompt_cost, completion_cost = litellm.cost_per_token(
+            model=model, prompt_tokens=input_tokens, completion_tokens=output_tokens
+        )
+    except Exception:  # litellm raises its own NotFoundError/ModelNotMappedError family for unpriced models
+        return None
+    return float(prompt_cost) + float(completion_cost)

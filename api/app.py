@@ -22,6 +22,7 @@ from api.routes import (
     check,
     consents,
     drafts,
+    evals,
     health,
     jobs,
     keys,
@@ -53,6 +54,7 @@ ROUTERS: list[APIRouter] = [
     drafts.router,
     jobs.router,
     webhooks.router,
+    evals.router,
 ]
 
 
@@ -99,6 +101,7 @@ def create_app(
                 )
                 dispatcher.start()
                 app.state.webhook_dispatcher = dispatcher
+            services.evals.recover()
             yield
         finally:
             if dispatcher is not None:

@@ -190,5 +190,9 @@ def use_problem_media_type(openapi_schema: dict[str, Any]) -> None:
         for operation in path_item.values():
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
-                if status[:1] in {"4", "5"} and "application/json" in content:
-                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+                if status[:1] not in {"4", "5"}:
+                    continue
+                # A route serving HTML (the eval report) gets its errors documented as HTML by FastAPI.
+                for media_type in ("application/json", "text/html"):
+                    if media_type in content:
+                        content[PROBLEM_MEDIA_TYPE] = content.pop(media_type)

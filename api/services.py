@@ -18,6 +18,7 @@ from agents.orchestrator import Orchestrator
 from api.audit.chain import attach_audit_key
 from api.audit.secret import load_audit_key
 from api.consents.withdrawal import WithdrawalHandler, withdrawal_handler
+from api.eval_runs import EvalRunService, default_runner
 from api.guardrail_engines import GuardrailEngines
 from api.jobs.queue import JobQueue, QueuePolicy
 from api.knowledge_base import open_knowledge_base
@@ -51,6 +52,8 @@ class Services:
     rate_limiter: RateLimiter | None  # None when limits are switched off
     orchestrator: Orchestrator
     jobs: JobQueue
+    # Eval suites requested through the API, run on one background thread (api.eval_runs).
+    evals: EvalRunService
     # Set by the app lifespan when it runs in-process workers; routes use it to wake them.
     workers: WorkerPool | None = None
 
@@ -86,9 +89,11 @@ class Services:
             rate_limiter=rate_limiter_from_settings(settings),
             orchestrator=orchestrator,
             jobs=JobQueue(sessions, policy=queue_policy(settings)),
+            evals=EvalRunService(sessions, default_runner(engines.checker)),
         )
 
     def close(self) -> None:
+        self.evals.close()  # the run in progress finishes before the database goes away
         if self.rate_limiter is not None:
             self.rate_limiter.close()
         self.knowledge.store.close()

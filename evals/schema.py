@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
+from guardrails.context import Platform
 from guardrails.findings import Category, Entity
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -189,21 +190,46 @@ class RetrievalSuite(_SuiteBase):
         return out
 
 
-# --- drafting (declared so suites validate; the runner refuses it until agents/ has drafters) ---
+# --- drafting --------------------------------------------------------------------------------
 
 
 class DraftingSettings(_Strict):
-    engine: Literal["modular", "litellm", "local"] = "modular"
-    model: str | None = None
-    platforms: list[str] = Field(default_factory=list)
+    engine: Literal["modular", "llm", "local"] = Field(
+        default="modular", description="agents' engine; `carepost eval run --engine` overrides it"
+    )
+    model: str | None = Field(
+        default=None, description="litellm provider string for the llm engine; `--model` overrides it"
+    )
+    api_base: str | None = Field(default=None, description="OpenAI-compatible endpoint for the llm engine")
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="0 keeps a real model repeatable")
+    max_rounds: int = Field(default=2, ge=0, le=5, description="Revision rounds after the first draft")
+    platforms: list[Platform] = Field(
+        default_factory=list, description="Draft only these platforms of each brief; all when empty"
+    )
+    as_of: date = Field(default=date(2026, 11, 28), description="Drafting date: approved claims expire")
+    cache: Path | None = Field(
+        default=None,
+        description="Folder of model responses keyed by prompt hash, relative to the suite; "
+        "`--cache` overrides it; the llm engine defaults to var/evals/cache/SUITE",
+    )
 
 
-class DraftingThresholds(_Strict):
+class DraftingFloors(_Strict):
     guardrail_pass_rate: Fraction | None = None
+    blocked_rate: Fraction | None = Field(default=None, description="A ceiling, not a floor")
     platform_limit_adherence: Fraction | None = None
     invented_identifier_rate: Fraction | None = Field(default=None, description="A ceiling, not a floor")
     disclaimer_presence: Fraction | None = None
     key_message_coverage: Fraction | None = None
+
+
+class DraftingThresholds(DraftingFloors):
+    platforms: dict[Platform, DraftingFloors] = Field(
+        default_factory=dict, description="The same gates for one platform's drafts"
+    )
+
+
+CEILINGS = frozenset({"blocked_rate", "invented_identifier_rate"})
 
 
 class DraftingSuite(_SuiteBase):
@@ -212,10 +238,14 @@ class DraftingSuite(_SuiteBase):
     thresholds: DraftingThresholds = Field(default_factory=DraftingThresholds)
 
     def bounds(self) -> list[Bound]:
+        groups: list[tuple[str, DraftingFloors]] = [("", self.thresholds)]
+        groups += [(f"{p.value}.", floors) for p, floors in self.thresholds.platforms.items()]
         out = []
-        for metric, value in self.thresholds.model_dump(exclude_none=True).items():
-            op: Literal[">=", "<="] = "<=" if metric == "invented_identifier_rate" else ">="
-            out.append(Bound(metric=metric, op=op, value=value))
+        for prefix, floors in groups:
+            values = floors.model_dump(exclude_none=True, exclude={"platforms"})
+            for metric, value in values.items():
+                op: Literal[">=", "<="] = "<=" if metric in CEILINGS else ">="
+                out.append(Bound(metric=f"{prefix}{metric}", op=op, value=value))
         return out
 
 

@@ -73,6 +73,7 @@ class SpanCase:
     correct: int = 0  # predicted spans overlapping a gold span
     false: int = 0  # predicted spans overlapping none
     exact: tuple[int, int, int] = (0, 0, 0)  # (tp, fp, fn) with identical boundaries
+    by_entity: tuple[tuple[str, int, int], ...] = ()  # (gold entity, found, missed): per-entity intervals
 
 
 @dataclass
@@ -121,15 +122,18 @@ def score_spans(
     gold = [(label, label.span) for label in case.labels if label.category is Category.PHI and label.span]
     found = missed = correct = false = 0
     exact_tp = exact_fp = exact_fn = 0
+    by_entity: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for label, span in gold:
         assert span is not None
         entity = label.entity.value if label.entity else UNSPECIFIED
         if any(_overlaps(span, p) for p in predicted):
             found += 1
             result.per_entity[entity].tp += 1
+            by_entity[entity][0] += 1
         else:
             missed += 1
             result.per_entity[entity].fn += 1
+            by_entity[entity][1] += 1
             result.missed_spans.append((case.id, span[0], span[1], entity))
         if span in predicted:
             exact_tp += 1
@@ -146,7 +150,14 @@ def score_spans(
             result.per_entity[entity_of.value if entity_of else UNSPECIFIED].fp += 1
         if span not in gold_spans:
             exact_fp += 1
-    outcome = SpanCase(found, missed, correct, false, (exact_tp, exact_fp, exact_fn))
+    outcome = SpanCase(
+        found,
+        missed,
+        correct,
+        false,
+        (exact_tp, exact_fp, exact_fn),
+        tuple((entity, f, m) for entity, (f, m) in sorted(by_entity.items())),
+    )
     result.recall_counts.add(Counts(tp=found, fn=missed))
     result.precision_counts.add(Counts(tp=correct, fp=false))
     result.exact.add(Counts(tp=exact_tp, fp=exact_fp, fn=exact_fn))

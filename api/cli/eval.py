@@ -31,6 +31,20 @@ SplitOpt = Annotated[
     typer.Option("--split", "-s", help="Run only this split (repeatable) [all of the suite's]."),
 ]
 
+EngineOpt = Annotated[
+    str | None, typer.Option("--engine", "-e", help="Drafting suites: modular, llm or local [the suite's].")
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", "-m", help="Drafting suites: litellm provider string, e.g. ollama/llama3."),
+]
+CacheOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache", help="Drafting suites: folder of model responses by prompt hash [var/evals/cache/SUITE]."
+    ),
+]
+
 
 class BarProgress:
     """The runner's progress sink, drawn with rich on stderr (stdout stays for results)."""
@@ -50,20 +64,29 @@ class BarProgress:
 
 
 @cli.command("run")
-def run(suite: SuiteArg, out: OutOpt = None, split: SplitOpt = None) -> None:
+def run(
+    suite: SuiteArg,
+    out: OutOpt = None,
+    split: SplitOpt = None,
+    engine: EngineOpt = None,
+    model: ModelOpt = None,
+    cache: CacheOpt = None,
+) -> None:
     """Run SUITE, write report.json and report.html, exit 1 when a threshold fails."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from evals.report.write import write_report
     from evals.runner import EvalError, load_suite, run_suite
+    from evals.runner.drafting import DraftingOptions
 
     try:
         loaded = load_suite(suite)
         console = Console(stderr=True)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=False) as bar:
-            report = run_suite(loaded, split or None, BarProgress(bar))
+            options = DraftingOptions(engine=engine, model=model, cache=cache)
+            report = run_suite(loaded, split or None, BarProgress(bar), drafting=options)
     except EvalError as exc:
         raise fail(exc.message, code=2) from None
     target = out if out is not None else Path("var") / "evals" / loaded.suite.name

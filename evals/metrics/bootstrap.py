@@ -75,6 +75,11 @@ def span_f_beta(found: int, missed: int, correct: int, false: int, beta: float) 
     return stat
 
 
+def ratio(num: int, den: int) -> Statistic:
+    """Sum of column `num` over sum of column `den` (rates over drafts when a case holds several)."""
+    return lambda s: _ratio(s[:, num], s[:, den], 0.0)
+
+
 def mean(column: int, n: int) -> Statistic:
     # multinomial weights sum to n in every resample, so the mean is the sum over n
     return lambda s: s[:, column] / n

@@ -88,10 +88,15 @@ def _span_metrics(score: GuardrailScore, resampler: Resampler, out: GuardrailMet
             fn=counts.fn,
             misses=_unique(cid for cid, _, _, e in spans.missed_spans if e == entity),
         )
-        out.metrics[f"phi_spans.{entity}.recall"] = MetricValue(
-            value=counts.recall,
-            support=counts.tp + counts.fn,
-            cases=_unique(cid for cid, _, _, e in spans.missed_spans if e == entity),
+        # one (found, missed) row per case, so each entity kind gets its own interval
+        entity_rows = [
+            next(((f, m) for e, f, m in case.by_entity if e == entity), (0, 0)) for case in spans.per_case
+        ]
+        out.metrics[f"phi_spans.{entity}.recall"] = _value(
+            counts.recall,
+            resampler.interval(entity_rows, bs.recall(0, 1)) if counts.tp + counts.fn else None,
+            counts.tp + counts.fn,
+            _unique(cid for cid, _, _, e in spans.missed_spans if e == entity),
         )
     out.span_errors = [
         SpanError(case_id=cid, kind="missed", start=start, end=end, entity=entity)

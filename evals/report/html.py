@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from html import escape
 
+from evals.report.html_drafting import drafting_section
 from evals.report.model import Confusion, MetricValue, RunReport, SplitReport
 from evals.report.svg import Bar, BarGroup, bar_chart, confusion_grid, histogram_chart
 
@@ -90,6 +91,8 @@ def _split(report: RunReport, split: SplitReport) -> str:
         body = _guardrails(report, split)
     elif target == "redact":
         body = _redact(report, split)
+    elif target == "drafting":
+        body = drafting_section(split, _floors(report, split.split))
     else:
         body = _retrieval(report, split)
     if split.latency is not None:
@@ -140,7 +143,7 @@ def _guardrails(report: RunReport, split: SplitReport) -> str:
         ("precision", "recall"),
         names={"phi_spans": "overlap", "phi_spans.exact": "exact"},
     )
-    entities = _entity_table(split.entities)
+    entities = _entity_table(split.entities, split.metrics)
     errors = _case_lists(split.confusion)
     span_errors = "".join(
         f"<tr><td class='ids'>{escape(e.case_id)}</td><td>{e.kind}</td><td>{escape(e.entity or '')}</td>"
@@ -249,18 +252,25 @@ def _metric_rows(
     return "".join(rows)
 
 
-def _entity_table(entities: dict[str, Confusion]) -> str:
+def _entity_table(entities: dict[str, Confusion], metrics: dict[str, MetricValue]) -> str:
     rows = "".join(
         f"<tr><td>{escape(name)}</td><td class='num'>{c.tp}</td><td class='num'>{c.fp}</td>"
         f"<td class='num'>{c.fn}</td><td class='num'>{_ratio(c.tp, c.tp + c.fn)}</td>"
+        f"<td class='muted'>{_interval(metrics.get(f'phi_spans.{name}.recall'))}</td>"
         f"<td class='ids'>{_ids(c.misses)}</td></tr>"
         for name, c in entities.items()
     )
     return (
         "<table><thead><tr><th>entity</th><th class='num'>found</th><th class='num'>false</th>"
-        "<th class='num'>missed</th><th class='num'>recall</th><th>missed in cases</th></tr></thead>"
+        "<th class='num'>missed</th><th class='num'>recall</th><th>interval</th><th>missed in cases</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
+
+
+def _interval(value: MetricValue | None) -> str:
+    if value is None or value.ci_low is None or value.ci_high is None:
+        return ""
+    return f"{value.ci_low:.3f}-{value.ci_high:.3f}"
 
 
 def _case_lists(confusion: dict[str, Confusion]) -> str:

@@ -70,6 +70,37 @@ class DatasetInfo(_Model):
     cases: int
 
 
+class FoundSpan(_Model):
+    entity: str
+    start: int
+    end: int
+
+
+class DraftRow(_Model):
+    """One drafted platform of one brief: outcomes, offsets and ids, never the draft's text."""
+
+    case_id: str
+    platform: str
+    status: Literal["needs_review", "blocked", "refused", "error"]
+    error: str | None = Field(default=None, description="Exception type when drafting failed")
+    passed: bool = Field(description="No block or warn finding remained")
+    within_limits: bool | None = None
+    invented: list[FoundSpan] = Field(
+        default_factory=list, description="Identifiers in the draft found in neither the brief nor the pack"
+    )
+    disclaimers_required: list[str] = Field(default_factory=list)
+    disclaimers_missing: list[str] = Field(default_factory=list)
+    key_messages: int = 0
+    key_messages_covered: int = 0
+    rules: list[str] = Field(default_factory=list, description="Rule ids of the block and warn findings left")
+    rounds: int = 0
+    latency_ms: float = 0.0
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = None
+
+
 class SplitReport(_Model):
     split: str
     dataset: DatasetInfo
@@ -78,6 +109,7 @@ class SplitReport(_Model):
     entities: dict[str, Confusion] = Field(default_factory=dict)
     span_errors: list[SpanError] = Field(default_factory=list)
     ranks: Histogram | None = None
+    drafts: list[DraftRow] = Field(default_factory=list)
     latency: Latency | None = None
     timings: dict[str, float] = Field(default_factory=dict)
 

@@ -12,7 +12,7 @@ from html import escape
 from evals.report.model import Confusion, Histogram, MetricValue
 
 SVG_NS = "http://www.w3.org/2000/svg"
-SERIES_COLOURS = ("#2f6db5", "#d9822b", "#4a9a5b", "#8e5ba8")
+SERIES_COLOURS = ("#2f6db5", "#d9822b", "#4a9a5b", "#8e5ba8", "#c9a227", "#5f6b7a")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from evals.metrics.thresholds import evaluate
 from evals.report.model import RunMeta, RunReport, SplitReport, SuiteInfo
+from evals.runner.drafting import ChatModelFactory, DraftingOptions, run_drafting
 from evals.runner.guardrails import CheckerFactory, run_guardrails
 from evals.runner.loading import EvalError, LoadedSuite
 from evals.runner.progress import NoProgress, Progress
@@ -28,11 +29,15 @@ def run_suite(
     progress: Progress | None = None,
     *,
     checker_factory: CheckerFactory | None = None,
+    drafting: DraftingOptions | None = None,
+    chat_model_factory: ChatModelFactory | None = None,
 ) -> RunReport:
     """Run every requested split (all of the suite's when None) and apply the suite's thresholds.
 
     `checker_factory` lets a caller supply the guardrail checker (tests share one
     across runs); by default the runner builds it from the suite's settings.
+    `drafting` overrides a drafting suite's engine, model and cache folder;
+    `chat_model_factory` supplies its model (tests pass a fake).
     """
     suite = loaded.suite
     sink = progress or NoProgress()
@@ -40,6 +45,8 @@ def run_suite(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     reports: list[SplitReport]
+    if drafting is not None and drafting != DraftingOptions() and not isinstance(suite, DraftingSuite):
+        raise EvalError(f"suite {suite.name}: --engine, --model and --cache apply to drafting suites only")
     if isinstance(suite, GuardrailSuite):
         reports, settings = run_guardrails(loaded, suite, splits, sink, timings, checker_factory)
     elif isinstance(suite, RedactSuite):
@@ -47,10 +54,7 @@ def run_suite(
     elif isinstance(suite, RetrievalSuite):
         reports, settings = run_retrieval(loaded, suite, splits, sink, timings)
     elif isinstance(suite, DraftingSuite):
-        raise EvalError(
-            f"suite {suite.name}: the drafting target is declared but cannot run yet: "
-            "agents/ has no drafters to evaluate (issue 8 leaves it for when they land)"
-        )
+        reports, settings = run_drafting(loaded, suite, splits, sink, timings, drafting, chat_model_factory)
     else:  # pragma: no cover - the discriminated union has no other member
         raise EvalError(f"unsupported target {suite.target}")
     thresholds = evaluate(suite.bounds(), reports)

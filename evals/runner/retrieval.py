@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import time
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
-from evals.metrics.bootstrap import Resampler
 from evals.metrics.latency import summarise
 from evals.metrics.retrieval import retrieval_metrics
 from evals.report.model import SplitReport
 from evals.retrieval_eval import RetrievalCase, UnknownDocumentsError, pack_knowledge_base, rank_all, score
 from evals.runner.loading import EvalError, LoadedSuite
 from evals.runner.progress import Progress
+from evals.runner.splits import SplitRun, run_splits
 from evals.schema import RetrievalSuite
+
+if TYPE_CHECKING:
+    from knowledge.retrieval import KnowledgeBase
 
 
 def run_retrieval(
@@ -22,41 +25,38 @@ def run_retrieval(
     progress: Progress,
     timings: dict[str, float],
 ) -> tuple[list[SplitReport], dict[str, Any]]:
-    refs = loaded.datasets(splits)
-    loaded_cases = [cast(list[RetrievalCase], loaded.load_split(ref)) for ref in refs]
     settings = suite.settings
-    reports = []
-    started = time.perf_counter()
-    with pack_knowledge_base(settings.as_of) as kb:
-        timings["load_s"] = time.perf_counter() - started
-        for ref, cases in zip(refs, loaded_cases, strict=True):
-            progress.start(f"retrieval {ref.split}", len(cases))
-            run_started = time.perf_counter()
-            try:
-                rankings, latencies = rank_all(
-                    kb, cases, depth=settings.depth, on=settings.as_of, advance=progress.advance
-                )
-            except UnknownDocumentsError as exc:
-                raise EvalError(f"split {ref.split}: {exc}") from None
-            run_s = time.perf_counter() - run_started
-            result = score(cases, rankings, k=settings.k)
-            resampler = Resampler(
-                len(cases),
-                samples=suite.bootstrap.samples,
-                seed=suite.seed,
-                confidence=suite.bootstrap.confidence,
+
+    def evaluate(kb: KnowledgeBase, run: SplitRun[RetrievalCase]) -> SplitReport:
+        run_started = time.perf_counter()
+        try:
+            rankings, latencies = rank_all(
+                kb, run.cases, depth=settings.depth, on=settings.as_of, advance=run.progress.advance
             )
-            metrics = retrieval_metrics(result, resampler, depth=settings.depth)
-            reports.append(
-                SplitReport(
-                    split=ref.split,
-                    dataset=loaded.split_info(ref, len(cases)),
-                    metrics=metrics.metrics,
-                    ranks=metrics.ranks,
-                    latency=summarise(latencies),
-                    timings={"run_s": round(run_s, 3)},
-                )
-            )
+        except UnknownDocumentsError as exc:
+            raise EvalError(f"split {run.split}: {exc}") from None
+        run_s = time.perf_counter() - run_started
+        metrics = retrieval_metrics(
+            score(run.cases, rankings, k=settings.k), run.resampler, depth=settings.depth
+        )
+        return SplitReport(
+            split=run.split,
+            dataset=run.dataset,
+            metrics=metrics.metrics,
+            ranks=metrics.ranks,
+            latency=summarise(latencies),
+            timings={"run_s": round(run_s, 3)},
+        )
+
+    reports = run_splits(
+        loaded,
+        splits,
+        progress,
+        timings,
+        label="retrieval",
+        setup=lambda: pack_knowledge_base(settings.as_of),
+        evaluate=evaluate,
+    )
     return reports, {
         "k": settings.k,
         "depth": settings.depth,

@@ -14,9 +14,11 @@ reads may contain an identifier of the owner's.
 from __future__ import annotations
 
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -27,9 +29,12 @@ from agents.brief import Brief
 from api.drafting.submit import Submission, Submitter, submit_brief
 from api.jobs.queue import JobQueue
 from api.store.drafting_models import DraftRow, DraftVersionRow
+from api.store.eval_models import EvalRun, EvalRunState
 from api.store.models import AuditEvent, Role
 from api.store.webhook_models import WebhookDelivery
+from evals.runner import load_suite, run_suite
 from tests.conftest import IssuedKey
+from tests.evals.helpers import FakeChecker, guardrail_suite
 
 ADMIN, REVIEWER, MARKETER, INTEGRATION = Role.admin, Role.reviewer, Role.marketer, Role.integration
 EVERY_ROLE = frozenset(Role)
@@ -126,6 +131,14 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/v1/webhooks/deliveries/{delivery_id}/redeliver"): Access(
         admits(ADMIN, INTEGRATION), 202, other_org=404
     ),
+    # Eval runs: compliance and admins measure the guardrails. The split does not exist, so each
+    # accepted run fails in the background at once instead of loading models.
+    ("POST", "/v1/evals/runs"): Access(
+        admits(ADMIN, REVIEWER), 202, request={"json": {"suite": "redact", "splits": ["matrix"]}}
+    ),
+    ("GET", "/v1/evals/runs"): Access(admits(ADMIN, REVIEWER), 200),
+    ("GET", "/v1/evals/runs/{run_id}"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
+    ("GET", "/v1/evals/runs/{run_id}/report.html"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
 }
 # Open to anyone, with or without a key.
 PUBLIC: dict[tuple[str, str], int] = {
@@ -257,6 +270,7 @@ class Owner:
             session.commit()
         self.markers.add(str(draft.id))
         return str(draft.id)
+
     def _webhook(self) -> tuple[str, IssuedKey]:
         # A key of its own: the owner's admin key would run into its rate-limit burst.
         key = self.make_key(org=OWNER, role=INTEGRATION, name="webhook maker")
@@ -282,6 +296,27 @@ class Owner:
         self.markers.add(str(delivery_id))
         return str(delivery_id)
 
+    def run_id(self) -> str:
+        """A finished eval run of the owner's, with a real report (a small suite, a fake checker)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            suite = guardrail_suite(Path(tmp))
+            report = run_suite(load_suite(str(suite)), checker_factory=FakeChecker)
+        with self.sessions() as session:
+            run = EvalRun(
+                organisation_id=self.admin.organisation_id,
+                suite="guardrails",
+                splits=[],
+                options={},
+                state=EvalRunState.succeeded.value,
+                passed=report.passed,
+                report=report.model_dump(mode="json"),
+            )
+            session.add(run)
+            session.commit()
+            run_id = str(run.id)
+        self.markers.add(run_id)
+        return run_id
+
 
 def fill(template: str, owner: Owner) -> str:
     """The path with each parameter naming a fresh resource of the owner (a new route's owner adds one)."""
@@ -295,6 +330,7 @@ def fill(template: str, owner: Owner) -> str:
         "draft_id": owner.draft_id,
         "webhook_id": owner.webhook_id,
         "delivery_id": owner.delivery_id,
+        "run_id": owner.run_id,
     }
     return re.sub(r"\{(\w+)\}", lambda m: factories[m.group(1)](), template)
 

@@ -187,3 +187,36 @@ def test_category_enum_covers_every_category_metric() -> None:
     metrics = guardrail_metrics(_scored(), Resampler(len(CASES), samples=0, seed=1, confidence=0.95)).metrics
     for category in Category:
         assert {f"{category.value}.{k}" for k in ("precision", "recall", "f1")} <= set(metrics)
+
+
+def test_per_entity_phi_recall_has_its_own_interval_over_cases() -> None:
+    rows = [
+        *CASES,
+        {
+            "id": "phi-2",
+            "text": "Chart MRN 654321 and MRN 11 were merged.",
+            "platform": "facebook",
+            "content_type": "post",
+            "labels": [
+                {"category": "phi", "start": 6, "end": 16, "entity": "MRN"},
+                {"category": "phi", "start": 21, "end": 27, "entity": "MRN"},  # too short for the fake
+            ],
+        },
+    ]
+    cases = [EvalCase.model_validate(c) for c in rows]
+    checker = FakeChecker()
+    result = score(cases, [checker.check(c.text, CTX) for c in cases])
+    by_case = {cid: s.by_entity for cid, s in zip(result.case_ids, result.phi_spans.per_case, strict=True)}
+    assert by_case["phi-1"] == (("MRN", 1, 0),)
+    assert by_case["phi-2"] == (("MRN", 1, 1),)
+    assert by_case["clean-1"] == ()
+    mrn = guardrail_metrics(result, Resampler(len(cases), samples=500, seed=1, confidence=0.95)).metrics[
+        "phi_spans.MRN.recall"
+    ]
+    assert mrn.value == pytest.approx(2 / 3)
+    assert mrn.support == 3
+    assert mrn.cases == ["phi-2"]
+    assert mrn.ci_low is not None
+    assert mrn.ci_high is not None
+    assert mrn.ci_low <= mrn.value <= mrn.ci_high
+    assert mrn.ci_low < mrn.ci_high  # resampling the two cases moves it

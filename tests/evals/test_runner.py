@@ -16,7 +16,7 @@ from evals.report.model import RunReport
 from evals.report.svg import SVG_NS
 from evals.report.write import read_report, write_report
 from evals.runner import load_suite, run_suite
-from tests.evals.helpers import CASES, FakeChecker, guardrail_suite, write_jsonl, write_suite
+from tests.evals.helpers import CASES, FakeChecker, guardrail_suite, write_jsonl
 
 SVG = f"{{{SVG_NS}}}"
 
@@ -134,14 +134,9 @@ def test_cli_run_refuses_bad_input_with_exit_2(tmp_path: Path) -> None:
     assert "has no split holdout" in unknown_split.output
     missing = runner.invoke(build_cli(), ["eval", "run", "no-such-suite"])
     assert missing.exit_code == 2
-    drafting = write_suite(
-        tmp_path,
-        {"name": "d", "target": "drafting", "datasets": [{"split": "b", "path": "b.jsonl"}]},
-        name="drafting.yaml",
-    )
-    refused = runner.invoke(build_cli(), ["eval", "run", str(drafting)])
-    assert refused.exit_code == 2
-    assert "drafting target is declared but cannot run yet" in refused.output
+    engine_elsewhere = runner.invoke(build_cli(), ["eval", "run", str(suite), "--engine", "llm"])
+    assert engine_elsewhere.exit_code == 2
+    assert "apply to drafting suites only" in engine_elsewhere.output
 
 
 @pytest.mark.usefixtures("fake_rules")

@@ -31,8 +31,8 @@ def test_schema_check_notices_a_stale_file(tmp_path: Path) -> None:
     assert stale(tmp_path) == ["suite.schema.json"]
 
 
-def test_the_three_suites_are_shipped() -> None:
-    assert SHIPPED == ["guardrails", "redact", "retrieval"]
+def test_the_suites_are_shipped() -> None:
+    assert SHIPPED == ["drafting", "drafting-ci", "guardrails", "redact", "retrieval"]
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -122,7 +122,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
 
 
 def test_unknown_suite_name_lists_the_named_suites() -> None:
-    with pytest.raises(EvalError, match="named suites: guardrails, redact, retrieval"):
+    with pytest.raises(EvalError, match="named suites: drafting, drafting-ci, guardrails, redact, retrieval"):
         load_suite("nope")
 
 
@@ -133,21 +133,36 @@ def test_unknown_split_is_refused(tmp_path: Path) -> None:
         run_suite(loaded, ["holdout"])
 
 
-def test_drafting_suites_validate_but_refuse_to_run(tmp_path: Path) -> None:
+def test_drafting_suite_bounds_floors_ceilings_and_platforms(tmp_path: Path) -> None:
     body = {
         "name": "drafts",
         "target": "drafting",
         "datasets": [{"split": "briefs", "path": "briefs.jsonl"}],
         "settings": {"engine": "modular"},
-        "thresholds": {"guardrail_pass_rate": 0.95, "invented_identifier_rate": 0.0},
+        "thresholds": {
+            "guardrail_pass_rate": 0.95,
+            "invented_identifier_rate": 0.0,
+            "platforms": {"x": {"blocked_rate": 0.1}},
+        },
     }
     loaded = load_suite(str(write_suite(tmp_path, body)))
     assert [(b.metric, b.op) for b in loaded.suite.bounds()] == [
         ("guardrail_pass_rate", ">="),
         ("invented_identifier_rate", "<="),
+        ("x.blocked_rate", "<="),
     ]
-    with pytest.raises(EvalError, match="drafting target is declared but cannot run yet"):
-        run_suite(loaded)
+
+
+def test_drafting_suite_refuses_an_unknown_engine_and_platform(tmp_path: Path) -> None:
+    for settings in ({"engine": "gpt"}, {"platforms": ["myspace"]}):
+        body = {
+            "name": "drafts",
+            "target": "drafting",
+            "datasets": [{"split": "briefs", "path": "briefs.jsonl"}],
+            "settings": settings,
+        }
+        with pytest.raises(EvalError, match="invalid suite"):
+            load_suite(str(write_suite(tmp_path, body)))
 
 
 def test_a_split_gathers_its_also_files_in_order(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from api.store import (  # noqa: F401  (register their tables on Base.metadata)
     audit_models,
     consent_models,
     drafting_models,
+    eval_models,
     library_models,
     webhook_models,
 )
