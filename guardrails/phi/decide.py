@@ -33,7 +33,8 @@ _FOLLOW = regex.compile(
     r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$", regex.IGNORECASE
 )
 _EVENT_ROOM = regex.compile(
-    r"\b(?:class(?:es)?|meeting|meets|held|conference|training|lecture|seminar|workshop|session\s+for\s+all)\b",
+    r"\b(?:class(?:es)?|meeting|meets|held|conference|training|lecture|seminar|workshop|session\s+for\s+all"
+    r"|support\s+groups?|join\s+us)\b",
     regex.IGNORECASE,
 )
 _PROVIDER_NUMBER = regex.compile(r"\b(?:npi|dea)\W*$", regex.IGNORECASE)

@@ -14,7 +14,7 @@ from guardrails.phi.recognizers.account import AccountNumberRecognizer
 from guardrails.phi.recognizers.address import ResidencePlaceRecognizer, ZipCodeRecognizer
 from guardrails.phi.recognizers.age import AgeRecognizer, SpelledAgeRecognizer
 from guardrails.phi.recognizers.base import DataRecognizer
-from guardrails.phi.recognizers.dates import DateRecognizer, SpelledDateRecognizer
+from guardrails.phi.recognizers.dates import CalendarDateRecognizer, SpelledDateRecognizer
 from guardrails.phi.recognizers.hashtag_name import HashtagNameRecognizer
 from guardrails.phi.recognizers.mrn import MedicalRecordNumberRecognizer
 from guardrails.phi.recognizers.other_id import OtherIdRecognizer
@@ -47,9 +47,10 @@ def found(recognizer: DataRecognizer, text: str) -> list[str]:
         ),
         (SpelledDateRecognizer(), "surgery is set for March the third", ["March the third"]),
         (SpelledDateRecognizer(), "the first of many visits", []),
-        (DateRecognizer(), "We have him down for his recheck on the 19th.", ["the 19th"]),
-        (DateRecognizer(), "Radiology is on the 3rd floor.", []),
-        (DateRecognizer(), "She won for the 2nd time.", []),
+        (CalendarDateRecognizer(), "We have him down for his recheck on the 19th.", ["the 19th"]),
+        (CalendarDateRecognizer(), "Radiology is on the 3rd floor.", []),
+        (CalendarDateRecognizer(), "She won for the 2nd time.", []),
+        (CalendarDateRecognizer(), "Book before the 30th and save.", []),
         (SpelledAgeRecognizer(), "Ignatius turns ninety-three on Saturday", ["ninety-three"]),
         (SpelledAgeRecognizer(), "she is one hundred and two years old", ["one hundred and two"]),
         (SpelledAgeRecognizer(), "a ninety minute class", []),
@@ -183,6 +184,8 @@ def phi(nlp: Language) -> RuleFamily:
         # care named only in a hashtag still ties the name to care
         ("Round 4 done! #TeamLuca #ChildhoodCancerAwareness", "post", ["Luca"]),
         ("Go team! #TeamLuca #FridayFunRun", "post", []),
+        # a meeting room is not a patient's
+        ("Join us on the 3rd for our diabetes support group in room 204.", "post", []),
         # a lower-case name opening a reply
         ("kayla we're so glad your mom's surgery went well!", "comment_reply", ["kayla"]),
         ("thanks so much, we're glad you liked the open house!", "comment_reply", []),
@@ -195,3 +198,18 @@ def test_context_decides(
     assert sorted(blocked_spans(phi, nlp, text, content_type=content_type, context=context)) == sorted(
         expected
     )
+
+
+def _subclasses(cls: type) -> set[type]:
+    found: set[type] = set(cls.__subclasses__())
+    return found.union(*(_subclasses(sub) for sub in found)) if found else found
+
+
+def test_our_recognizers_do_not_shadow_presidios_by_name() -> None:
+    # presidio's registry finds its predefined recognizers by class name among every loaded
+    # subclass: one of ours with the same name ("DateRecognizer") breaks its documented setup.
+    from presidio_analyzer import EntityRecognizer, predefined_recognizers
+
+    ours = {c.__name__ for c in _subclasses(EntityRecognizer) if c.__module__.startswith("guardrails.")}
+    assert "CalendarDateRecognizer" in ours
+    assert not ours & set(predefined_recognizers.__all__)

@@ -24,7 +24,7 @@ from guardrails.phi.recognizers.address import (
 from guardrails.phi.recognizers.age import AgeRecognizer
 from guardrails.phi.recognizers.base import FLAGS, DataRecognizer, lead_as_keep
 from guardrails.phi.recognizers.biometric import BiometricIdRecognizer
-from guardrails.phi.recognizers.dates import DateRecognizer
+from guardrails.phi.recognizers.dates import CalendarDateRecognizer
 from guardrails.phi.recognizers.device import DeviceSerialRecognizer
 from guardrails.phi.recognizers.handle import SocialHandleRecognizer
 from guardrails.phi.recognizers.health_plan import HealthPlanIdRecognizer
@@ -210,7 +210,7 @@ def test_other_id(text: str, expected: list[str]) -> None:
     ],
 )
 def test_dates(text: str, expected: list[str]) -> None:
-    assert found(DateRecognizer(), text) == expected
+    assert found(CalendarDateRecognizer(), text) == expected
 
 
 @pytest.mark.parametrize(

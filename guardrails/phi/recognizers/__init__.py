@@ -18,7 +18,7 @@ from guardrails.phi.recognizers.address import (
 )
 from guardrails.phi.recognizers.age import AgeRecognizer, SpelledAgeRecognizer
 from guardrails.phi.recognizers.biometric import BiometricIdRecognizer
-from guardrails.phi.recognizers.dates import DateRecognizer, SpelledDateRecognizer
+from guardrails.phi.recognizers.dates import CalendarDateRecognizer, SpelledDateRecognizer
 from guardrails.phi.recognizers.device import DeviceSerialRecognizer
 from guardrails.phi.recognizers.handle import SocialHandleRecognizer
 from guardrails.phi.recognizers.hashtag_name import HashtagNameRecognizer
@@ -87,7 +87,7 @@ def build_recognizers(
         VehicleIdRecognizer(),
         BiometricIdRecognizer(),
         OtherIdRecognizer(),
-        DateRecognizer(),
+        CalendarDateRecognizer(),
         SpelledDateRecognizer(),
         AgeRecognizer(),
         SpelledAgeRecognizer(),

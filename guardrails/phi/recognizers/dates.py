@@ -33,7 +33,7 @@ ISO = r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"
 # "on the 19th", "for the 3rd": a day of the month alone, after a preposition, and not
 # "the 3rd floor" or "the 2nd time".
 DAY_ALONE = (
-    r"(?<=\b(?:on|for|by|since|until|till|before|after)\s+)the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+    r"(?<=\b(?:on|for|since)\s+)the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
     r"(?!\s+(?:floor|grade|time|times|day|week|month|year|round|dose|try|attempt|visit|place|row|pick|"
     r"anniversary|birthday|inning|period|level|edition|annual|of)\b)"
 )
@@ -42,7 +42,7 @@ WEEKDAY_ORDINAL = (
 )
 
 
-class DateRecognizer(DataRecognizer):
+class CalendarDateRecognizer(DataRecognizer):
     ENTITY = "DATE"
     REQUIRES = DIGIT
     PATTERNS = (
