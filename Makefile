@@ -22,8 +22,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
+# dev includes the `local` extra: CI runs the local-engine tests. llama-cpp-python builds from source
+# (about 5 min on 2 cores, then pip's wheel cache); GGML_NATIVE=OFF keeps that wheel portable.
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e '.[dev,local]'
 	@$(MAKE) --no-print-directory chromium
 	@touch $@ $(VENV)/.installed
 

@@ -176,4 +176,4 @@ class DraftResult(_Strict):
         }
 
 
-EngineName = Literal["modular", "llm"]
+EngineName = Literal["modular", "llm", "local"]

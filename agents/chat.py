@@ -60,6 +60,11 @@ class ChatModel(Protocol):
     @property
     def phi_safe(self) -> bool: ...
 
+    @property
+    def enforces_schema(self) -> bool:
+        """True when the model's sampler keeps to the JSON Schema itself (a llama.cpp grammar)."""
+        ...
+
     def complete(
         self, messages: Sequence[ChatMessage], *, json_schema: dict[str, object] | None = None
     ) -> ChatResponse:
@@ -72,11 +77,15 @@ def structured(
 ) -> tuple[T, Usage]:
     """Ask for `output_type` as JSON, parse it, and re-ask at most `max_reasks` times on invalid output."""
     schema = output_type.model_json_schema()
-    instruction = ChatMessage(
-        role="system",
-        content="Reply with one JSON object only, no prose, matching this JSON Schema:\n"
-        + json.dumps(schema, sort_keys=True),
-    )
+    if model.enforces_schema:
+        # The model's side keeps the shape (a grammar, or plain text put into the one text field);
+        # a small model shown a schema copies its title and wording instead of writing.
+        content = "Reply with one JSON object only, no prose, shaped like: " + _shape(schema)
+    else:
+        content = "Reply with one JSON object only, no prose, matching this JSON Schema:\n" + json.dumps(
+            schema, sort_keys=True
+        )
+    instruction = ChatMessage(role="system", content=content)
     conversation = [*messages, instruction]
     usage = Usage()
     for attempt in range(max_reasks + 1):
@@ -109,3 +118,14 @@ def _json_part(text: str) -> str:
     """The JSON object in `text`: models often wrap it in a code fence or a sentence."""
     start, end = text.find("{"), text.rfind("}")
     return text[start : end + 1] if 0 <= start < end else text
+
+
+def _shape(schema: dict[str, object]) -> str:
+    """`{"text": "...", "citations": ["..."]}`: the top-level fields of a schema as an example object."""
+    properties = schema.get("properties")
+    fields = properties if isinstance(properties, dict) else {}
+    example = {
+        name: ["..."] if isinstance(spec, dict) and spec.get("type") == "array" else "..."
+        for name, spec in fields.items()
+    }
+    return json.dumps(example)

@@ -1,4 +1,5 @@
-"""`LiteLLMChatModel`: any provider litellm speaks, through its Router. The only module importing litellm.
+"""`LiteLLMChatModel`: any provider litellm speaks, through its Router. The only module importing litellm,
+besides the in-process provider `agents/local_provider.py` that only this module loads.
 
 litellm is imported on the first request, not at import time: it takes seconds and
 hundreds of megabytes, and the guardrail CLI and API paths that never call a model
@@ -16,9 +17,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from agents.chat import ChatMessage, ChatResponse, Usage
-from agents.errors import ModelUnavailable
+from agents.errors import EngineNotConfigured, ModelUnavailable
+from agents.local_model import MISSING_EXTRA, LocalOptions, grammar_schema, local_extra_installed
 
 PRIMARY = "carepost-primary"
+LOCAL_PREFIX = "carepost-local/"
+LOCAL_MODEL = "carepost-local/smollm2-135m-instruct"
 
 
 class LlmConfig(BaseModel):
@@ -41,6 +45,33 @@ class LlmConfig(BaseModel):
     max_tokens: int = Field(default=700, gt=0, le=8192)
     phi_safe: bool = Field(
         default=False, description="True only for a BAA-covered or local deployment: skips the PHI firewall"
+    )
+    seed: int | None = Field(default=None, ge=0, description="Sampling seed, where the provider takes one")
+    schema_in_request: bool = Field(
+        default=False,
+        description="Send the JSON Schema in response_format (llama.cpp turns it into a grammar)",
+    )
+    local: LocalOptions = Field(
+        default_factory=LocalOptions, description="How carepost-local/... models are loaded"
+    )
+
+    @property
+    def uses_local(self) -> bool:
+        return any(m.startswith(LOCAL_PREFIX) for m in [self.model, *self.fallbacks])
+
+
+def local_config(*, max_tokens: int = 256) -> LlmConfig:
+    """The `local` engine: SmolLM2 in this process. phi_safe because nothing leaves the machine;
+    temperature 0 and a fixed seed so a rerun gives the same drafts; output bounded in tokens."""
+    return LlmConfig(
+        model=LOCAL_MODEL,
+        phi_safe=True,
+        temperature=0.0,
+        seed=0,
+        max_tokens=max_tokens,
+        num_retries=0,
+        timeout=300,
+        schema_in_request=True,
     )
 
 
@@ -68,11 +99,21 @@ class LiteLLMChatModel:
     def phi_safe(self) -> bool:
         return self.config.phi_safe
 
+    @property
+    def enforces_schema(self) -> bool:
+        return self.config.schema_in_request
+
     def _get_router(self) -> Any:
         if self._router is None:
+            config = self.config
+            if config.uses_local:
+                if not local_extra_installed():
+                    raise EngineNotConfigured(MISSING_EXTRA)
+                from agents.local_provider import register
+
+                register(config.local)
             from litellm import Router
 
-            config = self.config
             fallbacks = [f"carepost-fallback-{i}" for i in range(len(config.fallbacks))]
             model_list = [_deployment(PRIMARY, config.model, config)] + [
                 _deployment(name, model, config)
@@ -96,11 +137,17 @@ class LiteLLMChatModel:
             "temperature": self.config.temperature,
             "max_tokens": self.config.max_tokens,
         }
-        if json_schema is not None:
+        if self.config.seed is not None:
+            kwargs["seed"] = self.config.seed
+        if json_schema is not None and self.config.schema_in_request:
+            # llama.cpp's form (its server and our local provider): the schema becomes a sampling grammar.
+            kwargs["response_format"] = {"type": "json_object", "schema": grammar_schema(json_schema)}
+        elif json_schema is not None:
             # Providers without schema support still get the schema in the prompt (agents.chat.structured).
             kwargs["response_format"] = {"type": "json_object"}
+        router = self._get_router()  # a missing local extra is a configuration error, not an outage
         try:
-            response = self._get_router().completion(**kwargs)
+            response = router.completion(**kwargs)
         except Exception as exc:
             # Provider errors can echo the request (and so the brief): keep only the type.
             raise ModelUnavailable(f"the model provider failed ({type(exc).__name__})") from None

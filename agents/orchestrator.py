@@ -68,6 +68,7 @@ class Orchestrator:
     checker: Checker
     redactor: Redactor | None = None
     chat_model: ChatModel | None = None
+    local_model: ChatModel | None = None
     max_rounds: int = DEFAULT_MAX_ROUNDS
     today: Callable[[], date] = date.today
 
@@ -94,7 +95,15 @@ class Orchestrator:
             day=day,
         )
         if engine == "llm":
-            return self._draft_llm(job)
+            if self.chat_model is None:
+                raise EngineNotConfigured("the llm engine needs a configured model (see LlmConfig)")
+            return self._draft_llm(job, self.chat_model, "llm")
+        if engine == "local":
+            if self.local_model is None:
+                raise EngineNotConfigured(
+                    "the local engine needs the optional extra: pip install 'carepost[local]'"
+                )
+            return self._draft_llm(job, self.local_model, "local")
         return self._draft_modular(job)
 
     # -- shared ------------------------------------------------------------------------------
@@ -174,10 +183,8 @@ class Orchestrator:
 
     # -- llm ---------------------------------------------------------------------------------
 
-    def _draft_llm(self, job: _Job) -> DraftResult:
-        model = self.chat_model
-        if model is None:
-            raise EngineNotConfigured("the llm engine needs a configured model (see LlmConfig)")
+    def _draft_llm(self, job: _Job, model: ChatModel, engine: EngineName) -> DraftResult:
+        """The `llm` and `local` engines: one path through a `ChatModel`, whichever model it is."""
         if not model.phi_safe and self.redactor is None:
             raise EngineNotConfigured("a model that is not phi_safe needs the PHI firewall's redactor")
         firewall = PhiFirewall(self.redactor, job.facts) if self.redactor and not model.phi_safe else None
@@ -217,13 +224,13 @@ class Orchestrator:
                     status=Draft.status_for(findings),
                     findings=findings,
                     rounds=rounds,
-                    engine="llm",
+                    engine=engine,
                     citations=[c for c in output.citations if c in set(bundle.doc_ids())],
                 )
             )
         return DraftResult(
             brief_id=brief.id,
-            engine="llm",
+            engine=engine,
             drafts=drafts,
             escalations=job.escalations,
             masked=firewall.stats() if firewall else {},

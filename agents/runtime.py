@@ -3,7 +3,7 @@
 The API builds its own from the services its lifespan holds; this is for one-shot
 processes (`carepost draft`, `python -m agents.evaluate`). The modular engine needs
 only the structured library, so the embedding model and the chroma store are opened
-only for the `llm` engine, which retrieves passages.
+only for the `llm` and `local` engines, which retrieve passages.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from agents.chat import ChatModel
+from agents.errors import EngineNotConfigured
 from agents.orchestrator import Orchestrator
 from guardrails.factory import build_checker
 from guardrails.nlp import load_pipeline
@@ -49,11 +50,22 @@ def pack_knowledge_base(
     return KnowledgeBase(store, libraries, today=today)
 
 
+def local_chat_model() -> ChatModel:
+    """The `local` engine's model (SmolLM2 in-process through litellm); refuses when the extra is missing."""
+    from agents.llm import LiteLLMChatModel, local_config
+    from agents.local_model import MISSING_EXTRA, local_extra_installed
+
+    if not local_extra_installed():
+        raise EngineNotConfigured(MISSING_EXTRA)
+    return LiteLLMChatModel(local_config())
+
+
 def build_orchestrator(
     kb: KnowledgeBase,
     *,
     guardrails_config: Path | None = None,
     chat_model: ChatModel | None = None,
+    local_model: ChatModel | None = None,
     max_rounds: int = 2,
     today: Callable[[], date] = date.today,
 ) -> Orchestrator:
@@ -63,6 +75,7 @@ def build_orchestrator(
         checker=build_checker(guardrails_config, nlp=nlp),
         redactor=build_redactor(nlp),
         chat_model=chat_model,
+        local_model=local_model,
         max_rounds=max_rounds,
         today=today,
     )

@@ -40,6 +40,7 @@ class FunctionChatModel:
     function: Callable[[list[ChatMessage], CallInfo], str]
     name: str = "function"
     phi_safe: bool = False
+    enforces_schema: bool = False
     calls: list[list[ChatMessage]] = field(default_factory=list)
 
     def complete(
@@ -66,6 +67,7 @@ class TestChatModel:
     seed_text: str = "a"
     name: str = "test"
     phi_safe: bool = False
+    enforces_schema: bool = False
     calls: list[list[ChatMessage]] = field(default_factory=list)
 
     def complete(

@@ -62,3 +62,19 @@ def orchestrator(pack_kb: KnowledgeBase, checker: Checker, redactor: Redactor) -
 
 def load_briefs() -> list[Brief]:
     return [Brief.model_validate_json(line) for line in BRIEFS.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture
+def local_litellm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """litellm's real entry points, for tests of models on this machine (in-process or on loopback).
+
+    The network guard stays on: a call that tried to leave the machine would still fail the test.
+    """
+    import litellm
+
+    from tests.conftest import LITELLM_ENTRY_POINTS
+
+    for name in LITELLM_ENTRY_POINTS:
+        original = getattr(getattr(litellm, name), "carepost_original", None)
+        if original is not None:
+            monkeypatch.setattr(litellm, name, original)
