@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agents.brief import Brief
 from api.drafting.submit import Submission, Submitter, submit_brief
 from api.jobs.queue import JobQueue
+from api.settings import Settings
 from api.store.drafting_models import DraftRow, DraftVersionRow
 from api.store.eval_models import EvalRun, EvalRunState
 from api.store.models import AuditEvent, Role
@@ -169,6 +172,13 @@ def served_routes(client: TestClient) -> set[tuple[str, str]]:
         served |= {(method, re.sub(r"\{(\w+):\w+\}", r"{\1}", path)) for method in methods - {"HEAD"}}
     documented = client.get("/openapi.json").json()["paths"]
     return served | {(method.upper(), path) for path, item in documented.items() for method in item}
+
+
+@pytest.fixture
+def client(test_settings: Settings, app_factory: Callable[[Settings], FastAPI]) -> Iterator[TestClient]:
+    """Rate limits off: one admin key builds every fixture resource, which is not what limits are about."""
+    with TestClient(app_factory(test_settings.model_copy(update={"rate_limit_enabled": False}))) as client:
+        yield client
 
 
 def test_the_matrix_covers_every_route(client: TestClient) -> None:

@@ -127,8 +127,10 @@ def fuzz_run(
         total = sum(run.examples.values())
         fewest = sorted(run.examples.items(), key=lambda item: item[1])[:3]
         with capture.global_and_fixture_disabled():
+            operations = len({label.rsplit(" (", 1)[0] for label in run.examples})
             reporter.write_line(
-                f"\nschemathesis: {len(run.examples)} operations, {total} requests in "
+                f"\nschemathesis: {operations} operations ({len(run.examples)} operation x mode runs), "
+                f"{total} requests in "
                 f"{sum(run.seconds.values()):.1f} s; fewest examples: "
                 + ", ".join(f"{op} {n}" for op, n in fewest)
             )
