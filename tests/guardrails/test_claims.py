@@ -107,6 +107,15 @@ def off_label() -> OffLabelFamily:
         ("Our sedation dentistry makes every visit 100% stress-free.", "100% stress-free"),
         ("It works while you sleep, with no increased risk to your baby.", "no increased risk"),
         ("The best dentist in Fenwick? We think so.", "The best dentist"),
+        # absolutes in other wordings than the classic list
+        ("This serum stops every breakout before it starts.", "stops every breakout"),
+        ("Acupuncture works when nothing else does.", "when nothing else does"),
+        ("Laser hair removal with no downtime.", "no downtime"),
+        ("Bye to back pain forever with spinal decompression!", "Bye to back pain forever"),
+        ("Try our miracle anti-aging serum today.", "miracle anti-aging serum"),
+        ("Dr. Lee is the top hand surgeon in Ohio.", "the top hand surgeon"),
+        ("Our hydration drip heals hangovers instantly.", "heals hangovers instantly"),
+        ("Ridgeway Dental is the best practice in the county.", "the best practice"),
         # a look-alike letter does not hide the word
         ("Guаranteed results!", "Guаranteed"),
     ],
@@ -158,6 +167,9 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         "We're hiring a permanent charge nurse for the ICU.",
         "Proud to support the Children's Miracle Network.",
         "Keep your family safe this summer: wear sunscreen.",
+        "Seating is guaranteed for every registered guest at the health fair.",
+        "Is it safest to travel before or after your booster? Ask your pharmacist.",
+        "Our top priority is your comfort during every visit.",
         # an approved organisation-wide claim
         "Northside Health is the region's only Level I trauma center.",
     ],
@@ -237,6 +249,12 @@ def test_product_claims_need_a_library_unless_configured(claims: Unsubstantiated
             "adults over 40",
         ),
         ("Double the dose of ZOLVANT for faster results.", "off_label.dose", "Double the dose"),
+        # "isn't just for" widens the use instead of denying it
+        (
+            "ZOLVANT (pemitrazine) isn't just for plaques: it clears eczema too.",
+            "off_label.condition",
+            "eczema",
+        ),
         # a set-up question before the product names the use
         ("Acne flare-ups? ZOLVANT (pemitrazine) can clear them.", "off_label.condition", "Acne"),
         # a benefit sentence names its use without "for"

@@ -112,6 +112,14 @@ def rules(family: FairBalanceFamily, text: str, context: dict[str, Any] | None =
             "Now offering pemaglutide injections. Patients lost an average of 15% of their weight.",
             ["fair_balance.missing_risk"],
         ),
+        # procedures and benefits in wordings beyond the classic list
+        (
+            "Our minimally invasive spine surgery gets most people home in days.",
+            ["fair_balance.missing_risk"],
+        ),
+        ("IV vitamin drips that leave you refreshed and energised.", ["fair_balance.missing_risk"]),
+        ("The PulseBand Monitor flags irregular rhythms on your phone.", ["fair_balance.missing_risk"]),
+        ("My lips have never looked better after my lip filler!", ["fair_balance.missing_risk"]),
         # unicode: a look-alike letter in the brand does not hide it
         ("ZОLVANT (pemitrazine) helps clear plaque psoriasis.", ["fair_balance.missing_risk"]),
     ],
