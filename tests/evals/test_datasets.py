@@ -85,4 +85,9 @@ def test_shipped_datasets_validate(suite: str, split: str | None) -> None:
 def test_dev_split_includes_the_fresh_batch() -> None:
     loaded = load_suite("guardrails")
     (ref,) = loaded.datasets(["dev"])
-    assert [p.name for p in loaded.dataset_paths(ref)] == ["dev.jsonl", "dev_fresh_phi.jsonl", "dev_fresh.jsonl"]
+    assert [p.name for p in loaded.dataset_paths(ref)] == [
+        "dev.jsonl",
+        "dev_fresh_phi.jsonl",
+        "dev_fresh.jsonl",
+        "dev_fresh2.jsonl",
+    ]
