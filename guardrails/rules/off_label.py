@@ -262,7 +262,11 @@ class OffLabelFamily(RuleFamily):
         message = "The post promotes the product to a group of people outside its approved indication."
         for population in self._lexicon.off_label.populations:
             for match in population.text.finditer(sentence):
-                if negated(sentence[: match.start()], sentence[match.end() :], self._text):
+                lead = sentence[: match.start()]
+                # "is not approved for children or for use during pregnancy" states the limit
+                if negated(lead, sentence[match.end() :], self._text) or self._text.negation_word.search(
+                    lead
+                ):
                     continue
                 indicated = population.label.search(" ".join(product.indications)) is not None
                 limited = population.label.search(limitations) is not None

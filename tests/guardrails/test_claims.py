@@ -282,6 +282,8 @@ def test_off_label(off_label: OffLabelFamily, text: str, rule: str, span: str) -
     [
         "ZOLVANT (pemitrazine) treats moderate to severe plaque psoriasis in adults.",
         "ZOLVANT is not for children or teens under 18.",
+        # the negation reaches every population of the clause
+        "ZOLVANT (pemitrazine) is not recommended for use in children or during pregnancy.",
         "Sensa 7 helps kids age 2 and older manage diabetes.",
         "Remove your Sensa 7 sensor before an MRI.",
         "Northside Lung Check is for adults aged 50 to 80 with a smoking history.",

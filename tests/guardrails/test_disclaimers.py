@@ -165,9 +165,11 @@ POSITIVES = [
         ADVICE,
     ),
     ("post", "Send us a message describing your symptoms and we will let you know what to do.", ADVICE),
+    ("post", "This is where I'd send my own family for checkups, no question. #TeamBrightSmiles", CONNECTION),
 ]
 
 NEGATIVES = [
+    ("post", "Flu shots are in! Ask a pharmacist today about which one is right for you."),
     (
         "post",
         "Meet Gloria! Six weeks after her knee replacement, she's back to gardening. Individual results vary.",
