@@ -90,4 +90,5 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh_phi.jsonl",
         "dev_fresh.jsonl",
         "dev_fresh2.jsonl",
+        "dev_fresh3.jsonl",
     ]
