@@ -116,6 +116,8 @@ def off_label() -> OffLabelFamily:
         ("Dr. Lee is the top hand surgeon in Ohio.", "the top hand surgeon"),
         ("Our hydration drip heals hangovers instantly.", "heals hangovers instantly"),
         ("Ridgeway Dental is the best practice in the county.", "the best practice"),
+        ("Our radiologists get it right every time.", "get it right every time"),
+        ("Nobody does shoulder rehab better than our team.", "Nobody does shoulder rehab better"),
         # a look-alike letter does not hide the word
         ("Guаranteed results!", "Guаranteed"),
     ],
@@ -170,6 +172,7 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         "Seating is guaranteed for every registered guest at the health fair.",
         "Is it safest to travel before or after your booster? Ask your pharmacist.",
         "Our top priority is your comfort during every visit.",
+        "Nobody does Halloween better than our pediatric nurses!",
         # an approved organisation-wide claim
         "Northside Health is the region's only Level I trauma center.",
     ],
@@ -393,3 +396,12 @@ def test_a_sentence_of_the_products_own_risk_statement_is_not_an_off_label_use()
         f"{risk} Full safety information: https://glucotrace.example/safety-information #DiabetesAwareness"
     )
     assert run_family(make_family(OffLabelFamily), post, context=context) == []
+
+
+def test_the_organisations_own_name_is_not_a_use(off_label: OffLabelFamily) -> None:
+    context = {**CONTEXT, "organisation": {"names": ["Northside Eye Center"]}}
+    text = "ZOLVANT (pemitrazine) clears plaque psoriasis fast, now at Northside Eye Center."
+    assert run_family(off_label, text, context=context) == []
+    # the same word outside the name is still a use the labeling excludes
+    used = "ZOLVANT (pemitrazine) clears plaque psoriasis fast, even near the eye."
+    assert [f.rule_id for f in run_family(off_label, used, context=context)] == ["off_label.condition"]

@@ -166,10 +166,12 @@ POSITIVES = [
     ),
     ("post", "Send us a message describing your symptoms and we will let you know what to do.", ADVICE),
     ("post", "This is where I'd send my own family for checkups, no question. #TeamBrightSmiles", CONNECTION),
+    ("post", "Worried about a new mole? Comment below and our dermatologist will answer tonight!", ADVICE),
 ]
 
 NEGATIVES = [
     ("post", "Flu shots are in! Ask a pharmacist today about which one is right for you."),
+    ("post", "Comment below with your favorite winter walking route!"),
     (
         "post",
         "Meet Gloria! Six weeks after her knee replacement, she's back to gardening. Individual results vary.",

@@ -124,6 +124,12 @@ def rules(family: FairBalanceFamily, text: str, context: dict[str, Any] | None =
         ("Our IV migraine cocktail gets you feeling better in under an hour.", ["fair_balance.missing_risk"]),
         ("Spider veins gone for good with our laser vein treatment.", ["fair_balance.missing_risk"]),
         ("A year after her hip replacement she ran her first 10K!", ["fair_balance.missing_risk"]),
+        ("Our lens implant gives you sharp vision without glasses.", ["fair_balance.missing_risk"]),
+        (
+            "Endometrial ablation takes just 5 minutes and means lighter periods.",
+            ["fair_balance.missing_risk"],
+        ),
+        ("Dry needling speeds healing of stubborn muscle pain.", ["fair_balance.missing_risk"]),
         # unicode: a look-alike letter in the brand does not hide it
         ("ZОLVANT (pemitrazine) helps clear plaque psoriasis.", ["fair_balance.missing_risk"]),
     ],

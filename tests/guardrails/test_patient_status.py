@@ -148,6 +148,19 @@ REPLY_POSITIVES = [
         "daughter's delivery",
     ),
     ("comment_reply", "The night guard we fitted you for is ready at the front desk.", "we fitted you"),
+    ("comment_reply", "We'll measure your grip strength again at the next session.", "measure your"),
+    (
+        "review_response",
+        "Dr. Haddad would like to check in with you by phone this week.",
+        "check in with you",
+    ),
+    ("comment_reply", "The drops Dr. Haddad prescribed can sting for a minute.", "Haddad prescribed"),
+    (
+        "review_response",
+        "We've resubmitted the sessions to your insurer with new codes.",
+        "resubmitted the sessions",
+    ),
+    ("comment_reply", "Enjoy the new lenses, and give your eyes a few days to adjust!", "the new lenses"),
     ("post", "Cavity-free kid of the month: Eli, who hasn't missed a brushing all year!", "kid of the month"),
 ]
 
@@ -185,6 +198,10 @@ REPLY_NEGATIVES = [
     ("comment_reply", "Yes, the new shingles vaccine is in stock at both locations."),
     ("review_response", "Thank you for the review! We are sorry the parking was hard to find."),
     ("comment_reply", "Thanks for asking! You can schedule your cleaning online anytime."),
+    ("comment_reply", "Our office manager would like to talk with you. Please call 555-0120."),
+    ("comment_reply", "Sorry the appointment line was busy. Online booking is open around the clock."),
+    ("comment_reply", "Please check your spam folder for the confirmation email."),
+    ("comment_reply", "Great question! Our pharmacists can check your coverage before you come in."),
 ]
 
 POST_POSITIVES = [
