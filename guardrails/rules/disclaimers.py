@@ -34,6 +34,7 @@ from guardrails.rules.person_mentions import (
     NAMES_LEXICON,
     Mention,
     NameWords,
+    clause_starts,
     find_mentions,
     is_staff,
     load_name_words,
@@ -255,7 +256,7 @@ class DisclaimersFamily(RuleFamily):
             i
             for i, t in enumerate(tokens)
             if i == 0 or bisect_right(starts, t.start) != bisect_right(starts, tokens[i - 1].start)
-        )
+        ) | clause_starts(matchable, tokens)
         persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
         mentions = find_mentions(matchable, tokens, first, persons, ctx, self._names)
         return _Text(matchable, starts, mentions, staff_words(ctx))

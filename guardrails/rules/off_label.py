@@ -148,7 +148,8 @@ class OffLabelFamily(RuleFamily):
     def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
         if not ctx.products:
             return
-        body = text.text
+        # "Northgate Eye" or "Clearview Dermatology" names the account, not a use.
+        body = _without_names(text.text, ctx.organisation.names)
         mentions = [m for m in self._finder.context_mentions(body, ctx.products) if m.product is not None]
         if not mentions:
             return
@@ -262,7 +263,11 @@ class OffLabelFamily(RuleFamily):
         message = "The post promotes the product to a group of people outside its approved indication."
         for population in self._lexicon.off_label.populations:
             for match in population.text.finditer(sentence):
-                if negated(sentence[: match.start()], sentence[match.end() :], self._text):
+                lead = sentence[: match.start()]
+                # "is not approved for children or for use during pregnancy" states the limit
+                if negated(lead, sentence[match.end() :], self._text) or self._text.negation_word.search(
+                    lead
+                ):
                     continue
                 indicated = population.label.search(" ".join(product.indications)) is not None
                 limited = population.label.search(limitations) is not None
@@ -320,6 +325,14 @@ class OffLabelFamily(RuleFamily):
 
 _CLAUSE_BREAK = re.compile(r",|;|\(|\)|\bor\b|\band\b|\bsuch\s+as\b|\bincluding\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _without_names(body: str, names: Sequence[str]) -> str:
+    """`body` with the organisation's own names blanked out (same length, so offsets hold)."""
+    for name in names:
+        if name.strip():
+            body = re.sub(re.escape(name), lambda m: " " * len(m.group()), body, flags=re.IGNORECASE)
+    return body
 
 
 def _is_approved_safety_copy(sentence: str, product: ProductFacts) -> bool:

@@ -20,7 +20,7 @@ needs either a reply's reader or an identifiable person in the same sentence.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +35,7 @@ from guardrails.rules.person_mentions import (
     NAMES_LEXICON,
     Mention,
     Token,
+    clause_starts,
     consented,
     find_mentions,
     is_staff,
@@ -49,6 +50,8 @@ _REPLIES = frozenset({ContentType.REVIEW_RESPONSE, ContentType.COMMENT_REPLY})
 # Singular pronouns only: "their" and "them" are too often a generic plural ("patients and their families").
 _PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "you"})
 _THIRD_PERSON_POSSESSIVES = frozenset({"his", "her"})
+# After "your twins", "their shots" is the reader's family too.
+_FAMILY_POSSESSIVES = _THIRD_PERSON_POSSESSIVES | {"their"}
 _Span = tuple[str, int, int]  # rule id, start, end in the normalised text
 _SCAN_LIMIT = 5  # words between a possessive and its care term ("his last round of maintenance chemo")
 _LOOKBACK = 2  # sentences in which a pronoun's name may stand
@@ -185,7 +188,7 @@ class PatientStatusFamily(RuleFamily):
         bare = _Scene(matchable, tokens, sentences, [])
         first_tokens = frozenset(
             i for i, s in enumerate(bare.token_sentence) if i == 0 or bare.token_sentence[i - 1] != s
-        )
+        ) | clause_starts(matchable, tokens)
         persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
         mentions = find_mentions(matchable, tokens, first_tokens, persons, ctx, self.lexicon.names)
         staff = staff_words(ctx)
@@ -210,13 +213,17 @@ class PatientStatusFamily(RuleFamily):
             hit = None
             if token.bare == "your":
                 hit = self._scan(scene, index, terms)
-                if self._booking(scene.tokens, index):
+                if self._booking(scene, index):
                     hit = None
             elif token.bare in {"the", "those", "these", "that"}:
                 hit = self._scan(scene, index, lex.items, limit=3)
                 if hit is not None and not self._specific(scene, index, hit):
                     hit = None
-            elif token.bare in _THIRD_PERSON_POSSESSIVES and self._reader_family(scene, index):
+                if hit is None and self._feeling_before(scene, index):
+                    # "glad the brace is helping", "sorry the refill was late": a feeling about
+                    # one specific piece of care can only be about the reader's own.
+                    hit = self._scan(scene, index, lex.items | lex.care | lex.conditions, limit=3)
+            elif token.bare in _FAMILY_POSSESSIVES and self._reader_family(scene, index):
                 hit = self._scan(scene, index, lex.care | lex.conditions)
             if hit is not None:
                 spans.append(("patient_status.reply_detail", token.start, scene.tokens[hit].end))
@@ -285,7 +292,7 @@ class PatientStatusFamily(RuleFamily):
                 continue
             if second:
                 # Posts speak to everyone; "your" is one person only right after a greeting by name.
-                found = not self._booking(scene.tokens, index) and any(
+                found = not self._booking(scene, index) and any(
                     m.addressed for m in scene.patients_in(max(0, sentence - 1), sentence)
                 )
             elif third:
@@ -314,14 +321,20 @@ class PatientStatusFamily(RuleFamily):
         """Index of a care term in the noun phrase that starts after token `index`, if any."""
         lex = self.lexicon
         tokens = scene.tokens
+        upcoming = False  # "your next ...": a future visit says nothing, a named treatment does
         for j in range(index + 1, min(index + 1 + limit, len(tokens))):
             if scene.text[tokens[j - 1].end : tokens[j].start].strip():
                 return None  # punctuation ends the phrase
             word = tokens[j].bare
             if self._term(tokens[j], terms):
                 blocked = j + 1 < len(tokens) and singular(tokens[j + 1].bare) in lex.blockers
+                if upcoming and singular(word) in lex.encounters:
+                    blocked = True
                 return None if blocked else j
-            if word in lex.generic or word in lex.stopwords:
+            if word in lex.generic:
+                upcoming = True
+                continue
+            if word in lex.stopwords:
                 return None
             if word in lex.generic_you and tokens[index].bare == "your":
                 return None
@@ -334,8 +347,20 @@ class PatientStatusFamily(RuleFamily):
         # Procedure endings count wherever care terms do ("mastectomy", "angioplasty").
         return not terms.isdisjoint(self.lexicon.care) and singular(word).endswith(self.lexicon.suffixes)
 
-    def _booking(self, tokens: Sequence[Token], index: int) -> bool:
-        return any(t.bare in self.lexicon.booking for t in tokens[max(0, index - 3) : index])
+    def _booking(self, scene: _Scene, index: int) -> bool:
+        """An invitation ("book your cleaning", "to schedule your visit") in the same clause."""
+        sentence = scene.token_sentence[index]
+        return any(
+            scene.tokens[j].bare in self.lexicon.booking and scene.token_sentence[j] == sentence
+            for j in range(max(0, index - 2), index)
+        )
+
+    def _feeling_before(self, scene: _Scene, index: int) -> bool:
+        sentence = scene.token_sentence[index]
+        return any(
+            scene.tokens[j].bare in self.lexicon.feelings and scene.token_sentence[j] == sentence
+            for j in range(max(0, index - 3), index)
+        )
 
     def _conditional(self, scene: _Scene, offset: int) -> bool:
         """ "If your child has a fever..." is advice to anyone, not a statement about the reader."""

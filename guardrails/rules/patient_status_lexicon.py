@@ -25,6 +25,8 @@ class PatientStatusLexicon(BaseModel):
     specific_items: list[str] = Field(min_length=1)
     scan_stopwords: list[str] = Field(min_length=1)
     generic_modifiers: list[str]
+    encounter_terms: list[str]
+    feeling_words: list[str]
     second_person_generic: list[str]
     booking_verbs: list[str]
     conditional_words: list[str]
@@ -47,6 +49,8 @@ class PatientStatusLexicon(BaseModel):
         "specific_items",
         "scan_stopwords",
         "generic_modifiers",
+        "encounter_terms",
+        "feeling_words",
         "second_person_generic",
         "booking_verbs",
         "conditional_words",
@@ -96,6 +100,8 @@ class CompiledLexicon:
     items: frozenset[str]
     stopwords: frozenset[str]
     generic: frozenset[str]
+    encounters: frozenset[str]
+    feelings: frozenset[str]
     generic_you: frozenset[str]
     booking: frozenset[str]
     conditional: frozenset[str]
@@ -121,6 +127,8 @@ class CompiledLexicon:
             items=frozenset(raw.specific_items),
             stopwords=frozenset(raw.scan_stopwords),
             generic=frozenset(raw.generic_modifiers),
+            encounters=frozenset(raw.encounter_terms),
+            feelings=frozenset(raw.feeling_words),
             generic_you=frozenset(raw.second_person_generic),
             booking=frozenset(raw.booking_verbs),
             conditional=frozenset(raw.conditional_words),

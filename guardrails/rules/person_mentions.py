@@ -12,6 +12,7 @@ credential after it ("RN", "PA-C").
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -208,6 +209,17 @@ def find_mentions(
         else m
         for m in mentions
     ]
+
+
+def clause_starts(text: str, tokens: Sequence[Token]) -> frozenset[int]:
+    """Tokens that open a clause without a full stop: after a line break or an emoji
+    ("... practically gone 😍 Results like these"), where any word may be capitalised."""
+    return frozenset(
+        i
+        for i in range(1, len(tokens))
+        if "\n" in (gap := text[tokens[i - 1].end : tokens[i].start])
+        or any(unicodedata.category(ch) == "So" for ch in gap)
+    )
 
 
 def _initial(text: str, token: Token) -> bool:

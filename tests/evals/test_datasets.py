@@ -80,3 +80,15 @@ def test_shipped_datasets_validate(suite: str, split: str | None) -> None:
     loaded = load_suite(suite)
     for ref in loaded.datasets([split] if split else None):
         assert loaded.load_split(ref)
+
+
+def test_dev_split_includes_the_fresh_batch() -> None:
+    loaded = load_suite("guardrails")
+    (ref,) = loaded.datasets(["dev"])
+    assert [p.name for p in loaded.dataset_paths(ref)] == [
+        "dev.jsonl",
+        "dev_fresh_phi.jsonl",
+        "dev_fresh.jsonl",
+        "dev_fresh2.jsonl",
+        "dev_fresh3.jsonl",
+    ]

@@ -107,6 +107,17 @@ def off_label() -> OffLabelFamily:
         ("Our sedation dentistry makes every visit 100% stress-free.", "100% stress-free"),
         ("It works while you sleep, with no increased risk to your baby.", "no increased risk"),
         ("The best dentist in Fenwick? We think so.", "The best dentist"),
+        # absolutes in other wordings than the classic list
+        ("This serum stops every breakout before it starts.", "stops every breakout"),
+        ("Acupuncture works when nothing else does.", "when nothing else does"),
+        ("Laser hair removal with no downtime.", "no downtime"),
+        ("Bye to back pain forever with spinal decompression!", "Bye to back pain forever"),
+        ("Try our miracle anti-aging serum today.", "miracle anti-aging serum"),
+        ("Dr. Lee is the top hand surgeon in Ohio.", "the top hand surgeon"),
+        ("Our hydration drip heals hangovers instantly.", "heals hangovers instantly"),
+        ("Ridgeway Dental is the best practice in the county.", "the best practice"),
+        ("Our radiologists get it right every time.", "get it right every time"),
+        ("Nobody does shoulder rehab better than our team.", "Nobody does shoulder rehab better"),
         # a look-alike letter does not hide the word
         ("Guаranteed results!", "Guаranteed"),
     ],
@@ -158,6 +169,10 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         "We're hiring a permanent charge nurse for the ICU.",
         "Proud to support the Children's Miracle Network.",
         "Keep your family safe this summer: wear sunscreen.",
+        "Seating is guaranteed for every registered guest at the health fair.",
+        "Is it safest to travel before or after your booster? Ask your pharmacist.",
+        "Our top priority is your comfort during every visit.",
+        "Nobody does Halloween better than our pediatric nurses!",
         # an approved organisation-wide claim
         "Northside Health is the region's only Level I trauma center.",
     ],
@@ -237,6 +252,12 @@ def test_product_claims_need_a_library_unless_configured(claims: Unsubstantiated
             "adults over 40",
         ),
         ("Double the dose of ZOLVANT for faster results.", "off_label.dose", "Double the dose"),
+        # "isn't just for" widens the use instead of denying it
+        (
+            "ZOLVANT (pemitrazine) isn't just for plaques: it clears eczema too.",
+            "off_label.condition",
+            "eczema",
+        ),
         # a set-up question before the product names the use
         ("Acne flare-ups? ZOLVANT (pemitrazine) can clear them.", "off_label.condition", "Acne"),
         # a benefit sentence names its use without "for"
@@ -264,6 +285,8 @@ def test_off_label(off_label: OffLabelFamily, text: str, rule: str, span: str) -
     [
         "ZOLVANT (pemitrazine) treats moderate to severe plaque psoriasis in adults.",
         "ZOLVANT is not for children or teens under 18.",
+        # the negation reaches every population of the clause
+        "ZOLVANT (pemitrazine) is not recommended for use in children or during pregnancy.",
         "Sensa 7 helps kids age 2 and older manage diabetes.",
         "Remove your Sensa 7 sensor before an MRI.",
         "Northside Lung Check is for adults aged 50 to 80 with a smoking history.",
@@ -373,3 +396,12 @@ def test_a_sentence_of_the_products_own_risk_statement_is_not_an_off_label_use()
         f"{risk} Full safety information: https://glucotrace.example/safety-information #DiabetesAwareness"
     )
     assert run_family(make_family(OffLabelFamily), post, context=context) == []
+
+
+def test_the_organisations_own_name_is_not_a_use(off_label: OffLabelFamily) -> None:
+    context = {**CONTEXT, "organisation": {"names": ["Northside Eye Center"]}}
+    text = "ZOLVANT (pemitrazine) clears plaque psoriasis fast, now at Northside Eye Center."
+    assert run_family(off_label, text, context=context) == []
+    # the same word outside the name is still a use the labeling excludes
+    used = "ZOLVANT (pemitrazine) clears plaque psoriasis fast, even near the eye."
+    assert [f.rule_id for f in run_family(off_label, used, context=context)] == ["off_label.condition"]

@@ -153,9 +153,25 @@ POSITIVES = [
         "What's your biggest sleep struggle? Tell us below and our sleep doctor will share tips.",
         ADVICE,
     ),
+    # wordings beyond the classic lists
+    ("post", "Before -> after: three sessions of microneedling and her pores look smaller.", RESULTS),
+    ("post", "After his stroke, a retired pilot relearned to read with our speech therapists.", RESULTS),
+    ("post", "\u201cI finally feel in control,\u201d one program graduate told us.", RESULTS),
+    ("post", "The spa treated me to a hydrafacial so I could share my honest review!", CONNECTION),
+    ("post", "Ambassador perks: my monthly peel at Glow Studio keeps my skin calm.", CONNECTION),
+    (
+        "post",
+        "Reply with a photo of your mole and our dermatologist will tell you if it looks worrying.",
+        ADVICE,
+    ),
+    ("post", "Send us a message describing your symptoms and we will let you know what to do.", ADVICE),
+    ("post", "This is where I'd send my own family for checkups, no question. #TeamBrightSmiles", CONNECTION),
+    ("post", "Worried about a new mole? Comment below and our dermatologist will answer tonight!", ADVICE),
 ]
 
 NEGATIVES = [
+    ("post", "Flu shots are in! Ask a pharmacist today about which one is right for you."),
+    ("post", "Comment below with your favorite winter walking route!"),
     (
         "post",
         "Meet Gloria! Six weeks after her knee replacement, she's back to gardening. Individual results vary.",

@@ -112,6 +112,24 @@ def rules(family: FairBalanceFamily, text: str, context: dict[str, Any] | None =
             "Now offering pemaglutide injections. Patients lost an average of 15% of their weight.",
             ["fair_balance.missing_risk"],
         ),
+        # procedures and benefits in wordings beyond the classic list
+        (
+            "Our minimally invasive spine surgery gets most people home in days.",
+            ["fair_balance.missing_risk"],
+        ),
+        ("IV vitamin drips that leave you refreshed and energised.", ["fair_balance.missing_risk"]),
+        ("The PulseBand Monitor flags irregular rhythms on your phone.", ["fair_balance.missing_risk"]),
+        ("My lips have never looked better after my lip filler!", ["fair_balance.missing_risk"]),
+        ("Nitrous oxide helps nervous patients relax during a filling.", ["fair_balance.missing_risk"]),
+        ("Our IV migraine cocktail gets you feeling better in under an hour.", ["fair_balance.missing_risk"]),
+        ("Spider veins gone for good with our laser vein treatment.", ["fair_balance.missing_risk"]),
+        ("A year after her hip replacement she ran her first 10K!", ["fair_balance.missing_risk"]),
+        ("Our lens implant gives you sharp vision without glasses.", ["fair_balance.missing_risk"]),
+        (
+            "Endometrial ablation takes just 5 minutes and means lighter periods.",
+            ["fair_balance.missing_risk"],
+        ),
+        ("Dry needling speeds healing of stubborn muscle pain.", ["fair_balance.missing_risk"]),
         # unicode: a look-alike letter in the brand does not hide it
         ("ZОLVANT (pemitrazine) helps clear plaque psoriasis.", ["fair_balance.missing_risk"]),
     ],

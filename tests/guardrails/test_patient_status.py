@@ -121,6 +121,47 @@ REPLY_POSITIVES = [
         "reviewed the images",
     ),
     ("comment_reply", "Great seeing you yesterday, Linda!", "Great seeing you yesterday"),
+    # shapes beyond the first lexicon
+    ("review_response", "So happy your new bridge feels comfortable after the long wait!", "your new bridge"),
+    ("comment_reply", "When you come back for your suture removal, ask for Ana.", "When you come back for"),
+    ("comment_reply", "Can't wait to see you at your next filler touch-up!", "your next filler"),
+    ("comment_reply", "Sorry the refill took so long this time.", "the refill"),
+    ("comment_reply", "Glad the splint is helping, and keep it dry!", "the splint"),
+    (
+        "review_response",
+        "It was an honor to care for your grandmother during her hospice stay.",
+        "care for your",
+    ),
+    ("comment_reply", "Your kids were so brave for their flu shots today!", "their flu shots"),
+    (
+        "review_response",
+        "Thanks for your patience: your prior authorization came through.",
+        "your prior authorization",
+    ),
+    ("comment_reply", "Your hygienist has your note and will call before Friday.", "Your hygienist has"),
+    ("comment_reply", "We'll recheck your wrist at the next visit.", "recheck your"),
+    ("comment_reply", "Glad your shoulder felt better by the end of the week!", "your shoulder felt"),
+    ("review_response", "Use the rinse we sent home with you twice a day.", "sent home with"),
+    (
+        "comment_reply",
+        "Congratulations on your daughter's delivery, and welcome to the world, baby!",
+        "daughter's delivery",
+    ),
+    ("comment_reply", "The night guard we fitted you for is ready at the front desk.", "we fitted you"),
+    ("comment_reply", "We'll measure your grip strength again at the next session.", "measure your"),
+    (
+        "review_response",
+        "Dr. Haddad would like to check in with you by phone this week.",
+        "check in with you",
+    ),
+    ("comment_reply", "The drops Dr. Haddad prescribed can sting for a minute.", "Haddad prescribed"),
+    (
+        "review_response",
+        "We've resubmitted the sessions to your insurer with new codes.",
+        "resubmitted the sessions",
+    ),
+    ("comment_reply", "Enjoy the new lenses, and give your eyes a few days to adjust!", "the new lenses"),
+    ("post", "Cavity-free kid of the month: Eli, who hasn't missed a brushing all year!", "kid of the month"),
 ]
 
 REPLY_NEGATIVES = [
@@ -153,6 +194,14 @@ REPLY_NEGATIVES = [
     ("review_response", "Your health and safety are our top priority."),
     ("comment_reply", "If your prescription isn't ready within 15 minutes, let us know."),
     ("review_response", "We'd be happy to look into your concerns about the wait. Please call 555-0100."),
+    ("review_response", "Thanks for the five stars! We hope your next visit is just as smooth."),
+    ("comment_reply", "Yes, the new shingles vaccine is in stock at both locations."),
+    ("review_response", "Thank you for the review! We are sorry the parking was hard to find."),
+    ("comment_reply", "Thanks for asking! You can schedule your cleaning online anytime."),
+    ("comment_reply", "Our office manager would like to talk with you. Please call 555-0120."),
+    ("comment_reply", "Sorry the appointment line was busy. Online booking is open around the clock."),
+    ("comment_reply", "Please check your spam folder for the confirmation email."),
+    ("comment_reply", "Great question! Our pharmacists can check your coverage before you come in."),
 ]
 
 POST_POSITIVES = [
@@ -308,6 +357,8 @@ POST_NEGATIVES = [
         "Many came to us with years of Botox (onabotulinumtoxinA) experience and still learned something.",
     ),
     ("comment_reply", "Please talk with your dermatologist about your treatment options."),
+    # a capitalised word after an emoji opens a clause; it is not a name
+    ("post", "Smooth skin all summer ☀️ Results like these start with a free consult."),
 ]
 
 
