@@ -49,6 +49,10 @@ class RecordingChatModel:
     def phi_safe(self) -> bool:
         return self.inner.phi_safe
 
+    @property
+    def enforces_schema(self) -> bool:
+        return self.inner.enforces_schema
+
     def take_usage(self) -> Usage:
         """The usage since the last call to this, and start counting again."""
         from agents.chat import Usage
