@@ -20,6 +20,7 @@ from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.store.eval_models import EvalRun, EvalRunState
@@ -73,15 +74,24 @@ class EvalRunService:
     _lock: Lock = field(default_factory=Lock, init=False)
 
     def recover(self) -> int:
-        """Mark runs left queued or running by a stopped process as failed; returns how many."""
-        with self.sessions() as session:
-            result = session.execute(
-                update(EvalRun)
-                .where(EvalRun.state.in_([EvalRunState.queued.value, EvalRunState.running.value]))
-                .values(state=EvalRunState.failed.value, error=INTERRUPTED, finished_at=utcnow())
-            )
-            session.commit()
-            return int(getattr(result, "rowcount", 0) or 0)
+        """Mark runs left queued or running by a stopped process as failed; returns how many.
+
+        A database that is unreachable or not yet migrated must not stop the app from starting
+        (/readyz reports it as 503): recovery then waits for the next start, and the stale runs
+        stay visible as running until it does.
+        """
+        try:
+            with self.sessions() as session:
+                result = session.execute(
+                    update(EvalRun)
+                    .where(EvalRun.state.in_([EvalRunState.queued.value, EvalRunState.running.value]))
+                    .values(state=EvalRunState.failed.value, error=INTERRUPTED, finished_at=utcnow())
+                )
+                session.commit()
+                return int(getattr(result, "rowcount", 0) or 0)
+        except (OperationalError, ProgrammingError):
+            log.warning("eval runs not recovered: the database is not ready")
+            return 0
 
     def submit(self, run_id: uuid.UUID) -> None:
         with self._lock:
