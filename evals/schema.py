@@ -57,6 +57,10 @@ class DatasetRef(_Strict):
         default_factory=list,
         description="More JSONL files of the same split (batches written later), relative to the suite file",
     )
+    cases: list[str] = Field(
+        default_factory=list,
+        description="Only these case ids, in the files' order (a small CI subset); every case when empty",
+    )
 
 
 class Bootstrap(_Strict):
@@ -219,6 +223,10 @@ class DraftingFloors(_Strict):
     blocked_rate: Fraction | None = Field(default=None, description="A ceiling, not a floor")
     platform_limit_adherence: Fraction | None = None
     invented_identifier_rate: Fraction | None = Field(default=None, description="A ceiling, not a floor")
+    unflagged_invented_rate: Fraction | None = Field(
+        default=None,
+        description="A ceiling: drafts with an invented identifier and no block or warn finding left",
+    )
     disclaimer_presence: Fraction | None = None
     key_message_coverage: Fraction | None = None
 
@@ -229,7 +237,7 @@ class DraftingThresholds(DraftingFloors):
     )
 
 
-CEILINGS = frozenset({"blocked_rate", "invented_identifier_rate"})
+CEILINGS = frozenset({"blocked_rate", "invented_identifier_rate", "unflagged_invented_rate"})
 
 
 class DraftingSuite(_SuiteBase):

@@ -34,6 +34,8 @@ RATES: dict[str, tuple[Rate, bool]] = {
     "error_rate": ((_drafted, lambda r: r.status == "error"), False),
     "platform_limit_adherence": ((_has_text, lambda r: bool(r.within_limits)), True),
     "invented_identifier_rate": ((_has_text, lambda r: bool(r.invented)), False),
+    # what a weak model invents must reach the reviewer flagged: the guardrails' job, not the model's
+    "unflagged_invented_rate": ((_has_text, lambda r: r.passed and bool(r.invented)), False),
     "disclaimer_presence": (
         (lambda r: _has_text(r) and bool(r.disclaimers_required), lambda r: not r.disclaimers_missing),
         True,

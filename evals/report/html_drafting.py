@@ -16,6 +16,7 @@ RATES = {
     "blocked_rate": "blocked",
     "platform_limit_adherence": "within limits",
     "invented_identifier_rate": "invented ids",
+    "unflagged_invented_rate": "invented, unflagged",
     "disclaimer_presence": "disclaimers",
     "key_message_coverage": "key messages",
 }

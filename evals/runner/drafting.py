@@ -26,12 +26,14 @@ from evals.runner.splits import SplitRun, run_splits
 from evals.schema import DraftingSuite
 
 if TYPE_CHECKING:
-    from agents.brief import Brief, Draft
+    from agents.brief import Brief, Draft, EngineName
     from agents.chat import ChatModel
     from agents.orchestrator import Orchestrator
     from guardrails.context import Platform
 
 ORG = "default"
+# agents.llm.LOCAL_MODEL, spelled out so importing the runner does not import agents
+LOCAL_MODEL_NAME = "carepost-local/smollm2-135m-instruct"
 ChatModelFactory = Callable[[], "ChatModel"]
 
 
@@ -70,10 +72,7 @@ def run_drafting(
     if engine not in ("modular", "llm", "local"):
         raise EvalError(f"unknown drafting engine {engine!r} (modular, llm or local)")
     if engine == "local":
-        raise EvalError(
-            "the local engine is not in this checkout yet (agents has modular and llm); "
-            "run the llm engine against a local OpenAI-compatible server with --engine llm --model"
-        )
+        model_name = model_name or LOCAL_MODEL_NAME
     if engine == "llm" and model_name is None and chat_model_factory is None:
         raise EvalError("the llm engine needs a model: set settings.model in the suite or pass --model")
     cache = options.cache or (loaded.resolve(settings.cache) if settings.cache else None)
@@ -143,7 +142,7 @@ def _drafter(
     settings = suite.settings
     recording: RecordingChatModel | None = None
     if engine != "modular":
-        inner = chat_model_factory() if chat_model_factory else _litellm_model(suite, model_name)
+        inner = chat_model_factory() if chat_model_factory else _chat_model(suite, engine, model_name)
         recording = RecordingChatModel(inner, cache_dir=cache, settings=sampling)
     with tempfile.TemporaryDirectory(prefix="carepost-drafting-eval-") as tmp:
         # the llm engine retrieves passages: it needs the pack's documents in a store; loading the
@@ -152,7 +151,11 @@ def _drafter(
         kb = pack_knowledge_base(ORG, chroma_path=chroma, today=lambda: settings.as_of)
         try:
             orchestrator = build_orchestrator(
-                kb, chat_model=recording, max_rounds=settings.max_rounds, today=lambda: settings.as_of
+                kb,
+                chat_model=recording if engine == "llm" else None,
+                local_model=recording if engine == "local" else None,
+                max_rounds=settings.max_rounds,
+                today=lambda: settings.as_of,
             )
             library = kb.library(ORG)
             if library is None:  # pragma: no cover - pack_knowledge_base always stores one
@@ -163,20 +166,28 @@ def _drafter(
                 engine=engine,
                 model=recording,
                 sources=dc.IdentifierSources(pack_texts),
-                price=_pricer(model_name if engine != "modular" else None),
+                price=_pricer(model_name if engine == "llm" else None),  # local costs nothing
             )
         finally:
             if chroma is not None:
                 kb.store.close()
 
 
-def _litellm_model(suite: DraftingSuite, model_name: str | None) -> ChatModel:
+def _chat_model(suite: DraftingSuite, engine: str, model_name: str | None) -> ChatModel:
     from agents.llm import LiteLLMChatModel, LlmConfig
 
+    if engine == "local":
+        from agents.runtime import local_chat_model
+
+        return local_chat_model()  # SmolLM2 in-process; EngineNotConfigured without the extra
     assert model_name is not None
     return LiteLLMChatModel(
         LlmConfig(model=model_name, api_base=suite.settings.api_base, temperature=suite.settings.temperature)
     )
+
+
+def _engine_name(engine: str) -> EngineName:
+    return "local" if engine == "local" else "llm" if engine == "llm" else "modular"
 
 
 def _pricer(model_name: str | None) -> Callable[[int, int], float | None]:
@@ -208,9 +219,7 @@ def _draft_brief(drafter: _Drafter, brief: Brief, only: list[Platform]) -> list[
             drafter.model.take_usage()
         started = time.perf_counter()
         try:
-            result = drafter.orchestrator.draft(
-                ORG, one, engine="llm" if drafter.engine != "modular" else "modular"
-            )
+            result = drafter.orchestrator.draft(ORG, one, engine=_engine_name(drafter.engine))
         except BriefRefused:
             return [
                 DraftRow(case_id=brief.id, platform=p.value, status="refused", passed=False)

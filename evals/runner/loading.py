@@ -63,7 +63,13 @@ class LoadedSuite:
                     )
                 where[case_id] = path
                 cases.append(case)
-        return cases
+        if not ref.cases:
+            return cases
+        missing = [c for c in ref.cases if c not in where]
+        if missing:  # a typo must not quietly shrink the subset
+            raise EvalError(f"split {ref.split}: no case with id {', '.join(missing)}")
+        wanted = set(ref.cases)
+        return [c for c in cases if str(getattr(c, "id", "")) in wanted]
 
     def split_info(self, ref: DatasetRef, cases: int) -> DatasetInfo:
         """What a report records of the split: its files and one digest over them, in order."""

@@ -140,9 +140,33 @@ def test_cli_engine_and_model_options(tmp_path: Path) -> None:
     assert "unknown drafting engine 'gpt'" in unknown.output
 
 
-@pytest.mark.parametrize("name", ["drafting", "drafting-ci"])
-def test_shipped_drafting_suites_read_the_briefs_dataset(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "at_least"), [("drafting", 40), ("drafting-ci", 40), ("drafting-local-ci", 3)]
+)
+def test_shipped_drafting_suites_read_the_briefs_dataset(name: str, at_least: int) -> None:
     loaded = load_suite(name)
     (ref,) = loaded.suite.datasets
     assert loaded.dataset_path(ref) == BRIEFS
-    assert len(loaded.load_split(ref)) >= 40
+    assert len(loaded.load_split(ref)) >= at_least
+
+
+def test_local_engine_drafts_through_the_local_model_and_counts_unflagged_inventions(tmp_path: Path) -> None:
+    briefs = _briefs(["flu-walk-in-northgate"])
+    suite = _suite(
+        tmp_path,
+        briefs,
+        settings={"engine": "local", "max_rounds": 0},
+        thresholds={"unflagged_invented_rate": 0.0},
+    )
+    model = FunctionChatModel(_drafter, name="fake-local")
+    options = DraftingOptions(cache=tmp_path / "cache", chroma=tmp_path / "chroma")
+    report = run_suite(load_suite(str(suite)), drafting=options, chat_model_factory=lambda: model)
+    assert model.calls  # the orchestrator's local engine asked the (fake) local model
+    assert report.meta.settings["engine"] == "local"
+    assert report.meta.settings["model"] == "carepost-local/smollm2-135m-instruct"
+    (split,) = report.splits
+    assert split.metrics["invented_identifier_rate"].value == 1.0
+    unflagged = [f"{d.case_id}/{d.platform}" for d in split.drafts if d.passed and d.invented]
+    assert split.metrics["unflagged_invented_rate"].cases == unflagged
+    assert split.metrics["unflagged_invented_rate"].value == len(unflagged) / len(split.drafts)
+    assert "cost_usd" not in split.metrics or split.metrics["cost_usd"].value == 0.0

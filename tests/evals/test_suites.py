@@ -32,7 +32,7 @@ def test_schema_check_notices_a_stale_file(tmp_path: Path) -> None:
 
 
 def test_the_suites_are_shipped() -> None:
-    assert SHIPPED == ["drafting", "drafting-ci", "guardrails", "redact", "retrieval"]
+    assert SHIPPED == ["drafting", "drafting-ci", "drafting-local-ci", "guardrails", "redact", "retrieval"]
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -122,7 +122,10 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
 
 
 def test_unknown_suite_name_lists_the_named_suites() -> None:
-    with pytest.raises(EvalError, match="named suites: drafting, drafting-ci, guardrails, redact, retrieval"):
+    with pytest.raises(
+        EvalError,
+        match="named suites: drafting, drafting-ci, drafting-local-ci, guardrails, redact, retrieval",
+    ):
         load_suite("nope")
 
 
@@ -184,4 +187,27 @@ def test_a_case_id_in_two_files_of_a_split_is_refused(tmp_path: Path) -> None:
     loaded = load_suite(str(write_suite(tmp_path, body)))
     (ref,) = loaded.datasets(["mini"])
     with pytest.raises(EvalError, match=r"clean-1 is in both mini\.jsonl and later\.jsonl"):
+        loaded.load_split(ref)
+
+
+def test_a_split_can_name_a_subset_of_its_cases(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "mini.jsonl", CASES)
+    wanted = [CASES[3]["id"], CASES[1]["id"]]
+    body = _suite(datasets=[{"split": "mini", "path": "mini.jsonl", "cases": wanted}])
+    loaded = load_suite(str(write_suite(tmp_path, body)))
+    (ref,) = loaded.datasets(["mini"])
+    # the files' order, not the list's: reports stay comparable with a full run
+    assert [getattr(c, "id", None) for c in loaded.load_split(ref)] == [CASES[1]["id"], CASES[3]["id"]]
+    report = run_suite(loaded, ["mini"], checker_factory=FakeChecker)
+    assert report.splits[0].dataset.cases == 2
+
+
+def test_a_subset_naming_a_missing_case_is_refused(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "mini.jsonl", CASES)
+    body = _suite(
+        datasets=[{"split": "mini", "path": "mini.jsonl", "cases": [CASES[0]["id"], "no-such-case"]}]
+    )
+    loaded = load_suite(str(write_suite(tmp_path, body)))
+    (ref,) = loaded.datasets(["mini"])
+    with pytest.raises(EvalError, match="no case with id no-such-case"):
         loaded.load_split(ref)
