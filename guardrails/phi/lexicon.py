@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import regex  # type: ignore[import-untyped]
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -40,6 +41,7 @@ class PhiLexicon(_Lexicon):
     staff_cues: list[str] = Field(min_length=1)
     animal_words: list[str] = Field(min_length=1)
     eponym_nouns: list[str] = Field(min_length=1)
+    eponym_nouns_bare: list[str] = Field(min_length=1)
     relation_words: list[str] = Field(min_length=1)
     patient_nouns: list[str] = Field(min_length=1)
     hashtag_name_prefixes: list[str] = Field(min_length=1)
@@ -68,6 +70,7 @@ class PhiLexicon(_Lexicon):
         "staff_cues",
         "animal_words",
         "eponym_nouns",
+        "eponym_nouns_bare",
         "relation_words",
         "patient_nouns",
         "hashtag_name_prefixes",
@@ -150,3 +153,15 @@ def load_public_figures(path: Path | None = None) -> PublicFigures:
         return PublicFigures.model_validate(_read(PUBLIC_FIGURES_FILE, path))
     except ValidationError as exc:
         raise ConfigError(f"invalid public-figure lexicon: {exc}") from None
+
+
+def eponym_after(lexicon: PhiLexicon) -> Any:
+    """Matches what follows a name that is an eponym: "'s disease", " syndrome" (used with `.match`)."""
+
+    def alternation(words: list[str]) -> str:
+        return "|".join(regex.escape(w) for w in words)
+
+    return regex.compile(
+        rf"^(?:['’]s\s+(?:{alternation(lexicon.eponym_nouns)})|\s+(?:{alternation(lexicon.eponym_nouns_bare)}))\b",
+        regex.IGNORECASE,
+    )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import regex  # type: ignore[import-untyped]
 
 from guardrails.context import CheckContext, ContentType
-from guardrails.phi.lexicon import PhiLexicon
+from guardrails.phi.lexicon import PhiLexicon, eponym_after
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -60,10 +60,7 @@ class LexiconCues:
         self.honorifics = Cues(lexicon.honorifics)
         self.staff_roles = Cues(lexicon.staff_roles)
         self.staff = Cues(lexicon.staff_cues)
-        self.eponym = regex.compile(
-            r"^['’]s\s+(?:" + "|".join(regex.escape(w) for w in lexicon.eponym_nouns) + r")\b",
-            regex.IGNORECASE,
-        )
+        self.eponym = eponym_after(lexicon)
         self.relations = Cues(lexicon.relation_words)
         self.patient_nouns = Cues(lexicon.patient_nouns)
         self.persona = Cues(lexicon.persona_cues)

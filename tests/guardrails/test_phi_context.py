@@ -111,6 +111,17 @@ def blocked_spans(
         ("Meet 'Sam,' a composite character. Sam is 8 and has asthma, like many patients we treat.", []),
         # the organisation's own facts, event dates and years alone
         ("Call us at 555-0100 or visit riverbendregional.example.org for flu shot hours.", []),
+        # the whole address is the identifier: presidio alone stops at the first known TLD (".la")
+        ("Book online in MyRiverbend: https://my.riverbendregional.example.org #Riverbend", []),
+        (
+            "Tell your provider if you have had Guillain-Barré syndrome after a flu vaccine. Hodgkin "
+            "lymphoma is explained in our new video.",
+            [],
+        ),
+        (
+            "DeShawn McKinley finished his chemo today! See his blog at https://deshawn-mck.la/journey.",
+            ["DeShawn McKinley", "https://deshawn-mck.la/journey"],
+        ),
         ("Follow @RiverbendRegional for updates on our new surgery wing.", []),
         ("Join our free diabetes class on Tuesday, April 7, in room 204. Patients welcome!", []),
         ("Riverbend Regional opened in 1962 with 40 beds for patients.", []),

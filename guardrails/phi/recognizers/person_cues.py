@@ -13,9 +13,10 @@ import regex  # type: ignore[import-untyped]
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 
 # A name token: a capital then lower-case letters, with inner hyphens or apostrophes
-# ("Moreno-Haile", "O'Neil"); or an initial ("A.").
-NAME = r"(?:\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.)"
-FULL_NAME = rf"{NAME}(?:\s{NAME}){{0,2}}"
+# ("Moreno-Haile", "O'Neil"), or one inner capital ("McKinley", "DeShawn"); or an initial ("A.").
+NAME = r"(?:\p{Lu}\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.)"
+# A name ends at a word's end: never "Mc" of "McKINLEY" or "Rob" of "Rob2".
+FULL_NAME = rf"{NAME}(?:\s{NAME}){{0,2}}(?![\p{{L}}\p{{N}}])"
 # The recognizer name on results that rest only on two capitalised words.
 PAIR_RECOGNIZER = "PersonCueRecognizer.pair"
 _SENTENCE_START = r"(?:^|(?<=[.!?:;]\s{1,3})|(?<=\n))"
