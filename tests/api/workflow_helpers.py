@@ -72,6 +72,7 @@ def make_draft(
     findings: list[dict[str, Any]] | None = None,
     brief: dict[str, Any] | None = None,
     submitter_key: uuid.UUID | None = None,
+    citations: list[str] | None = None,
 ) -> Made:
     """A brief (as submitted by `submitter_key`) and one draft in `state` with version 1 by the engine."""
     with sessions() as session:
@@ -108,7 +109,7 @@ def make_draft(
                 findings=findings or [],
                 alt_texts=[],
                 rounds=0,
-                citations=[],
+                citations=citations or [],
                 author="engine:modular",
             )
         )
