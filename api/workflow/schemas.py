@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.workflow.signing import Meaning, SignatureIn
 from api.workflow.states import State
@@ -14,6 +14,11 @@ from guardrails.findings import Finding
 
 MAX_TEXT = 5000
 MAX_REASON = 2000
+# No NUL characters: PostgreSQL text cannot hold them, and no post or reason needs one.
+_NO_NUL = r"^[^\x00]*$"
+PostText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, pattern=_NO_NUL)]
+AltText = Annotated[str, StringConstraints(max_length=1000, pattern=_NO_NUL)]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=MAX_REASON, pattern=_NO_NUL)]
 
 
 class _In(BaseModel):
@@ -21,8 +26,8 @@ class _In(BaseModel):
 
 
 class VersionIn(_In):
-    text: str = Field(min_length=1, max_length=MAX_TEXT, description="The new text of the draft.")
-    alt_texts: list[str] | None = Field(
+    text: PostText = Field(description="The new text of the draft.")
+    alt_texts: list[AltText] | None = Field(
         default=None,
         max_length=20,
         description="Alt texts of the brief's media, in order; omitted keeps the current version's.",
@@ -43,7 +48,7 @@ class ApproveIn(_In):
 
 
 class ReasonIn(_In):
-    reason: str = Field(min_length=1, max_length=MAX_REASON)
+    reason: Reason = Field(description="Kept with the decision; never copied to the audit trail or webhooks.")
 
 
 class RejectIn(ReasonIn):

@@ -18,13 +18,19 @@ from typer.testing import CliRunner
 from api.audit.canonical import head_mac
 from api.audit.secret import load_audit_key
 from api.cli import build_cli
+from api.passwords import Passwords
+from api.problems import ProblemError
 from api.services import Services
 from api.settings import Settings
 from api.store.audit_models import AuditCheckpoint
 from api.store.drafting_models import DraftVersionRow
 from api.store.library_repository import knowledge_org
-from api.store.models import AuditEvent, Role
+from api.store.models import AuditEvent, Role, User
 from api.store.workflow_models import DecisionRow, SignatureRow
+from api.workflow import review, versions
+from api.workflow.actor import WorkflowActor
+from api.workflow.schemas import ApproveIn, VersionIn
+from api.workflow.signing import ReauthenticationFailed
 from guardrails.config import load_config
 from guardrails.pipeline import Checker, instantiate_families
 from guardrails.rules import default_registry
@@ -515,3 +521,75 @@ def test_audit_verify_passes_after_a_full_workflow(
     assert "audit chain OK" in result.stdout
     types = [e.event_type for e in events(sessions, made.draft_id)]
     assert types == ["draft.edit", "draft.edit", "draft.approve", "draft.publish"]
+
+
+# --- web users: the same service, a password as the credential -------------------------------
+
+PASSWORD = "correct horse battery staple"  # pragma: allowlist secret
+
+
+def test_users_sign_with_their_password_and_editors_cannot_approve(
+    client: TestClient, org: Org, sessions: sessionmaker[Session]
+) -> None:
+    services = services_of(client)
+    with sessions() as session:
+        users = {
+            name: User(
+                organisation_id=org.id,
+                email=f"{name}@example.org",
+                display_name=name,
+                role=role.value,
+                password_hash=Passwords().hash(PASSWORD),
+            )
+            for name, role in (("editor", Role.marketer), ("checker", Role.reviewer))
+        }
+        session.add_all(users.values())
+        session.commit()
+        ids = {name: user.id for name, user in users.items()}
+
+    def as_user(name: str, role: Role) -> WorkflowActor:
+        return WorkflowActor(organisation_id=org.id, role=role, user_id=ids[name])
+
+    def body(password: str) -> ApproveIn:
+        return ApproveIn.model_validate(
+            {"signature": {"meaning": "approved_for_publication", "credential": password}}
+        )
+
+    made = make_draft(sessions, org.id)
+    with services.sessions() as session:
+        versions.edit(
+            session,
+            services.workflow,
+            as_user("editor", Role.marketer),
+            made.draft_id,
+            VersionIn(text=CLEAN_TEXT + " Walk-ins welcome."),
+        )
+        session.commit()
+    with services.sessions() as session:
+        # The editor, since made a reviewer, still cannot approve what they edited.
+        with pytest.raises(ProblemError) as refused:
+            review.approve(
+                session, services.workflow, as_user("editor", Role.reviewer), made.draft_id, body(PASSWORD)
+            )
+        assert refused.value.kind == "segregation-of-duties"
+    with services.sessions() as session:
+        with pytest.raises(ReauthenticationFailed):
+            review.approve(
+                session,
+                services.workflow,
+                as_user("checker", Role.reviewer),
+                made.draft_id,
+                body("not the password"),
+            )
+        session.commit()  # as the route does: the refusal's audit event stays
+    with services.sessions() as session:
+        result = review.approve(
+            session, services.workflow, as_user("checker", Role.reviewer), made.draft_id, body(PASSWORD)
+        )
+        session.commit()
+    assert result.state == "approved"
+    assert result.signature is not None
+    assert result.signature.signer == f"user:{ids['checker']}"
+    refusals = [e for e in events(sessions, made.draft_id) if e.event_type == "signature.refused"]
+    assert [e.actor_user_id for e in refusals] == [ids["checker"]]
+    assert PASSWORD not in str(refusals[0].details)
