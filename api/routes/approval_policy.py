@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from api.deps import AdminPrincipal, SessionDep
+from api.problems import CONFLICT_RESPONSE, ProblemError
 from api.routes import v1_router
 from api.store.repositories import AuditRepository
 from api.workflow.policy import ApprovalPolicy, load_policy, save_policy
@@ -15,7 +18,9 @@ def read_policy(session: SessionDep, principal: AdminPrincipal) -> ApprovalPolic
     return load_policy(session, principal.organisation_id)
 
 
-@router.put("", summary="Replace the approval policy; applies to approvals from now on")
+@router.put(
+    "", summary="Replace the approval policy; applies to approvals from now on", responses=CONFLICT_RESPONSE
+)
 def replace_policy(body: ApprovalPolicy, session: SessionDep, principal: AdminPrincipal) -> ApprovalPolicy:
     save_policy(session, principal.organisation_id, body, principal.workflow_actor)
     AuditRepository(session).record(
@@ -31,5 +36,10 @@ def replace_policy(body: ApprovalPolicy, session: SessionDep, principal: AdminPr
             "members": sum(len(step.members) for step in body.steps),
         },
     )
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # another admin created the organisation's first policy at the same moment
+        raise ProblemError(
+            409, "The approval policy changed at the same time; read it and try again."
+        ) from None
     return body

@@ -18,8 +18,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.store.drafting_models import DraftRow
+from api.store.drafting_models import DraftRow, DraftVersionRow
 from api.store.library_repository import knowledge_org
+from api.webhooks.events import EventType
+from api.webhooks.outbox import emit
 from api.workflow.states import Action, State, is_legal
 from api.workflow.transitions import current_version, lock_draft, move
 from knowledge.libraries.models import Claim, KnowledgeLibrary
@@ -84,15 +86,38 @@ def sweep(session: Session, *, now: datetime, library: LibrarySource) -> list[Ex
         draft = lock_draft(session, candidate.organisation_id, candidate.id, now)
         if draft is None or not is_legal(Action.expire, draft.state):
             continue  # another sweep or a reviewer got there first
+        version = current_version(session, draft)
+        was_published = draft.state == State.published.value
         move(
             session,
             draft,
             Action.expire,
             State.expired,
-            version=current_version(session, draft),
+            version=version,
             actor=None,
             now=now,
             details={"reason": reason, "lapsed": list(sources)},
         )
+        if was_published and reason != "approval_expired":
+            # A published post whose claim or product facts no longer hold is non-compliant now,
+            # not just due for re-review: the CMS must take it down.
+            emit(
+                session,
+                draft.organisation_id,
+                EventType.content_takedown,
+                _takedown(draft, version, reason),
+                now=now,
+            )
         expired.append(Expired(draft_id=draft.id, reason=reason, sources=sources))
     return expired
+
+
+def _takedown(draft: DraftRow, version: DraftVersionRow, reason: str) -> dict[str, object]:
+    return {
+        "draft_id": str(draft.id),
+        "brief_id": str(draft.brief_id),
+        "platform": draft.platform,
+        "version": version.number,
+        "content_hash": version.content_sha256,
+        "reason": reason,
+    }

@@ -27,9 +27,10 @@ from api.workflow.transitions import current_version, lock_draft, move
 from guardrails.findings import Category, Severity
 
 MAX_APPROVAL_LIFETIME = timedelta(days=3650)
-# Never overridable, whatever the configuration says: PHI is cleared only by a valid consent,
-# and a crashed rule is a check that did not run.
-NEVER_OVERRIDABLE = frozenset({Category.PHI.value, Category.RULE_ERROR.value})
+# Never overridable, whatever the configuration says: PHI (and text confirming someone is a
+# patient, which discloses PHI) is cleared only by a valid consent, and a crashed rule is a
+# check that did not run.
+NEVER_OVERRIDABLE = frozenset({Category.PHI.value, Category.PATIENT_STATUS.value, Category.RULE_ERROR.value})
 
 
 def _locked(session: Session, actor: WorkflowActor, draft_id: uuid.UUID, now: datetime) -> DraftRow:

@@ -79,9 +79,11 @@ def test_an_approval_expires_on_its_date(
 
 
 def test_content_citing_an_expired_claim_or_a_removed_product_expires(
-    sessions: sessionmaker[Session], make_key: Callable[..., IssuedKey]
+    client: TestClient, sessions: sessionmaker[Session], make_key: Callable[..., IssuedKey]
 ) -> None:
-    organisation_id = make_key("acme", Role.admin).organisation_id
+    admin = make_key("acme", Role.admin)
+    organisation_id = admin.organisation_id
+    subscribe_everything(client, admin)
     claim = make_draft(
         sessions, organisation_id, state="published", citations=[f"claim:{CLAIM}", "template:x"]
     )
@@ -103,6 +105,12 @@ def test_content_citing_an_expired_claim_or_a_removed_product_expires(
         )
     ]
     assert state(sessions, plain.draft_id) == "approved"
+    # The published post with a lapsed claim must also come down.
+    assert sorted(delivered(sessions, organisation_id)) == [
+        "content.takedown",
+        "draft.expired",
+        "draft.expired",
+    ]
     # No library to check against: content citing facts expires rather than stay approved blind.
     cited = make_draft(sessions, organisation_id, state="approved", citations=[f"claim:{CLAIM}"])
     assert run(sessions, datetime(2027, 6, 1, tzinfo=UTC), None) == [f"{cited.draft_id}:library_missing"]

@@ -9,18 +9,25 @@ one cell by cell.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.consents.withdrawal import ConsentWithdrawal
 from api.services import Services
 from api.settings import Settings
+from api.store.drafting_models import DraftRow
 from api.store.library_repository import knowledge_org
 from api.store.models import Role
+from api.workflow.expiry import sweep
+from api.workflow.withdrawal import rereview_withdrawn
 from knowledge.pack.loader import load_pack_library
 from tests.api.helpers import assert_problem
 from tests.api.workflow_helpers import BRAND_BLOCK, CLEAN_TEXT, Made, make_draft, signed
@@ -147,3 +154,49 @@ def test_every_role_action_and_state(
                     mismatches.append(f"{where}: draft is {now}, want {expected_state}")
     assert not mismatches, "\n".join(mismatches)
     assert calls == len(EXPECTED) * len(STATES) * len(Role)
+
+
+# The system's own actions, by hand as well: {legal from-state: resulting state}.
+SYSTEM_EXPECTED: dict[str, dict[str, str]] = {
+    # carepost workflow sweep, for an approval whose date has passed
+    "expire": {"approved": "expired", "published": "expired"},
+    # a consent the content used was revoked
+    "rereview": {
+        "needs_review": "needs_review",
+        "changes_requested": "needs_review",
+        "approved": "needs_review",
+        "published": "needs_review",
+        "expired": "needs_review",
+    },
+}
+
+
+@pytest.mark.parametrize("action", sorted(SYSTEM_EXPECTED))
+def test_system_actions_in_every_state(
+    action: str, sessions: sessionmaker[Session], make_key: Callable[..., IssuedKey]
+) -> None:
+    organisation_id = make_key("acme", Role.admin).organisation_id
+    now = datetime.now(UTC)
+    made = {state: make_draft(sessions, organisation_id, state=state) for state in STATES}
+    with sessions() as session:
+        if action == "expire":
+            for row in session.scalars(select(DraftRow)):
+                row.approval_expires_at = now - timedelta(days=1)
+            session.flush()
+            sweep(session, now=now, library=lambda org: None)
+        else:
+            rereview_withdrawn(
+                session,
+                ConsentWithdrawal(
+                    organisation_id=organisation_id,
+                    consent_id=uuid.uuid4(),
+                    cause="revoked",
+                    draft_ids=tuple(str(m.draft_id) for m in made.values()),
+                    at=now,
+                ),
+            )
+        session.commit()
+        after = {state: session.get(DraftRow, m.draft_id) for state, m in made.items()}
+    legal = SYSTEM_EXPECTED[action]
+    got = {state: row.state if row else None for state, row in after.items()}
+    assert got == {state: legal.get(state, state) for state in STATES}

@@ -40,6 +40,7 @@ from tests.api.test_briefs import BRIEF, work
 from tests.api.workflow_helpers import (
     BRAND_BLOCK,
     CLEAN_TEXT,
+    PATIENT_STATUS_BLOCK,
     PHI_BLOCK,
     approve,
     delivered,
@@ -415,7 +416,9 @@ def test_override_only_of_overridable_non_phi_block_findings(
     client: TestClient, org: Org, sessions: sessionmaker[Session]
 ) -> None:
     services = services_of(client)
-    made = make_draft(sessions, org.id, state="blocked", findings=[BRAND_BLOCK, PHI_BLOCK])
+    made = make_draft(
+        sessions, org.id, state="blocked", findings=[BRAND_BLOCK, PHI_BLOCK, PATIENT_STATUS_BLOCK]
+    )
 
     def override(indexes: list[int]) -> Any:
         body = signed(
@@ -427,9 +430,10 @@ def test_override_only_of_overridable_non_phi_block_findings(
     assert_problem(override([0]), 422, "not-overridable")
     services.workflow = dataclasses.replace(services.workflow, overridable=lambda rule_id: True)
     assert_problem(override([1]), 422, "not-overridable")  # PHI, whatever the configuration says
+    assert_problem(override([2]), 422, "not-overridable")  # nor text confirming someone is a patient
     assert_problem(override([5]), 422, "validation")
     partial = override([0]).json()
-    assert partial["state"] == "blocked"  # the PHI block remains
+    assert partial["state"] == "blocked"  # the PHI and patient-status blocks remain
     assert partial["signature"]["meaning"] == "block_finding_overridden"
 
     only_brand = make_draft(sessions, org.id, state="blocked", findings=[BRAND_BLOCK])

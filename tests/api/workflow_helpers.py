@@ -45,6 +45,14 @@ PHI_BLOCK = {
     "message": "An identifier.",
     "entity": "PERSON",
 }
+PATIENT_STATUS_BLOCK = {
+    "rule_id": "patient_status.care_relationship",
+    "category": "patient_status",
+    "severity": "block",
+    "start": 10,
+    "end": 14,
+    "message": "Confirms a care relationship.",
+}
 EVERY_EVENT = [
     "draft.needs_review",
     "draft.approved",
