@@ -177,6 +177,9 @@ def approve(
     _require_independent(session, draft, actor, Action.approve)
     version = current_version(session, draft)
     require_consent_basis(session, draft, version, now, Action.approve)
+    if remaining_blocks(session, draft, version):
+        # needs_review is never entered with a block standing; refuse rather than trust that.
+        raise ProblemError(409, "A block finding of this version stands; it cannot be approved.")
     policy = load_policy(session, draft.organisation_id)
     statuses = step_statuses(policy, _approvals(session, draft, version))
     if any(actor.ref in s.approvers for s in statuses):
@@ -271,6 +274,16 @@ def reject(
     return review_status(session, draft, signature=signature)
 
 
+def remaining_blocks(session: Session, draft: DraftRow, version: DraftVersionRow) -> list[int]:
+    """Indexes of the version's block findings that no override of this version has accepted."""
+    cleared = _overridden_before(session, draft, version)
+    return [
+        i
+        for i, f in enumerate(version.findings)
+        if f.get("severity") == Severity.BLOCK.value and i not in cleared
+    ]
+
+
 def _overridden_before(session: Session, draft: DraftRow, version: DraftVersionRow) -> set[int]:
     rows = session.scalars(
         select(DecisionRow.finding_indexes).where(
@@ -307,12 +320,7 @@ def override(
                 kind="not-overridable",
                 title="Finding not overridable",
             )
-    cleared = _overridden_before(session, draft, version) | set(wanted)
-    remaining = [
-        i
-        for i, f in enumerate(version.findings)
-        if f.get("severity") == Severity.BLOCK.value and i not in cleared
-    ]
+    remaining = [i for i in remaining_blocks(session, draft, version) if i not in wanted]
     decision = _decision(
         draft, version, actor, Action.override, now, reason=body.reason, finding_indexes=wanted
     )

@@ -64,9 +64,11 @@ TRANSITIONS: dict[tuple[Action, State], frozenset[State]] = {
     **{(Action.archive, s): frozenset({S.archived}) for s in _EVERY_LIVE_STATE},
     (Action.expire, S.approved): frozenset({S.expired}),
     (Action.expire, S.published): frozenset({S.expired}),
+    # Only states that were cleared for approval: a draft sent back for changes (it may still
+    # hold block findings) already needs an edit, which checks the text again.
     **{
         (Action.rereview, s): frozenset({S.needs_review})
-        for s in (S.needs_review, S.changes_requested, S.approved, S.published, S.expired)
+        for s in (S.needs_review, S.approved, S.published, S.expired)
     },
 }
 

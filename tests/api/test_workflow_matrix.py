@@ -163,7 +163,6 @@ SYSTEM_EXPECTED: dict[str, dict[str, str]] = {
     # a consent the content used was revoked
     "rereview": {
         "needs_review": "needs_review",
-        "changes_requested": "needs_review",
         "approved": "needs_review",
         "published": "needs_review",
         "expired": "needs_review",
