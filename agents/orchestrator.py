@@ -81,19 +81,7 @@ class Orchestrator:
         consents: Sequence[Consent] = (),
     ) -> DraftResult:
         refuse_fabrication(brief)
-        library = self.kb.library(org)
-        if library is None:
-            raise AgentError("this organisation has no knowledge library to draft from")
-        day = self.today()
-        job = _Job(
-            org=org,
-            brief=brief,
-            library=library,
-            facts=with_contact_numbers(self.kb.facts(org, product_ids=brief.product_ids, on=day), library),
-            claims=library.usable_claims(day, brief.product_ids),
-            consents=[c for c in consents if c.id in set(brief.consent_ids)],
-            day=day,
-        )
+        job = self._job(org, brief, consents)
         if engine == "llm":
             if self.chat_model is None:
                 raise EngineNotConfigured("the llm engine needs a configured model (see LlmConfig)")
@@ -106,7 +94,47 @@ class Orchestrator:
             return self._draft_llm(job, self.local_model, "local")
         return self._draft_modular(job)
 
+    def check_edit(
+        self,
+        org: str,
+        brief: Brief,
+        platform: Platform,
+        text: str,
+        *,
+        consents: Sequence[Consent] = (),
+        alt_texts: Sequence[str] | None = None,
+    ) -> list[Finding]:
+        """Check a person's edit of a draft exactly as drafting checks its own output.
+
+        Same facts, consents, media and day as `draft()`; `alt_texts`, when given, replace
+        the brief's media descriptions in order (an edit may rewrite them).
+        """
+        job = self._job(org, brief, consents)
+        ctx = self.context(job, platform)
+        if alt_texts is not None:
+            media = [
+                item.model_copy(update={"alt_text": alt_texts[i] if i < len(alt_texts) else None})
+                for i, item in enumerate(ctx.media)
+            ]
+            ctx = ctx.model_copy(update={"media": media})
+        return self._check(text, ctx)
+
     # -- shared ------------------------------------------------------------------------------
+
+    def _job(self, org: str, brief: Brief, consents: Sequence[Consent]) -> _Job:
+        library = self.kb.library(org)
+        if library is None:
+            raise AgentError("this organisation has no knowledge library to draft from")
+        day = self.today()
+        return _Job(
+            org=org,
+            brief=brief,
+            library=library,
+            facts=with_contact_numbers(self.kb.facts(org, product_ids=brief.product_ids, on=day), library),
+            claims=library.usable_claims(day, brief.product_ids),
+            consents=[c for c in consents if c.id in set(brief.consent_ids)],
+            day=day,
+        )
 
     def context(self, job: _Job, platform: Platform) -> CheckContext:
         ctx = CheckContext.of(platform, job.brief.content_type, job.facts)

@@ -17,6 +17,7 @@ from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
 from api.routes import (
+    approval_policy,
     audit,
     briefs,
     check,
@@ -55,6 +56,7 @@ ROUTERS: list[APIRouter] = [
     jobs.router,
     webhooks.router,
     evals.router,
+    approval_policy.router,
 ]
 
 

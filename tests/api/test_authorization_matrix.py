@@ -13,6 +13,7 @@ reads may contain an identifier of the owner's.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 import uuid
@@ -49,7 +50,9 @@ class Access:
     roles: frozenset[Role]
     ok: int
     other_org: int | None = None  # for routes naming one resource; None for collection routes
-    request: dict[str, Any] = field(default_factory=dict)  # query, json or multipart for a valid call
+    # Query, json or multipart for a valid call; a function of the calling key when the body must
+    # carry its secret (an e-signature re-authenticates with it).
+    request: dict[str, Any] | Callable[[IssuedKey], dict[str, Any]] = field(default_factory=dict)
 
 
 def admits(*roles: Role) -> frozenset[Role]:
@@ -68,6 +71,12 @@ CONSENT_BODY = {
 BRIEF_BODY = {"topic": "Free Saturday flu shot clinics", "platforms": ["facebook"]}
 # An address literal: registration checks it without a name lookup; nothing is ever sent in this test.
 WEBHOOK_BODY = {"url": "https://93.184.216.34/carepost", "event_types": ["draft.approved"]}
+
+
+def signing(meaning: str, **body: Any) -> Callable[[IssuedKey], dict[str, Any]]:
+    """A request whose e-signature re-authenticates with the calling key's own secret."""
+    return lambda key: {"json": {"signature": {"meaning": meaning, "credential": key.secret}, **body}}
+
 
 # (method, path template as in the OpenAPI document) -> who may do it.
 MATRIX: dict[tuple[str, str], Access] = {
@@ -117,6 +126,45 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/v1/briefs/{brief_id}"): Access(EVERY_ROLE, 200, other_org=404),
     ("GET", "/v1/jobs/{job_id}"): Access(EVERY_ROLE, 200, other_org=404),
     ("GET", "/v1/drafts/{draft_id}"): Access(EVERY_ROLE, 200, other_org=404),
+    # The review workflow: marketers edit, reviewers decide, the CMS publishes. The owner's draft is
+    # in needs_review, so an override or a publish is refused by the state machine (409), and an
+    # edit cannot be checked because the owner has no knowledge library (409): both after the role
+    # and organisation checks this test is about.
+    ("GET", "/v1/drafts"): Access(EVERY_ROLE, 200, request={"params": {"state": "needs_review"}}),
+    ("POST", "/v1/drafts/{draft_id}/versions"): Access(
+        admits(ADMIN, MARKETER), 409, other_org=404, request={"json": {"text": "Flu shots on Sunday."}}
+    ),
+    ("GET", "/v1/drafts/{draft_id}/versions/{number}"): Access(EVERY_ROLE, 200, other_org=404),
+    ("GET", "/v1/drafts/{draft_id}/diff"): Access(
+        EVERY_ROLE, 200, other_org=404, request={"params": {"from": 1, "to": 1}}
+    ),
+    ("GET", "/v1/drafts/{draft_id}/review"): Access(EVERY_ROLE, 200, other_org=404),
+    ("POST", "/v1/drafts/{draft_id}/approve"): Access(
+        admits(REVIEWER), 200, other_org=404, request=signing("approved_for_publication")
+    ),
+    ("POST", "/v1/drafts/{draft_id}/request-changes"): Access(
+        admits(REVIEWER), 200, other_org=404, request={"json": {"reason": "Shorter."}}
+    ),
+    ("POST", "/v1/drafts/{draft_id}/reject"): Access(
+        admits(REVIEWER), 200, other_org=404, request=signing("rejected_for_publication", reason="No.")
+    ),
+    ("POST", "/v1/drafts/{draft_id}/override"): Access(
+        admits(REVIEWER),
+        409,
+        other_org=404,
+        request=signing("block_finding_overridden", reason="Fine.", finding_indexes=[0]),
+    ),
+    ("POST", "/v1/drafts/{draft_id}/publish"): Access(
+        admits(INTEGRATION), 409, other_org=404, request={"json": {"content_sha256": "0" * 64}}
+    ),
+    ("POST", "/v1/drafts/{draft_id}/archive"): Access(EVERY_ROLE, 200, other_org=404),
+    # The approval policy is the organisation's configuration: admins only.
+    ("GET", "/v1/approval-policy"): Access(admits(ADMIN), 200),
+    ("PUT", "/v1/approval-policy"): Access(
+        admits(ADMIN),
+        200,
+        request={"json": {"steps": [{"name": "compliance", "mode": "any", "role": "reviewer"}]}},
+    ),
     # Webhooks are integration plumbing: the organisation's admin and its machine clients only.
     ("GET", "/v1/webhooks/events"): Access(admits(ADMIN, INTEGRATION), 200),
     ("POST", "/v1/webhooks"): Access(admits(ADMIN, INTEGRATION), 201, request={"json": WEBHOOK_BODY}),
@@ -269,7 +317,8 @@ class Owner:
                     draft_id=draft.id,
                     number=1,
                     text="Flu shots on Saturday.",
-                    content_sha256="0" * 64,
+                    # A real digest: the workflow audits it, and the audit refuses digit-only values.
+                    content_sha256=hashlib.sha256(b"Flu shots on Saturday.").hexdigest(),
                     findings=[],
                     alt_texts=[],
                     rounds=0,
@@ -280,6 +329,9 @@ class Owner:
             session.commit()
         self.markers.add(str(draft.id))
         return str(draft.id)
+
+    def number(self) -> str:
+        return "1"  # a draft version: every draft has its first
 
     def _webhook(self) -> tuple[str, IssuedKey]:
         # A key of its own: the owner's admin key would run into its rate-limit burst.
@@ -341,6 +393,7 @@ def fill(template: str, owner: Owner) -> str:
         "webhook_id": owner.webhook_id,
         "delivery_id": owner.delivery_id,
         "run_id": owner.run_id,
+        "number": owner.number,
     }
     return re.sub(r"\{(\w+)\}", lambda m: factories[m.group(1)](), template)
 
@@ -370,8 +423,9 @@ def test_every_route_for_every_role_in_both_organisations(
         for org in (OWNER, OTHER):
             for role in Role:
                 path = fill(template, owner)
-                request = dict(access.request)
-                headers = {**keys[org, role].headers, **request.pop("headers", {})}
+                key = keys[org, role]
+                request = dict(access.request(key) if callable(access.request) else access.request)
+                headers = {**key.headers, **request.pop("headers", {})}
                 response = client.request(method, path, headers=headers, **request)
                 calls += 1
                 want = expected_status(access, role, org)

@@ -15,6 +15,7 @@ from api.store import (  # noqa: F401  (register their tables on Base.metadata)
     eval_models,
     library_models,
     webhook_models,
+    workflow_models,
 )
 from api.store.models import Base, UTCDateTime
 
