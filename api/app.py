@@ -22,6 +22,7 @@ from api.routes import (
     check,
     consents,
     drafts,
+    escalations,
     evals,
     health,
     jobs,
@@ -55,6 +56,7 @@ ROUTERS: list[APIRouter] = [
     jobs.router,
     webhooks.router,
     evals.router,
+    escalations.router,
 ]
 
 

@@ -18,6 +18,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,9 @@ from agents.brief import Brief
 from api.drafting.submit import Submission, Submitter, submit_brief
 from api.jobs.queue import JobQueue
 from api.settings import Settings
-from api.store.drafting_models import DraftRow, DraftVersionRow
+from api.store.drafting_models import DraftRow, DraftVersionRow, EscalationRow
 from api.store.eval_models import EvalRun, EvalRunState
-from api.store.models import AuditEvent, Role
+from api.store.models import AuditEvent, Role, utcnow
 from api.store.webhook_models import WebhookDelivery
 from evals.runner import load_suite, run_suite
 from tests.conftest import IssuedKey
@@ -142,6 +143,13 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/v1/evals/runs"): Access(admits(ADMIN, REVIEWER), 200),
     ("GET", "/v1/evals/runs/{run_id}"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
     ("GET", "/v1/evals/runs/{run_id}/report.html"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
+    # The escalation queue: marketers see what is waiting; reviewers and admins take and close it.
+    ("GET", "/v1/escalations"): Access(admits(ADMIN, REVIEWER, MARKETER), 200),
+    ("GET", "/v1/escalations/{escalation_id}"): Access(admits(ADMIN, REVIEWER, MARKETER), 200, other_org=404),
+    ("POST", "/v1/escalations/{escalation_id}/assign"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
+    ("POST", "/v1/escalations/{escalation_id}/resolve"): Access(
+        admits(ADMIN, REVIEWER), 200, other_org=404, request={"json": {"code": "answered_privately"}}
+    ),
 }
 # Open to anyone, with or without a key.
 PUBLIC: dict[tuple[str, str], int] = {
@@ -327,6 +335,20 @@ class Owner:
         self.markers.add(run_id)
         return run_id
 
+    def escalation_id(self) -> str:
+        brief_id = self._submission().brief.id
+        with self.sessions() as session:
+            row = EscalationRow(
+                organisation_id=self.admin.organisation_id,
+                brief_id=brief_id,
+                kind="clinical_question",
+                due_at=utcnow() + timedelta(hours=4),
+            )
+            session.add(row)
+            session.commit()
+        self.markers.add(str(row.id))
+        return str(row.id)
+
 
 def fill(template: str, owner: Owner) -> str:
     """The path with each parameter naming a fresh resource of the owner (a new route's owner adds one)."""
@@ -341,6 +363,7 @@ def fill(template: str, owner: Owner) -> str:
         "webhook_id": owner.webhook_id,
         "delivery_id": owner.delivery_id,
         "run_id": owner.run_id,
+        "escalation_id": owner.escalation_id,
     }
     return re.sub(r"\{(\w+)\}", lambda m: factories[m.group(1)](), template)
 
