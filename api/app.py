@@ -21,6 +21,7 @@ from api.routes import (
     briefs,
     check,
     consents,
+    dispositions,
     drafts,
     escalations,
     evals,
@@ -57,6 +58,8 @@ ROUTERS: list[APIRouter] = [
     webhooks.router,
     evals.router,
     escalations.router,
+    dispositions.router,
+    dispositions.export_router,
 ]
 
 

@@ -13,6 +13,7 @@ reads may contain an identifier of the owner's.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 import uuid
@@ -69,6 +70,18 @@ CONSENT_BODY = {
 BRIEF_BODY = {"topic": "Free Saturday flu shot clinics", "platforms": ["facebook"]}
 # An address literal: registration checks it without a name lookup; nothing is ever sent in this test.
 WEBHOOK_BODY = {"url": "https://93.184.216.34/carepost", "event_types": ["draft.approved"]}
+
+DISPOSITION = "/v1/drafts/{draft_id}/versions/{version}/findings/{finding_index}/disposition"
+# The draft fixture's first version has this one finding.
+DRAFT_FINDING = {
+    "rule_id": "phi.identifier",
+    "category": "phi",
+    "severity": "block",
+    "start": 0,
+    "end": 3,
+    "message": "A name.",
+    "entity": "PERSON",
+}
 
 # (method, path template as in the OpenAPI document) -> who may do it.
 MATRIX: dict[tuple[str, str], Access] = {
@@ -150,6 +163,15 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/v1/escalations/{escalation_id}/resolve"): Access(
         admits(ADMIN, REVIEWER), 200, other_org=404, request={"json": {"code": "answered_privately"}}
     ),
+    # Finding dispositions: compliance decides findings and exports them as eval cases.
+    ("GET", DISPOSITION): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
+    ("PUT", DISPOSITION): Access(
+        admits(ADMIN, REVIEWER),
+        200,
+        other_org=404,
+        request={"json": {"disposition": "false_positive", "reason": "a staff member"}},
+    ),
+    ("GET", "/v1/dispositions/export"): Access(admits(ADMIN, REVIEWER), 200),
 }
 # Open to anyone, with or without a key.
 PUBLIC: dict[tuple[str, str], int] = {
@@ -277,8 +299,8 @@ class Owner:
                     draft_id=draft.id,
                     number=1,
                     text="Flu shots on Saturday.",
-                    content_sha256="0" * 64,
-                    findings=[],
+                    content_sha256=hashlib.sha256(b"Flu shots on Saturday.").hexdigest(),
+                    findings=[DRAFT_FINDING],
                     alt_texts=[],
                     rounds=0,
                     citations=[],
@@ -335,6 +357,12 @@ class Owner:
         self.markers.add(run_id)
         return run_id
 
+    def version(self) -> str:
+        return "1"  # of the draft its draft_id names
+
+    def finding_index(self) -> str:
+        return "0"  # DRAFT_FINDING
+
     def escalation_id(self) -> str:
         brief_id = self._submission().brief.id
         with self.sessions() as session:
@@ -364,6 +392,8 @@ def fill(template: str, owner: Owner) -> str:
         "delivery_id": owner.delivery_id,
         "run_id": owner.run_id,
         "escalation_id": owner.escalation_id,
+        "version": owner.version,
+        "finding_index": owner.finding_index,
     }
     return re.sub(r"\{(\w+)\}", lambda m: factories[m.group(1)](), template)
 
