@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import audit, check, consents, db, dispositions, draft, ingest, keys, serve, worker
+from api.cli import audit, check, consents, db, dispositions, draft, ingest, keys, retention, serve, worker
 from api.cli.eval import cli as eval_cli
 from api.offline import apply_offline_defaults
 
@@ -29,6 +29,7 @@ def build_cli() -> typer.Typer:
     cli.add_typer(audit.cli, name="audit")
     cli.add_typer(consents.cli, name="consents")
     cli.add_typer(dispositions.cli, name="dispositions")
+    cli.add_typer(retention.cli, name="retention")
     return cli
 
 
