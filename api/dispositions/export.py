@@ -1,8 +1,9 @@
 """Decided findings as guardrail eval cases (evals/datasets/guardrails format), de-identified.
 
 One case per draft version with at least one disposition: the version's text with
-every identifier the guardrails' detector finds replaced by a synthetic one
-(seeded, so an export is reproducible), and labels from the decisions in force:
+every identifier the guardrails' detector finds, and every span of a PHI finding
+not judged a false positive, replaced by a synthetic one (seeded, so an export is
+reproducible), and labels from the decisions in force:
 a category with an accepted finding is expected (PHI with the accepted spans,
 mapped into the new text); a category whose decided findings are all false
 positives is not. Findings nobody decided give no label; their categories are
@@ -25,8 +26,8 @@ from api.dispositions.synthetic import Deidentified, replace_identifiers
 from api.store.disposition_models import FindingDispositionRow
 from api.store.drafting_models import BriefRow, DraftRow, DraftVersionRow
 from evals.cases import EvalCase, Label
-from guardrails.findings import Category, Finding
-from guardrails.redact import Redactor
+from guardrails.findings import Category, Entity, Finding
+from guardrails.redact import RedactedEntity, Redactor
 
 JSONL_MEDIA_TYPE = "application/x-ndjson"
 EXPORT_TAG = "disposition"
@@ -72,8 +73,9 @@ def export_cases(
     for (draft, version, content_type, by_index), redaction in zip(sources, redactions, strict=True):
         case_id = "disp-" + hashlib.sha256(f"{draft.id}:{version.number}".encode()).hexdigest()[:16]
         rng = random.Random(f"{seed}:{case_id}")
-        new = replace_identifiers(version.text, redaction.entities, rng)
         findings = [Finding.model_validate(f) for f in version.findings]
+        entities = [*redaction.entities, *_flagged_identifiers(findings, by_index)]
+        new = replace_identifiers(version.text, entities, rng)
         labels, undecided = _labels(findings, by_index, new)
         cases.append(
             EvalCase(
@@ -86,6 +88,22 @@ def export_cases(
             )
         )
     return cases
+
+
+def _flagged_identifiers(
+    findings: list[Finding], decided: dict[int, FindingDispositionRow]
+) -> list[RedactedEntity]:
+    """PHI findings' spans, unless a reviewer called them false positives: the checker may flag an
+    identifier the detector missed, and an accepted or undecided one must not leave in the export."""
+    return [
+        RedactedEntity(entity=finding.entity or Entity.OTHER_ID, start=finding.start, end=finding.end)
+        for i, finding in enumerate(findings)
+        if finding.category is Category.PHI
+        and finding.start is not None
+        and finding.end is not None
+        and finding.end > finding.start
+        and not (i in decided and decided[i].disposition == DispositionKind.false_positive)
+    ]
 
 
 def _labels(

@@ -206,3 +206,27 @@ def test_cli_export_writes_the_same_cases(
     assert "wrote 1 case(s)" in result.stderr
     api = client.get("/v1/dispositions/export", params={"seed": 7}, headers=reviewer.headers).text
     assert out.read_text() == api
+
+
+def test_an_identifier_only_the_checker_flagged_is_replaced_too(
+    client: TestClient, reviewer: IssuedKey, sessions: sessionmaker[Session]
+) -> None:
+    """The detector misses the nickname "Big Tony"; the reviewer accepted the PHI finding on it."""
+    text = "Big Tony says thanks to our cardiac team."
+    finding = {
+        "rule_id": "phi.identifier",
+        "category": "phi",
+        "severity": "block",
+        "entity": "PERSON",
+        "message": "A person's name.",
+        "start": 0,
+        "end": len("Big Tony"),
+    }
+    draft_id = make_draft(sessions, reviewer.organisation_id, [(text, [finding])])
+    decide(client, reviewer, draft_id, 0, "accepted")
+    exported = client.get("/v1/dispositions/export", headers=reviewer.headers).text
+    case = EvalCase.model_validate_json(exported)
+    assert "Tony" not in case.text
+    assert case.text.endswith(" says thanks to our cardiac team.")
+    (label,) = case.labels
+    assert label.span == (0, case.text.index(" says"))
