@@ -22,7 +22,9 @@ from api.routes import (
     briefs,
     check,
     consents,
+    dispositions,
     drafts,
+    escalations,
     evals,
     health,
     jobs,
@@ -57,6 +59,9 @@ ROUTERS: list[APIRouter] = [
     webhooks.router,
     evals.router,
     approval_policy.router,
+    escalations.router,
+    dispositions.router,
+    dispositions.export_router,
 ]
 
 

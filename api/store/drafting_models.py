@@ -27,7 +27,11 @@ class JobState(StrEnum):
 
 
 class EscalationState(StrEnum):
+    """open -> acknowledged (someone owns it) -> resolved; resolved is final (api.escalations)."""
+
     OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
 
 
 class BriefRow(Base):
@@ -148,3 +152,12 @@ class EscalationRow(Base):
     state: Mapped[str] = mapped_column(String(16), default=EscalationState.OPEN.value)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The owner is a key or a user of the organisation (no foreign keys: the record outlives both).
+    owner_key_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    owner_user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # A code from api.escalations.ResolutionCode; what was said to the person stays out of Carepost.
+    resolution_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    resolved_by_key_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    resolved_by_user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)

@@ -19,6 +19,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,9 @@ from agents.brief import Brief
 from api.drafting.submit import Submission, Submitter, submit_brief
 from api.jobs.queue import JobQueue
 from api.settings import Settings
-from api.store.drafting_models import DraftRow, DraftVersionRow
+from api.store.drafting_models import DraftRow, DraftVersionRow, EscalationRow
 from api.store.eval_models import EvalRun, EvalRunState
-from api.store.models import AuditEvent, Role
+from api.store.models import AuditEvent, Role, utcnow
 from api.store.webhook_models import WebhookDelivery
 from evals.runner import load_suite, run_suite
 from tests.conftest import IssuedKey
@@ -77,6 +78,17 @@ def signing(meaning: str, **body: Any) -> Callable[[IssuedKey], dict[str, Any]]:
     """A request whose e-signature re-authenticates with the calling key's own secret."""
     return lambda key: {"json": {"signature": {"meaning": meaning, "credential": key.secret}, **body}}
 
+
+DISPOSITION = "/v1/drafts/{draft_id}/versions/{version}/findings/{finding_index}/disposition"
+# The draft fixture's first version has this one finding: a warning, so the draft can still be approved.
+DRAFT_FINDING = {
+    "rule_id": "unsubstantiated_claim.superlative",
+    "category": "unsubstantiated_claim",
+    "severity": "warn",
+    "start": 0,
+    "end": 3,
+    "message": "An unqualified superlative.",
+}
 
 # (method, path template as in the OpenAPI document) -> who may do it.
 MATRIX: dict[tuple[str, str], Access] = {
@@ -190,6 +202,22 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/v1/evals/runs"): Access(admits(ADMIN, REVIEWER), 200),
     ("GET", "/v1/evals/runs/{run_id}"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
     ("GET", "/v1/evals/runs/{run_id}/report.html"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
+    # The escalation queue: marketers see what is waiting; reviewers and admins take and close it.
+    ("GET", "/v1/escalations"): Access(admits(ADMIN, REVIEWER, MARKETER), 200),
+    ("GET", "/v1/escalations/{escalation_id}"): Access(admits(ADMIN, REVIEWER, MARKETER), 200, other_org=404),
+    ("POST", "/v1/escalations/{escalation_id}/assign"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
+    ("POST", "/v1/escalations/{escalation_id}/resolve"): Access(
+        admits(ADMIN, REVIEWER), 200, other_org=404, request={"json": {"code": "answered_privately"}}
+    ),
+    # Finding dispositions: compliance decides findings and exports them as eval cases.
+    ("GET", DISPOSITION): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
+    ("PUT", DISPOSITION): Access(
+        admits(ADMIN, REVIEWER),
+        200,
+        other_org=404,
+        request={"json": {"disposition": "false_positive", "reason": "a staff member"}},
+    ),
+    ("GET", "/v1/dispositions/export"): Access(admits(ADMIN, REVIEWER), 200),
 }
 # Open to anyone, with or without a key.
 PUBLIC: dict[tuple[str, str], int] = {
@@ -319,7 +347,7 @@ class Owner:
                     text="Flu shots on Saturday.",
                     # A real digest: the workflow audits it, and the audit refuses digit-only values.
                     content_sha256=hashlib.sha256(b"Flu shots on Saturday.").hexdigest(),
-                    findings=[],
+                    findings=[DRAFT_FINDING],
                     alt_texts=[],
                     rounds=0,
                     citations=[],
@@ -379,6 +407,26 @@ class Owner:
         self.markers.add(run_id)
         return run_id
 
+    def version(self) -> str:
+        return "1"  # of the draft its draft_id names
+
+    def finding_index(self) -> str:
+        return "0"  # DRAFT_FINDING
+
+    def escalation_id(self) -> str:
+        brief_id = self._submission().brief.id
+        with self.sessions() as session:
+            row = EscalationRow(
+                organisation_id=self.admin.organisation_id,
+                brief_id=brief_id,
+                kind="clinical_question",
+                due_at=utcnow() + timedelta(hours=4),
+            )
+            session.add(row)
+            session.commit()
+        self.markers.add(str(row.id))
+        return str(row.id)
+
 
 def fill(template: str, owner: Owner) -> str:
     """The path with each parameter naming a fresh resource of the owner (a new route's owner adds one)."""
@@ -394,6 +442,9 @@ def fill(template: str, owner: Owner) -> str:
         "delivery_id": owner.delivery_id,
         "run_id": owner.run_id,
         "number": owner.number,
+        "escalation_id": owner.escalation_id,
+        "version": owner.version,
+        "finding_index": owner.finding_index,
     }
     return re.sub(r"\{(\w+)\}", lambda m: factories[m.group(1)](), template)
 

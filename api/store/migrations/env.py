@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from api.store import (  # noqa: F401  (register their tables on Base.metadata)
     audit_models,
     consent_models,
+    disposition_models,
     drafting_models,
     eval_models,
     library_models,
