@@ -2,17 +2,24 @@
 
 FastAPI's default page loads Swagger UI from a CDN and starts it with an inline
 script; the document policy (`script-src 'self'`, `style-src 'self'`) blocks
-both, so the page was blank. Here the assets come from the `swagger-ui-bundle`
-package (Swagger UI's dist files, no network at build or run time) and the
+both, so the page was blank. Here the assets come from the `fastapi-offline`
+package (Swagger UI 5's dist files, which render OpenAPI 3.1 as FastAPI writes it;
+no network at build or run time; only its static folder is used) and the
 start-up code is a same-origin script, so the policy needs no exception.
 """
 
 from __future__ import annotations
 
+from importlib.resources import files
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
+
+# Read at start-up from the installed package; Swagger UI 4 (swagger-ui-bundle on PyPI) cannot
+# render OpenAPI 3.1 and showed "Unable to render this definition".
+ASSETS_DIRECTORY = Path(str(files("fastapi_offline"))) / "static"
 
 DOCS_PATH = "/docs"
 ASSETS_PATH = "/docs/assets"
@@ -24,7 +31,7 @@ PAGE = f"""<!DOCTYPE html>
 <meta charset="utf-8">
 <title>Carepost API</title>
 <link rel="stylesheet" href="{ASSETS_PATH}/swagger-ui.css">
-<link rel="icon" type="image/png" href="{ASSETS_PATH}/favicon-32x32.png">
+<link rel="icon" type="image/png" href="{ASSETS_PATH}/favicon.png">
 </head>
 <body>
 <div id="swagger-ui"></div>
@@ -55,4 +62,4 @@ def install_docs(app: FastAPI) -> None:
     def docs_init() -> Response:
         return Response(INIT_SCRIPT, media_type="text/javascript")
 
-    app.mount(ASSETS_PATH, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+    app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS_DIRECTORY), name="docs-assets")
