@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, FastAPI
 
 from api.background import start_workers
+from api.docs_ui import install_docs
 from api.guardrail_engines import GuardrailEngines
 from api.knowledge_base import prepare_default_knowledge
 from api.logs import configure_logging
@@ -123,6 +124,9 @@ def create_app(
         summary="Drafts healthcare social-media content and checks it for compliance.",
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        # FastAPI's pages load from a CDN, which the content security policy blocks: see api/docs_ui.py.
+        docs_url=None,
+        redoc_url=None,
     )
     # Added last = outermost: the request id exists before the size check can refuse a body.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -130,6 +134,7 @@ def create_app(
     install_security_middleware(app, cors_origins=settings.cors_origins, hsts_max_age=settings.hsts_max_age)
     for router in ROUTERS:
         app.include_router(router)
+    install_docs(app)
     return app
 
 

@@ -225,8 +225,7 @@ PUBLIC: dict[tuple[str, str], int] = {
     ("GET", "/readyz"): 200,
     ("GET", "/openapi.json"): 200,
     ("GET", "/docs"): 200,
-    ("GET", "/docs/oauth2-redirect"): 200,
-    ("GET", "/redoc"): 200,
+    ("GET", "/docs/init.js"): 200,
 }
 
 
