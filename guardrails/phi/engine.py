@@ -44,6 +44,8 @@ _TRAILING = regex.compile(r"[\s,;:(\[{\"'“‘-]+$")
 _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
 _ACRONYM = regex.compile(r"[A-Z&]{1,5}\.?")
 _ORG_ACRONYM = regex.compile(r"[A-Z]{2,4}")
+# "Sedation-free", "Kid-friendly": a hyphen then a lower-case word makes an adjective, not a name.
+_COMPOUND_ADJECTIVE = regex.compile(r"\p{L}-\p{Ll}")
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 # Kinds the NER model reads from capitals alone.
@@ -353,7 +355,7 @@ class PhiEngine:
         checked = words[1:] if len(words) > 1 and words[0] in _MONTH_NAMES else words
         if any(word in self._not_names for word in checked) or " ".join(words) in self._regions:
             return None
-        if any(char.isdigit() for char in span):
+        if any(char.isdigit() for char in span) or _COMPOUND_ADJECTIVE.search(span):
             return None
         if all(_ACRONYM.fullmatch(token) for token in span.split()):
             return None  # an acronym ("CV", "ICU"), not a name
