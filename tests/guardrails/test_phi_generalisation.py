@@ -202,6 +202,14 @@ def phi(nlp: Language) -> RuleFamily:
             "post",
             ["@kelly_runs_again"],
         ),
+        # a reply tying a condition or procedure word to the person addressed
+        ("Rose, we're so happy the new cream has cleared up your eczema flare.", "comment_reply", ["Rose"]),
+        ("Rose, our garden volunteers loved the tulips you planted.", "comment_reply", []),
+        # names typed in capitals in a greeting or vocative; credentials and "ALL" are not names
+        ("Hi HANNAH, thank you! Your night guard is ready.", "review_response", ["HANNAH"]),
+        ("So sorry, JAMES. The ER nurse will call you about your son's visit.", "comment_reply", ["JAMES"]),
+        ("Ten years with Dr. Ana Diaz, DDS! Thank you for a decade of gentle cleanings.", "post", []),
+        ("Thanks, ALL! See you at the 5K.", "comment_reply", []),
     ],
 )
 def test_context_decides(
