@@ -23,6 +23,7 @@ from agents.errors import AgentError, EngineNotConfigured
 from agents.firewall import PhiFirewall, unresolved_placeholders
 from agents.modular import Composition, ModularComposer, style_for
 from agents.prompts import load_prompt
+from agents.provenance import provided_facts
 from agents.replies import compose_reply, neutralise, refuse_fabrication
 from agents.reviser import revise_modular
 from guardrails.context import CheckContext, Consent, ContextFacts, Location, MediaItem, Platform
@@ -139,7 +140,11 @@ class Orchestrator:
     def context(self, job: _Job, platform: Platform) -> CheckContext:
         ctx = CheckContext.of(platform, job.brief.content_type, job.facts)
         media = [MediaItem(kind=m.kind, alt_text=m.alt_text or m.description) for m in job.brief.media]
-        return ctx.model_copy(update={"consents": job.consents, "media": media, "today": job.day})
+        # What the draft may cite, so a link, number or date the model made up is reported.
+        provided = provided_facts(job.brief, job.library)
+        return ctx.model_copy(
+            update={"consents": job.consents, "media": media, "today": job.day, "provided": provided}
+        )
 
     def disclaimers(self, job: _Job, platform: Platform) -> list[Disclaimer]:
         return self.kb.required_disclaimers(

@@ -33,6 +33,9 @@ class PhiLexicon(_Lexicon):
     """Cue words that let context decide whose an identifier is."""
 
     dictionary_file: str = Field(min_length=1)
+    # A lexicon (under guardrails/data) whose `care_terms` and `condition_terms` also tie
+    # care to the person a comment reply addresses ("your eczema", "your touch-up").
+    personal_care_file: str | None = None
 
     honorifics: list[str] = Field(min_length=1)
     staff_titles: list[str] = Field(min_length=1)
@@ -146,6 +149,22 @@ def load_dictionary(name: str) -> frozenset[str]:
         return frozenset(dictionary.words.split()) | frozenset(dictionary.single_words.split())
     except ValidationError as exc:
         raise ConfigError(f"invalid dictionary {name}: {exc}") from None
+
+
+class _CareTerms(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    care_terms: list[str] = Field(min_length=1)
+    condition_terms: list[str] = Field(min_length=1)
+
+
+def load_care_terms(name: str) -> list[str]:
+    """The care and condition words of another lexicon (the patient_status family's)."""
+    try:
+        terms = _CareTerms.model_validate(_read(name, None))
+    except ValidationError as exc:
+        raise ConfigError(f"invalid care-term lexicon {name}: {exc}") from None
+    return [*terms.care_terms, *terms.condition_terms]
 
 
 def load_public_figures(path: Path | None = None) -> PublicFigures:
