@@ -192,3 +192,25 @@ def test_invalid_policies_are_refused(client: TestClient, org: Org, policy: dict
     assert_problem(
         client.put("/v1/approval-policy", json=policy, headers=org.admin.headers), 422, "validation"
     )
+
+
+def test_a_policy_narrowed_mid_round_lets_the_next_approval_complete_it(
+    client: TestClient, org: Org, sessions: sessionmaker[Session]
+) -> None:
+    two_steps = {
+        "steps": [
+            {"name": "compliance", "mode": "any", "role": "reviewer"},
+            {"name": "legal", "mode": "any", "members": [str(org.reviewer3.key_id)]},
+        ]
+    }
+    assert client.put("/v1/approval-policy", json=two_steps, headers=org.admin.headers).status_code == 200
+    made = make_draft(sessions, org.id)
+    assert approve(client, org.reviewer, made.draft_id).json()["pending_steps"] == ["legal"]
+    one_step = {"steps": [{"name": "compliance", "mode": "any", "role": "reviewer"}]}
+    assert client.put("/v1/approval-policy", json=one_step, headers=org.admin.headers).status_code == 200
+    review = client.get(f"/v1/drafts/{made.draft_id}/review", headers=org.reviewer.headers).json()
+    assert (review["state"], review["pending_steps"]) == ("needs_review", [])
+    # The draft does not approve itself; the next reviewer's signature completes the round.
+    done = approve(client, org.reviewer2, made.draft_id)
+    assert done.status_code == 200, done.text
+    assert done.json()["state"] == "approved"
