@@ -194,6 +194,22 @@ def test_invalid_policies_are_refused(client: TestClient, org: Org, policy: dict
     )
 
 
+def test_policy_members_must_be_reviewers_of_the_organisation(
+    client: TestClient, org: Org, make_key: Callable[..., IssuedKey]
+) -> None:
+    foreign = make_key("globex", Role.reviewer)
+    for member in (foreign.key_id, org.marketer.key_id, uuid.uuid4()):
+        policy = {
+            "steps": [{"name": "legal", "mode": "all", "members": [str(org.reviewer.key_id), str(member)]}]
+        }
+        refused = client.put("/v1/approval-policy", json=policy, headers=org.admin.headers)
+        assert str(member) in assert_problem(refused, 422, "unknown-approver")["detail"]
+    assert (
+        client.get("/v1/approval-policy", headers=org.admin.headers).json()["steps"][0]["name"]
+        == "compliance"
+    )
+
+
 def test_a_policy_narrowed_mid_round_lets_the_next_approval_complete_it(
     client: TestClient, org: Org, sessions: sessionmaker[Session]
 ) -> None:
