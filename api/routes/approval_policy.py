@@ -8,7 +8,7 @@ from api.deps import AdminPrincipal, SessionDep
 from api.problems import CONFLICT_RESPONSE, ProblemError
 from api.routes import v1_router
 from api.store.repositories import AuditRepository
-from api.workflow.policy import ApprovalPolicy, load_policy, save_policy
+from api.workflow.policy import ApprovalPolicy, load_policy, save_policy, unknown_members
 
 router = v1_router("approval-policy", tag="workflow")
 
@@ -22,6 +22,15 @@ def read_policy(session: SessionDep, principal: AdminPrincipal) -> ApprovalPolic
     "", summary="Replace the approval policy; applies to approvals from now on", responses=CONFLICT_RESPONSE
 )
 def replace_policy(body: ApprovalPolicy, session: SessionDep, principal: AdminPrincipal) -> ApprovalPolicy:
+    if unknown := unknown_members(session, principal.organisation_id, body):
+        # A step naming someone who cannot approve could never be satisfied.
+        raise ProblemError(
+            422,
+            f"{len(unknown)} member(s) are not active reviewers of this organisation: "
+            + ", ".join(str(member) for member in unknown),
+            kind="unknown-approver",
+            title="Unknown approver",
+        )
     save_policy(session, principal.organisation_id, body, principal.workflow_actor)
     AuditRepository(session).record(
         organisation_id=principal.organisation_id,

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.store.models import utcnow
+from api.store.models import ApiKey, Role, User, utcnow
 from api.store.workflow_models import ApprovalPolicyRow, DecisionRow
 from api.workflow.actor import WorkflowActor
 
@@ -76,6 +77,27 @@ def load_policy(session: Session, organisation_id: uuid.UUID) -> ApprovalPolicy:
         return DEFAULT_POLICY
     # A stored policy that no longer validates raises: approving under a guessed policy is not an option.
     return ApprovalPolicy.model_validate({"steps": row.steps})
+
+
+def unknown_members(session: Session, organisation_id: uuid.UUID, policy: ApprovalPolicy) -> list[uuid.UUID]:
+    """Named approvers who are not an active reviewer key or a reviewer user of the organisation."""
+    named = {member for step in policy.steps for member in step.members}
+    if not named:
+        return []
+    keys = session.scalars(
+        select(ApiKey.id).where(
+            ApiKey.id.in_(named),
+            ApiKey.organisation_id == organisation_id,
+            ApiKey.role == Role.reviewer.value,
+            ApiKey.revoked_at.is_(None),
+        )
+    )
+    users = session.scalars(
+        select(User.id).where(
+            User.id.in_(named), User.organisation_id == organisation_id, User.role == Role.reviewer.value
+        )
+    )
+    return sorted(named - set(keys) - set(users), key=str)
 
 
 def save_policy(

@@ -185,22 +185,22 @@ def approve(
     if any(actor.ref in s.approvers for s in statuses):
         raise ProblemError(409, "You have already approved this version in this review round.")
     step = next_step(statuses)
-    if step is None:  # every step satisfied yet still needs_review: only a bug gets here
-        raise RuntimeError("an approved round left in needs_review")
-    # One approval per person per round: a named approver of a later step is kept for that step,
-    # or an "any reviewer" step before it could use up their only approval.
-    later = statuses[statuses.index(step) + 1 :]
-    reserved = any(actor.id in s.step.members and not s.satisfied for s in later)
-    if not step.step.admits(actor) or reserved:
-        raise ProblemError(
-            403,
-            f"The next approval step is {step.step.name!r}, and you are not one of its approvers.",
-            kind="not-an-approver",
-            title="Not an approver for this step",
-        )
-    decision = _decision(
-        draft, version, actor, Action.approve, now, step=step.step.name, expires_at=expires_at
-    )
+    if step is not None:
+        # One approval per person per round: a named approver of a later step is kept for that
+        # step, or an "any reviewer" step before it could use up their only approval.
+        later = statuses[statuses.index(step) + 1 :]
+        reserved = any(actor.id in s.step.members and not s.satisfied for s in later)
+        if not step.step.admits(actor) or reserved:
+            raise ProblemError(
+                403,
+                f"The next approval step is {step.step.name!r}, and you are not one of its approvers.",
+                kind="not-an-approver",
+                title="Not an approver for this step",
+            )
+    # No step left happens when the policy changed under a round already satisfied: this
+    # reviewer's approval (counting for no step) completes it.
+    step_name = None if step is None else step.step.name
+    decision = _decision(draft, version, actor, Action.approve, now, step=step_name, expires_at=expires_at)
     session.add(decision)
     session.flush()
     approvals = _approvals(session, draft, version)
@@ -216,7 +216,7 @@ def approve(
         version=version,
         actor=actor,
         now=now,
-        details={"decision_id": str(decision.id), "step": step.step.name},
+        details={"decision_id": str(decision.id), "step": step_name},
     )
     signature = sign(session, decision, version, actor, MEANING_OF[Action.approve], now)
     return review_status(session, draft, policy, signature)

@@ -30,7 +30,7 @@ from api.workflow.expiry import sweep
 from api.workflow.withdrawal import rereview_withdrawn
 from knowledge.pack.loader import load_pack_library
 from tests.api.helpers import assert_problem
-from tests.api.workflow_helpers import BRAND_BLOCK, CLEAN_TEXT, Made, make_draft, signed
+from tests.api.workflow.helpers import BRAND_BLOCK, CLEAN_TEXT, Made, make_draft, signed
 from tests.conftest import IssuedKey
 
 ADMIN, REVIEWER, MARKETER, INTEGRATION = Role.admin, Role.reviewer, Role.marketer, Role.integration

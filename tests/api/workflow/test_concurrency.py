@@ -29,7 +29,7 @@ from api.workflow.deps import WorkflowDeps
 from api.workflow.policy import ApprovalPolicy, ApprovalStep, save_policy
 from api.workflow.schemas import ApproveIn
 from api.workflow.signing import CredentialCheck
-from tests.api.workflow_helpers import make_draft, signed
+from tests.api.workflow.helpers import make_draft, signed
 from tests.conftest import IssuedKey
 
 AUDIT_KEY = b"concurrency-test-audit-key-0123456789"  # pragma: allowlist secret

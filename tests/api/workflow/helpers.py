@@ -14,7 +14,9 @@ from agents.brief import Brief
 from api.drafting.handler import content_sha256
 from api.drafting.submit import Submitter, submit_brief
 from api.jobs.queue import JobQueue
+from api.services import Services
 from api.store.drafting_models import DraftRow, DraftVersionRow
+from api.store.models import AuditEvent
 from api.store.webhook_models import WebhookDelivery
 from tests.conftest import IssuedKey
 
@@ -62,6 +64,22 @@ EVERY_EVENT = [
     "draft.expired",
     "content.takedown",
 ]
+
+
+@dataclass
+class Org:
+    """Keys of one organisation, by role (three reviewers for multi-step policies)."""
+
+    admin: IssuedKey
+    marketer: IssuedKey
+    reviewer: IssuedKey
+    reviewer2: IssuedKey
+    reviewer3: IssuedKey
+    integration: IssuedKey
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.admin.organisation_id
 
 
 @dataclass(frozen=True)
@@ -152,5 +170,28 @@ def delivered(sessions: sessionmaker[Session], organisation_id: uuid.UUID) -> li
                 select(WebhookDelivery.event_type)
                 .where(WebhookDelivery.organisation_id == organisation_id)
                 .order_by(WebhookDelivery.created_at, WebhookDelivery.id)
+            )
+        )
+
+
+PHI_TEXT = "So proud of our patient Maria Lopez, 67, after her bypass at Brightwater Clinic."
+
+
+def services_of(client: TestClient) -> Services:
+    services = client.app.state.services  # type: ignore[attr-defined]
+    assert isinstance(services, Services)
+    return services
+
+
+def edit(client: TestClient, key: IssuedKey, draft_id: uuid.UUID, text: str, **extra: Any) -> Any:
+    return client.post(f"/v1/drafts/{draft_id}/versions", json={"text": text, **extra}, headers=key.headers)
+
+
+def events(sessions: sessionmaker[Session], subject_id: uuid.UUID) -> list[AuditEvent]:
+    """The audit events about one subject, in chain order."""
+    with sessions() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.subject_id == str(subject_id)).order_by(AuditEvent.seq)
             )
         )

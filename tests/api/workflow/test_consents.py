@@ -19,7 +19,7 @@ from api.store.webhook_models import WebhookDelivery
 from knowledge.pack.loader import load_pack_library
 from tests.api.helpers import assert_problem
 from tests.api.test_consent_registry import consent_body
-from tests.api.workflow_helpers import CLEAN_TEXT, approve, make_draft, subscribe_everything
+from tests.api.workflow.helpers import CLEAN_TEXT, approve, make_draft, subscribe_everything
 from tests.conftest import IssuedKey
 
 

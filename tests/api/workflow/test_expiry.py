@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,17 +19,11 @@ from api.store.models import AuditEvent, Role
 from api.workflow.expiry import sweep
 from knowledge.libraries.models import KnowledgeLibrary
 from knowledge.pack.loader import load_pack_library
-from tests.api.workflow_helpers import approve, delivered, make_draft, subscribe_everything
+from tests.api.workflow.helpers import approve, delivered, make_draft, subscribe_everything
 from tests.conftest import IssuedKey
 
 CLAIM = "cardelta-afib-stroke"  # approved in the default pack until 2027-12-31
 AFTER_CLAIM = datetime(2028, 1, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def client(test_settings: Settings, app_factory: Callable[[Settings], FastAPI]) -> Iterator[TestClient]:
-    with TestClient(app_factory(test_settings.model_copy(update={"rate_limit_enabled": False}))) as client:
-        yield client
 
 
 def state(sessions: sessionmaker[Session], draft_id: uuid.UUID) -> str:
