@@ -21,6 +21,7 @@ from api.problems import CONFLICT_RESPONSE, ProblemError
 from api.routes import MAX_OFFSET, v1_router
 from api.store.drafting_repository import DraftingRepository
 from api.workflow import publishing, review, versions
+from api.workflow.cursor import BadCursor, ChangeCursor
 from api.workflow.schemas import (
     ApproveIn,
     DiffOut,
@@ -79,9 +80,28 @@ def list_drafts(
     state: Annotated[State | None, Query(description="e.g. approved: content ready to publish")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="A `next_cursor` from an earlier page: only drafts changed after it (CMS polling)",
+        ),
+    ] = None,
 ) -> DraftPage:
-    page = publishing.listing(session, principal.organisation_id, state=state, limit=limit, offset=offset)
-    return DraftPage(items=page.items, total=page.total, limit=limit, offset=offset)
+    try:
+        cursor = ChangeCursor.decode(after) if after is not None else None
+    except BadCursor:
+        raise ProblemError(
+            422,
+            "`after` is not a cursor this service issued; use a page's next_cursor.",
+            kind="invalid-cursor",
+        ) from None
+    page = publishing.listing(
+        session, principal.organisation_id, state=state, limit=limit, offset=offset, after=cursor
+    )
+    return DraftPage(
+        items=page.items, total=page.total, limit=limit, offset=offset, next_cursor=page.next_cursor
+    )
 
 
 @router.get("/{draft_id}", summary="A draft: current version, findings and versions")

@@ -61,6 +61,8 @@ class DecisionRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     # The approval policy step this approval satisfied (approvals only).
     step: Mapped[str | None] = mapped_column(String(63), default=None)
+    # FDA Form 2253 fields given with an approval: product id, material type code, date (no PHI).
+    promotional_review: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, default=None)
     # Free text from a reviewer: may name anything, so it stays here and never reaches audit or webhooks.
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     # Indexes into the version's findings that an override accepted.

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.problems import ProblemError
 from api.store.drafting_models import DraftRow, DraftVersionRow
 from api.workflow.actor import WorkflowActor
 from api.workflow.consent_basis import require_consent_basis
+from api.workflow.cursor import ChangeCursor
 from api.workflow.deps import WorkflowDeps
 from api.workflow.schemas import ApprovedItem, PublishIn
 from api.workflow.states import Action, State, targets
@@ -58,16 +59,28 @@ def archive(session: Session, deps: WorkflowDeps, actor: WorkflowActor, draft_id
 @dataclass(frozen=True)
 class Listing:
     items: list[ApprovedItem]
-    total: int
+    total: int  # matching drafts after the cursor, if one was given
+    next_cursor: str | None  # the last item's position: pass it as `after` to continue
 
 
 def listing(
-    session: Session, organisation_id: uuid.UUID, *, state: State | None, limit: int, offset: int
+    session: Session,
+    organisation_id: uuid.UUID,
+    *,
+    state: State | None,
+    limit: int,
+    offset: int,
+    after: ChangeCursor | None = None,
 ) -> Listing:
     """The organisation's drafts (in one state), oldest change first, with their current text and hash."""
     condition = DraftRow.organisation_id == organisation_id
     if state is not None:
         condition = condition & (DraftRow.state == state.value)
+    if after is not None:
+        condition = condition & or_(
+            DraftRow.updated_at > after.updated_at,
+            and_(DraftRow.updated_at == after.updated_at, DraftRow.id > after.draft_id),
+        )
     total = session.scalar(select(func.count()).select_from(DraftRow).where(condition)) or 0
     rows = session.execute(
         select(DraftRow, DraftVersionRow)
@@ -96,4 +109,6 @@ def listing(
         )
         for draft, version in rows
     ]
-    return Listing(items=items, total=total)
+    last = rows[-1][0] if rows else None
+    next_cursor = ChangeCursor(last.updated_at, last.id).encode() if last is not None else None
+    return Listing(items=items, total=total, next_cursor=next_cursor)

@@ -20,7 +20,16 @@ from api.workflow.actor import WorkflowActor, ref_of
 from api.workflow.consent_basis import require_consent_basis
 from api.workflow.deps import WorkflowDeps
 from api.workflow.policy import ApprovalPolicy, load_policy, next_step, step_statuses
-from api.workflow.schemas import ApproveIn, OverrideIn, ReasonIn, RejectIn, ReviewOut, SignatureOut, StepOut
+from api.workflow.schemas import (
+    ApproveIn,
+    OverrideIn,
+    PromotionalReview,
+    ReasonIn,
+    RejectIn,
+    ReviewOut,
+    SignatureOut,
+    StepOut,
+)
 from api.workflow.signing import MEANING_OF, Meaning, reauthenticate, sign
 from api.workflow.states import Action, State, targets
 from api.workflow.transitions import current_version, lock_draft, move
@@ -200,7 +209,17 @@ def approve(
     # No step left happens when the policy changed under a round already satisfied: this
     # reviewer's approval (counting for no step) completes it.
     step_name = None if step is None else step.step.name
-    decision = _decision(draft, version, actor, Action.approve, now, step=step_name, expires_at=expires_at)
+    promotional = _promotional_review(session, draft, body.promotional_review)
+    decision = _decision(
+        draft,
+        version,
+        actor,
+        Action.approve,
+        now,
+        step=step_name,
+        expires_at=expires_at,
+        promotional_review=promotional,
+    )
     session.add(decision)
     session.flush()
     approvals = _approvals(session, draft, version)
@@ -216,10 +235,39 @@ def approve(
         version=version,
         actor=actor,
         now=now,
-        details={"decision_id": str(decision.id), "step": step_name},
+        # The audit guard keeps dates out of the trail; the decision row holds the full record.
+        details={
+            "decision_id": str(decision.id),
+            "step": step_name,
+            "promotional_product_id": None if promotional is None else promotional["product_id"],
+            "promotional_material_type": None if promotional is None else promotional["material_type"],
+        },
     )
     signature = sign(session, decision, version, actor, MEANING_OF[Action.approve], now)
-    return review_status(session, draft, policy, signature)
+    status = review_status(session, draft, policy, signature)
+    return status.model_copy(update={"promotional_review": body.promotional_review})
+
+
+def _promotional_review(
+    session: Session, draft: DraftRow, review: PromotionalReview | None
+) -> dict[str, str] | None:
+    """The FDA Form 2253 fields as stored; the product must be one the brief is about."""
+    if review is None:
+        return None
+    brief = session.get(BriefRow, draft.brief_id)
+    products = (brief.content or {}).get("product_ids", []) if brief is not None else []
+    if review.product_id not in products:
+        raise ProblemError(
+            422,
+            "promotional_review.product_id must be one of the brief's product_ids.",
+            kind="promotional-review-product",
+            title="Not a product of this brief",
+        )
+    return {
+        "product_id": review.product_id,
+        "material_type": review.material_type.value,
+        "dissemination_date": review.dissemination_date.isoformat(),
+    }
 
 
 def request_changes(

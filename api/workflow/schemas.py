@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -39,8 +40,34 @@ class VersionIn(_In):
     )
 
 
+class MaterialType(StrEnum):
+    """What the piece is, as a promotional-review record (FDA Form 2253) describes it."""
+
+    social_media_post = "social_media_post"
+    paid_social_ad = "paid_social_ad"
+    video = "video"
+    web_page = "web_page"
+    email = "email"
+    banner_ad = "banner_ad"
+    other = "other"
+
+
+class PromotionalReview(_In):
+    """Optional FDA Form 2253 fields kept with an approval of prescription-product content
+    (21 CFR 314.81(b)(3)(i): promotional materials are submitted at first dissemination)."""
+
+    product_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] = Field(
+        description="A product of the brief (its product_ids)"
+    )
+    material_type: MaterialType
+    dissemination_date: date = Field(description="The planned date of first dissemination")
+
+
 class ApproveIn(_In):
     signature: SignatureIn
+    promotional_review: PromotionalReview | None = Field(
+        default=None, description="FDA Form 2253 fields for prescription-product content (optional)"
+    )
     expires_at: datetime | None = Field(
         default=None,
         description="When the approval lapses (re-review); default CAREPOST_APPROVAL_EXPIRY_DAYS from now.",
@@ -99,6 +126,9 @@ class ReviewOut(BaseModel):
     pending_steps: list[str]
     approval_expires_at: datetime | None
     signature: SignatureOut | None = None
+    promotional_review: PromotionalReview | None = Field(
+        default=None, description="The FDA Form 2253 fields recorded with this approval, if any"
+    )
 
 
 class VersionOut(BaseModel):
@@ -143,3 +173,6 @@ class DraftPage(BaseModel):
     total: int
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        description="Pass as `after` to get what changed since the last item; null on an empty page"
+    )

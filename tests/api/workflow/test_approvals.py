@@ -20,6 +20,7 @@ from api.store.models import AuditEvent, Role
 from api.store.workflow_models import DecisionRow, SignatureRow
 from tests.api.helpers import assert_problem
 from tests.api.workflow.helpers import (
+    BRIEF_BODY,
     CLEAN_TEXT,
     Org,
     approve,
@@ -230,3 +231,52 @@ def test_a_policy_narrowed_mid_round_lets_the_next_approval_complete_it(
     done = approve(client, org.reviewer2, made.draft_id)
     assert done.status_code == 200, done.text
     assert done.json()["state"] == "approved"
+
+
+def test_an_approval_of_product_content_records_the_fda_2253_fields(
+    client: TestClient, org: Org, sessions: sessionmaker[Session]
+) -> None:
+    made = make_draft(sessions, org.id, brief={**BRIEF_BODY, "product_ids": ["immuvara"]})
+    fields = {
+        "product_id": "immuvara",
+        "material_type": "social_media_post",
+        "dissemination_date": "2026-12-01",
+    }
+    wrong = approve(
+        client, org.reviewer, made.draft_id, promotional_review={**fields, "product_id": "cardelta"}
+    )
+    assert_problem(wrong, 422, "promotional-review-product")
+    response = approve(client, org.reviewer, made.draft_id, promotional_review=fields)
+    assert response.status_code == 200
+    assert response.json()["promotional_review"] == fields
+    with sessions() as session:
+        decision = session.scalars(select(DecisionRow).where(DecisionRow.draft_id == made.draft_id)).one()
+        assert decision.promotional_review == fields
+        event = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.subject_id == str(made.draft_id), AuditEvent.event_type == "draft.approve"
+            )
+        ).one()
+        assert event.details["promotional_product_id"] == "immuvara"
+        assert event.details["promotional_material_type"] == "social_media_post"
+
+
+def test_the_fda_2253_fields_are_optional_and_validated(
+    client: TestClient, org: Org, sessions: sessionmaker[Session]
+) -> None:
+    made = make_draft(sessions, org.id)
+    bad = approve(
+        client,
+        org.reviewer,
+        made.draft_id,
+        promotional_review={
+            "product_id": "immuvara",
+            "material_type": "skywriting",
+            "dissemination_date": "soon",
+        },
+    )
+    assert bad.status_code == 422
+    assert "skywriting" not in bad.text
+    plain = approve(client, org.reviewer, made.draft_id)
+    assert plain.status_code == 200
+    assert plain.json()["promotional_review"] is None

@@ -103,3 +103,38 @@ def test_drafting_announces_drafts_that_need_review(
     in_review = [d for d in drafts if d["state"] == "needs_review"]
     assert in_review  # the flu-clinic brief drafts cleanly on most platforms
     assert delivered(sessions, org.id) == ["draft.needs_review"] * len(in_review)
+
+
+def test_a_cms_polls_approved_content_with_a_cursor_and_sees_each_approval_once(
+    client: TestClient, org: Org, sessions: sessionmaker[Session]
+) -> None:
+    first, second, third = (make_draft(sessions, org.id) for _ in range(3))
+    headers = org.integration.headers
+    assert approve(client, org.reviewer, first.draft_id).status_code == 200
+    assert approve(client, org.reviewer, second.draft_id).status_code == 200
+
+    page = client.get("/v1/drafts", params={"state": "approved", "limit": 1}, headers=headers).json()
+    assert [i["id"] for i in page["items"]] == [str(first.draft_id)]
+    rest = client.get(
+        "/v1/drafts", params={"state": "approved", "after": page["next_cursor"]}, headers=headers
+    ).json()
+    assert [i["id"] for i in rest["items"]] == [str(second.draft_id)]
+    assert rest["total"] == 1
+
+    # Nothing new since the last item: an empty page, and the CMS keeps its cursor.
+    idle = client.get(
+        "/v1/drafts", params={"state": "approved", "after": rest["next_cursor"]}, headers=headers
+    ).json()
+    assert (idle["items"], idle["next_cursor"]) == ([], None)
+    assert approve(client, org.reviewer, third.draft_id).status_code == 200
+    later = client.get(
+        "/v1/drafts", params={"state": "approved", "after": rest["next_cursor"]}, headers=headers
+    ).json()
+    assert [i["id"] for i in later["items"]] == [str(third.draft_id)]
+
+
+def test_a_cursor_the_service_did_not_issue_is_refused(client: TestClient, org: Org) -> None:
+    for bad in ("c1.not-base64!", "page-2", "c1." + "QUJD"):
+        response = client.get("/v1/drafts", params={"after": bad}, headers=org.integration.headers)
+        assert_problem(response, 422, "invalid-cursor")
+        assert bad not in response.text
