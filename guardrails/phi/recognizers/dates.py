@@ -26,9 +26,7 @@ _MEASURE = (
     r"(?!\s*(?:cups?|tsp|tbsp|teaspoons?|tablespoons?|inch(?:es)?|in\.|miles?|oz|ounces?|lbs?|pounds?"
     r"|hours?|hrs?|mg|ml|kg|g\b|of\s+(?:a|an|the)\b))"
 )
-NUMERIC = (
-    rf"(?<![$€£\d.,])\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{{2}})?\b(?![/.-]\d){_MEASURE}"
-)
+NUMERIC = rf"(?<![$€£\d.,])\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{{2}})?\b(?![/.-]\d){_MEASURE}"
 ISO = r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"
 # "on the 19th", "for the 3rd": a day of the month alone, after a preposition, and not
 # "the 3rd floor" or "the 2nd time".
