@@ -40,6 +40,7 @@ _EVENT_ROOM = regex.compile(
     r"|support\s+groups?|join\s+us)\b",
     regex.IGNORECASE,
 )
+_MONTH_ONLY = regex.compile(r"\p{L}+")
 _PROVIDER_NUMBER = regex.compile(r"\b(?:npi|dea)\W*$", regex.IGNORECASE)
 # "at the Kellerton Library", "held in Riverside Park": a venue, not where someone lives.
 _VENUE = regex.compile(r"\b(?:at|held\s+in|hosted\s+(?:at|in|by)|with)\s+(?:the\s+)?$", regex.IGNORECASE)
@@ -216,6 +217,9 @@ class ContextJudge:
         named = self._anchor_in_sentence(scene, d, calls)
         if named is not None and named.verdict is Verdict.PHI:
             return self._decision(d, Entity.DATE, named, "")
+        if _MONTH_ONLY.fullmatch(scene.text[d.start : d.end]):
+            # A month alone ("in June") is a patient's only beside a named patient.
+            return Decision(d, Entity.DATE, Verdict.CLEAR, "month not tied to a named patient")
         if not life and self.cues.events.search(scene.sentence_text(d.start)):
             return Decision(d, Entity.DATE, Verdict.CLEAR, "event date")
         anchor = self._anchor(scene, d, calls)
@@ -250,6 +254,10 @@ class ContextJudge:
         # patient is theirs, even after "at" or "on".
         if _SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
             anchor = self._anchor_in_sentence(scene, d, calls)
+            if anchor is None and scene.is_reply:
+                # a reply's reader: "to your place on Cobblestone Lane", "their camp forms for
+                # Lakeview Elementary" (your/their in a reply about care)
+                anchor = self._anchor(scene, d, calls)
             if anchor is not None:
                 return self._decision(d, Entity.LOCATION, anchor, "")
         if employer:

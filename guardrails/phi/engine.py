@@ -52,6 +52,10 @@ _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 # Kinds the NER model reads from capitals alone.
 _NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
 # "went home to Dover Falls", "lives in Kittery": what the NER model calls a person here is a place.
+_PLACE_END = regex.compile(
+    r"\s(?-i:Elementary|Middle\s+School|High\s+School|Academy|Street|Avenue|Road|Lane|Boulevard|Terrace|Circle)$"
+)
+_FROM_BEFORE = regex.compile(r"\bfrom\s+$", regex.IGNORECASE)
 _RESIDENCE_BEFORE = regex.compile(
     r"\b(?:home\s+(?:to|in)|lives?\s+in|living\s+in|moved\s+(?:to|from|here\s+from)|grew\s+up\s+in"
     r"|native\s+of|residents?\s+of|raised\s+in|born\s+in)\s+$",
@@ -206,6 +210,16 @@ class PhiEngine:
                 and _RESIDENCE_BEFORE.search(text, max(0, start - 30), start)
             ):
                 kind = "LOCATION"
+            if kind == "PERSON" and _PLACE_END.search(text, start, end):
+                kind = "LOCATION"  # "Lakeview Elementary", "Cobblestone Lane": a school or street
+            elif (
+                kind == "ORGANIZATION"
+                and recognizer == "SpacyRecognizer"
+                and _FROM_BEFORE.search(text, max(0, start - 6), start)
+                and " " not in text[start:end]
+                and text[start:end].lower() not in self._dictionary
+            ):
+                kind = "LOCATION"  # "drive back from Fairview": where someone comes from
             if kind == "PERSON":
                 trimmed = self._trim_person(text, start, end, caps_name=recognizer == CAPS_RECOGNIZER)
                 if trimmed is None:

@@ -79,7 +79,7 @@ class PhiFamily(RuleFamily):
         if self._models is None:
             raise RuntimeError("phi family used before prepare()")
         detections = self._models.engine.detect(text.text, text.doc)
-        identified = False
+        first: tuple[int, int] | None = None
         for decision in self._models.judge.decide(text.text, text.doc, ctx, detections):
             if decision.verdict is Verdict.CLEAR:
                 continue
@@ -96,7 +96,7 @@ class PhiFamily(RuleFamily):
                     citation=f"{AUTHORIZATION}; consent {decision.consent_id}",
                 )
                 continue
-            identified = True
+            first = first or span
             yield self.finding(
                 IDENTIFIER,
                 f"This is {DESCRIPTION[entity]} of a patient or a patient's relative, a HIPAA "
@@ -107,14 +107,14 @@ class PhiFamily(RuleFamily):
                 suggestion="Remove or generalise it, or attach a signed patient authorization to the "
                 "consent records and reference it.",
             )
-        if identified:
+        if first is not None:
             # An identifier is PHI only once context ties it to care here, so the same text
-            # confirms that the person is (or was) a patient: one whole-text finding (the
-            # identifiers carry the spans).
+            # confirms that the person is (or was) a patient: one finding, on the first identifier.
             yield self.finding(
                 PATIENT_STATUS,
                 "This text identifies a patient or a patient's relative alongside their care, which "
                 "discloses that they are a patient.",
+                span=first,
                 suggestion="Remove the identifier or the care details, or reference the patient's signed "
                 "authorization in the consent records.",
             )

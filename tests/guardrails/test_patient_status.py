@@ -162,9 +162,21 @@ REPLY_POSITIVES = [
     ),
     ("comment_reply", "Enjoy the new lenses, and give your eyes a few days to adjust!", "the new lenses"),
     ("post", "Cavity-free kid of the month: Eli, who hasn't missed a brushing all year!", "kid of the month"),
+    # our next step in the reader's care, care instructions, attendance, the reader's results
+    (
+        "comment_reply",
+        "Great progress today! We'll add resistance bands at your next session.",
+        "add resistance bands",
+    ),
+    ("comment_reply", "Keep icing that shoulder twice a day!", "icing that shoulder"),
+    ("comment_reply", "We're proud of you for showing up to group every week.", "showing up to group"),
+    ("review_response", "So happy your biopsy came back clear!", "came back clear"),
 ]
 
 REPLY_NEGATIVES = [
+    ("comment_reply", "Keep wearing sunscreen this summer, everyone!"),
+    ("comment_reply", "We'll post the new hours before your next visit to our website."),
+    ("comment_reply", "Thanks for showing up to the 5K for our cancer center!"),
     ("review_response", "Thank you for the kind words! We'll share them with the whole team."),
     (
         "review_response",

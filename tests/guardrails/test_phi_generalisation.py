@@ -210,6 +210,33 @@ def phi(nlp: Language) -> RuleFamily:
         ("So sorry, JAMES. The ER nurse will call you about your son's visit.", "comment_reply", ["JAMES"]),
         ("Ten years with Dr. Ana Diaz, DDS! Thank you for a decade of gentle cleanings.", "post", []),
         ("Thanks, ALL! See you at the 5K.", "comment_reply", []),
+        # dotted dates, "by the 3rd", a month beside a named patient; prices and decimals are not dates
+        ("Our records show your claim was sent to your insurer on 12.05.", "review_response", ["12.05"]),
+        ("Hi Dana, your night guard will be ready by the 3rd.", "review_response", ["Dana", "the 3rd"]),
+        (
+            "Our patient Luis has lost 120 lbs since his sleeve gastrectomy in January!",
+            "post",
+            ["Luis", "January"],
+        ),
+        ("Researchers will present 14 abstracts at the diabetes sessions in June.", "post", []),
+        ("A flu shot costs $12.05 at the pharmacy; an A1C of 6.5 means diabetes.", "post", []),
+        # a street or a school in a reply about the reader's care; where someone comes from
+        (
+            "Thanks! We mailed your whitening trays to your place on Cobblestone Lane.",
+            "review_response",
+            ["Cobblestone Lane"],
+        ),
+        (
+            "The girls' flu shots are on file, so their camp forms for Lakeview Elementary are ready.",
+            "comment_reply",
+            ["Lakeview Elementary"],
+        ),
+        (
+            "Hunter, we're sorry you had to drive back from Fairview twice for your prescription.",
+            "review_response",
+            ["Hunter", "Fairview"],
+        ),
+        ("Our new clinic on Main Street opens Monday for patients and their families.", "post", []),
     ],
 )
 def test_context_decides(
