@@ -22,7 +22,7 @@ _CODE = re.compile(r"[^\s,;:!?()\[\]]*\d[^\s,;:!?()\[\]]*")
 
 
 def provided_facts(brief: Brief, library: KnowledgeLibrary) -> ProvidedFacts:
-    strings = list(_strings(library.model_dump()))
+    strings = list(strings_in(library.model_dump()))
     links = (m.group(0).rstrip(".,;:!?") for s in strings for m in _URL.finditer(s))
     codes = dict.fromkeys(m.group(0).rstrip(".") for s in strings for m in _CODE.finditer(s))
     return ProvidedFacts(
@@ -31,12 +31,13 @@ def provided_facts(brief: Brief, library: KnowledgeLibrary) -> ProvidedFacts:
     )
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string inside a JSON-like value (a model dump)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            yield from strings_in(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _strings(item)
+            yield from strings_in(item)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
 
 from evals.report.model import FoundSpan
 
@@ -79,18 +78,6 @@ _STOPWORDS = frozenset(
 
 def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.replace("’", "'").replace("–", "-").replace("—", "-")).strip().casefold()
-
-
-def strings_in(value: Any) -> Iterable[str]:
-    """Every string inside a JSON-like value (a model dump)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_in(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from strings_in(item)
 
 
 class IdentifierSources:

@@ -137,6 +137,7 @@ def _drafter(
     chat_model_factory: ChatModelFactory | None,
     chroma_dir: Path | None,
 ) -> Iterator[_Drafter]:
+    from agents.provenance import strings_in
     from agents.runtime import build_orchestrator, pack_knowledge_base
 
     settings = suite.settings
@@ -160,7 +161,7 @@ def _drafter(
             library = kb.library(ORG)
             if library is None:  # pragma: no cover - pack_knowledge_base always stores one
                 raise EvalError("the default pack has no library")
-            pack_texts = list(dc.strings_in(library.model_dump(mode="json"))) + _pack_documents()
+            pack_texts = list(strings_in(library.model_dump(mode="json"))) + _pack_documents()
             yield _Drafter(
                 orchestrator=orchestrator,
                 engine=engine,
@@ -209,9 +210,10 @@ def _pack_documents() -> list[str]:
 
 def _draft_brief(drafter: _Drafter, brief: Brief, only: list[Platform]) -> list[DraftRow]:
     from agents.errors import AgentError, BriefRefused
+    from agents.provenance import strings_in
 
     platforms = [p for p in brief.platforms if not only or p in only]
-    sources = drafter.sources.with_texts(dc.strings_in(brief.model_dump(mode="json")))
+    sources = drafter.sources.with_texts(strings_in(brief.model_dump(mode="json")))
     rows: list[DraftRow] = []
     for platform in platforms:
         one = brief.model_copy(update={"platforms": [platform]})
