@@ -18,11 +18,14 @@ from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
 from api.routes import (
+    approval_policy,
     audit,
     briefs,
     check,
     consents,
+    dispositions,
     drafts,
+    escalations,
     evals,
     health,
     jobs,
@@ -56,6 +59,10 @@ ROUTERS: list[APIRouter] = [
     jobs.router,
     webhooks.router,
     evals.router,
+    approval_policy.router,
+    escalations.router,
+    dispositions.router,
+    dispositions.export_router,
 ]
 
 

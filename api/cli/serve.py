@@ -8,10 +8,9 @@ import typer
 import uvicorn
 
 from api.bootstrap import bootstrap_default_organisation
-from api.cli.common import database_engine, fail, load_settings
+from api.cli.common import audited_sessions, database_engine, fail, load_settings
 from api.logs import configure_logging
 from api.scaleout import scale_out_refusals
-from api.store.database import make_sessionmaker
 from api.store.migrate import is_at_head
 
 
@@ -37,7 +36,7 @@ def serve(
         if not is_at_head(engine):
             raise fail("the database schema is not current; run `carepost db upgrade` first")
         created = (
-            bootstrap_default_organisation(make_sessionmaker(engine), settings)
+            bootstrap_default_organisation(audited_sessions(engine, settings), settings)
             if settings.bootstrap
             else None
         )

@@ -30,13 +30,17 @@ _SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
 _POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.IGNORECASE)
 _PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
 _FOLLOW = regex.compile(
-    r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$", regex.IGNORECASE
+    r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$"
+    # "Follow our hygienist Kelly Ames at @kelly.smiles": an invitation to follow someone
+    r"|\bfollow(?:ing)?\b[^.!?\n]{0,60}\bat\s*$",
+    regex.IGNORECASE,
 )
 _EVENT_ROOM = regex.compile(
     r"\b(?:class(?:es)?|meeting|meets|held|conference|training|lecture|seminar|workshop|session\s+for\s+all"
     r"|support\s+groups?|join\s+us)\b",
     regex.IGNORECASE,
 )
+_MONTH_ONLY = regex.compile(r"\p{L}+")
 _PROVIDER_NUMBER = regex.compile(r"\b(?:npi|dea)\W*$", regex.IGNORECASE)
 # "at the Kellerton Library", "held in Riverside Park": a venue, not where someone lives.
 _VENUE = regex.compile(r"\b(?:at|held\s+in|hosted\s+(?:at|in|by)|with)\s+(?:the\s+)?$", regex.IGNORECASE)
@@ -172,7 +176,7 @@ class ContextJudge:
                 return self._decision(d, entity, self._anchor_in_sentence(scene, d, calls), "no person")
             return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
         if entity is Entity.SOCIAL_HANDLE:
-            if value.lower().lstrip("@") in scene.org_handles or _FOLLOW.search(scene.before(d.start, 30)):
+            if value.lower().lstrip("@") in scene.org_handles or _FOLLOW.search(scene.before(d.start, 80)):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or partner's handle")
             return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
         if entity is Entity.PHOTO:
@@ -213,6 +217,9 @@ class ContextJudge:
         named = self._anchor_in_sentence(scene, d, calls)
         if named is not None and named.verdict is Verdict.PHI:
             return self._decision(d, Entity.DATE, named, "")
+        if _MONTH_ONLY.fullmatch(scene.text[d.start : d.end]):
+            # A month alone ("in June") is a patient's only beside a named patient.
+            return Decision(d, Entity.DATE, Verdict.CLEAR, "month not tied to a named patient")
         if not life and self.cues.events.search(scene.sentence_text(d.start)):
             return Decision(d, Entity.DATE, Verdict.CLEAR, "event date")
         anchor = self._anchor(scene, d, calls)
@@ -247,6 +254,10 @@ class ContextJudge:
         # patient is theirs, even after "at" or "on".
         if _SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
             anchor = self._anchor_in_sentence(scene, d, calls)
+            if anchor is None and scene.is_reply:
+                # a reply's reader: "to your place on Cobblestone Lane", "their camp forms for
+                # Lakeview Elementary" (your/their in a reply about care)
+                anchor = self._anchor(scene, d, calls)
             if anchor is not None:
                 return self._decision(d, Entity.LOCATION, anchor, "")
         if employer:

@@ -61,6 +61,8 @@ class DisclaimerLexicon(BaseModel):
     results_statements: list[str] = Field(min_length=1)
     before_after_patterns: list[str] = Field(min_length=1)
     outcome_patterns: list[str] = Field(min_length=1)
+    story_change: list[str] = Field(min_length=1)
+    story_care: list[str] = Field(min_length=1)
     quote_first_person: list[str] = Field(min_length=1)
     testimonial_speaker_patterns: list[str] = Field(min_length=1)
     attribution_verbs: list[str] = Field(min_length=1)
@@ -110,6 +112,8 @@ class _Patterns:
         self.results = union(raw.results_statements)
         self.before_after = union(raw.before_after_patterns)
         self.outcome = union(raw.outcome_patterns)
+        self.story_change = union(raw.story_change)
+        self.story_care = union(raw.story_care)
         self.first_person = union(raw.quote_first_person)
         self.speaker = union(raw.testimonial_speaker_patterns)
         self.attribution = union(raw.attribution_verbs)
@@ -223,7 +227,24 @@ class DisclaimersFamily(RuleFamily):
             quoted = q.group(1) or q.group(2) or ""
             if p.first_person.search(quoted) and self._patient_speaker(scene, q.start(), q.end()):
                 return q.span()
+        return self._story_span(scene)
+
+    def _story_span(self, scene: _Text) -> tuple[int, int] | None:
+        """A change for the better after care, told of one person: a story in other words."""
+        p = self.patterns
+        starts = scene.sentence_starts
+        for sentence, start in enumerate(starts):
+            end = starts[sentence + 2] if sentence + 2 < len(starts) else len(scene.text)
+            change = p.story_change.search(scene.text, start, end)
+            if change is None or not p.story_care.search(scene.text, start, end):
+                continue
+            if self._individual(scene, sentence) and self._named_non_staff(scene, start, end):
+                return change.span()
         return None
+
+    @staticmethod
+    def _named_non_staff(scene: _Text, start: int, end: int) -> bool:
+        return any(start <= m.start < end and not scene.staff_mention(m) for m in scene.mentions)
 
     def _individual(self, scene: _Text, sentence: int) -> bool:
         """One person's story: he/she here, or someone named (not staff) here or in a next-door sentence."""

@@ -98,6 +98,11 @@ def test_ingest_files_and_folders_then_again(
         ).all()
     assert len(events) == 6
     assert all(e.organisation_id == acme.organisation_id and e.details["source"] == "cli" for e in events)
+    # Each ingest commit signed the chain head, as the API does: no unsigned tail is left.
+    env = {"CAREPOST_DATABASE_URL": database_url, "CAREPOST_DATA_DIR": str(tmp_path / "var")}
+    verified = runner.invoke(build_cli(), ["audit", "verify"], env=env)
+    assert verified.exit_code == 0, verified.output
+    assert "come after the latest signed checkpoint" not in verified.stderr
 
 
 def test_a_bad_file_fails_alone_and_says_why_without_its_content(

@@ -120,6 +120,14 @@ def off_label() -> OffLabelFamily:
         ("Nobody does shoulder rehab better than our team.", "Nobody does shoulder rehab better"),
         # a look-alike letter does not hide the word
         ("Guаranteed results!", "Guаranteed"),
+        # superlatives placed in a region, comparisons with everyone else, absolute efficacy
+        ("Our new birthing suites are the nicest in Spokane.", "the nicest in Spokane"),
+        ("The friendliest front desk in town!", "The friendliest front desk in town"),
+        ("Our implants last longer than any others.", "longer than any others"),
+        ("Patients here are twice as likely to conceive as at other clinics.", "as at other clinics"),
+        ("Three stretches that fixed my back pain in a week.", "fixed my back pain in a week"),
+        ("Our laser facials erase acne scars completely.", "erase acne scars completely"),
+        ("Our hearing aids restore hearing to normal.", "restore hearing to normal"),
     ],
 )
 def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
@@ -173,6 +181,10 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         "Is it safest to travel before or after your booster? Ask your pharmacist.",
         "Our top priority is your comfort during every visit.",
         "Nobody does Halloween better than our pediatric nurses!",
+        "Flu activity is rising, with the largest increases in Portland this week.",
+        "The latest guidance in Ohio says to get your booster.",
+        "Flu is the most common reason for missed school days in winter.",
+        "Our ER is busier than usual tonight.",
         # an approved organisation-wide claim
         "Northside Health is the region's only Level I trauma center.",
     ],

@@ -153,6 +153,14 @@ POSITIVES = [
         "What's your biggest sleep struggle? Tell us below and our sleep doctor will share tips.",
         ADVICE,
     ),
+    # a first since a care event, then-and-now, and invitations phrased as triage
+    ("post", "Today he played his first full match since surgery, after rehab with our team.", RESULTS),
+    ("post", "Two years ago she could barely hear her grandkids. Today she never misses a word.", RESULTS),
+    ("post", "Eye floaters or flashes? DM us what you're seeing and we'll tell you if it's serious.", ADVICE),
+    ("post", "Feeling low? Share what's on your mind in the comments and our counselors will reply.", ADVICE),
+    # a change for the better after care, told of a named person, in other words
+    ("post", "After her hip replacement with our team, Doris finally walks her dog every morning.", RESULTS),
+    ("post", "Eighteen days in our ICU, and today Marco went home to his family.", RESULTS),
     # wordings beyond the classic lists
     ("post", "Before -> after: three sessions of microneedling and her pores look smaller.", RESULTS),
     ("post", "After his stroke, a retired pilot relearned to read with our speech therapists.", RESULTS),
@@ -171,6 +179,15 @@ POSITIVES = [
 
 NEGATIVES = [
     ("post", "Flu shots are in! Ask a pharmacist today about which one is right for you."),
+    ("post", "Tell us your favorite fall recipe in the comments and we'll share ours!"),
+    ("post", "Congratulations to Ewa, who graduated from our 12-week Healthy Steps program today!"),
+    ("post", "Our nurse Dana went home early today after a long shift in the ICU. Rest up!"),
+    ("post", "Our first open house since the renovation is Saturday at 10 a.m."),
+    (
+        "post",
+        "Eye floaters? DM us what you're seeing and we'll tell you if it's serious. This isn't medical "
+        "advice; in an emergency call 911.",
+    ),
     ("post", "Comment below with your favorite winter walking route!"),
     (
         "post",

@@ -162,9 +162,21 @@ REPLY_POSITIVES = [
     ),
     ("comment_reply", "Enjoy the new lenses, and give your eyes a few days to adjust!", "the new lenses"),
     ("post", "Cavity-free kid of the month: Eli, who hasn't missed a brushing all year!", "kid of the month"),
+    # our next step in the reader's care, care instructions, attendance, the reader's results
+    (
+        "comment_reply",
+        "Great progress today! We'll add resistance bands at your next session.",
+        "add resistance bands",
+    ),
+    ("comment_reply", "Keep icing that shoulder twice a day!", "icing that shoulder"),
+    ("comment_reply", "We're proud of you for showing up to group every week.", "showing up to group"),
+    ("review_response", "So happy your biopsy came back clear!", "came back clear"),
 ]
 
 REPLY_NEGATIVES = [
+    ("comment_reply", "Keep wearing sunscreen this summer, everyone!"),
+    ("comment_reply", "We'll post the new hours before your next visit to our website."),
+    ("comment_reply", "Thanks for showing up to the 5K for our cancer center!"),
     ("review_response", "Thank you for the kind words! We'll share them with the whole team."),
     (
         "review_response",
@@ -206,6 +218,11 @@ REPLY_NEGATIVES = [
 
 POST_POSITIVES = [
     ("post", "So proud of our patient Maria Lopez, who walked the rehab gym today.", "our patient"),
+    (
+        "post",
+        "Grandpa Ray Dunn came in for his flu shot and brought cookies for the team!",
+        "in for his flu shot",
+    ),
     (
         "post",
         "Congratulations to Maya Torres, who rang the bell after her final chemo treatment!",
@@ -319,6 +336,13 @@ POST_POSITIVES = [
 ]
 
 POST_NEGATIVES = [
+    # an invitation to everyone, even beside a capitalised place or heading
+    (
+        "post",
+        "Larkspur Health: Walk-in flu shots at Northgate. Walk in for a flu shot at Urgent Care – "
+        "Northgate, every day from 8 a.m. to 8 p.m. Plan your visit: https://larkspur.example/flu #FluShot",
+    ),
+    ("post", "Stop in for a flu shot at Brightwater Clinic, or come in for a checkup on Saturday."),
     ("post", "Meet Dr. Sarah Kim, our new orthopedic surgeon, who has performed 500 knee replacements."),
     ("post", "Nurse Practitioner Julia Ames joins our team. Julia loves helping patients after surgery."),
     ("post", "Staff spotlight: Amara Okonkwo, RN, has led our 5 East team for six years. Thank you, Amara!"),

@@ -65,6 +65,13 @@ class ResidencePlaceRecognizer(DataRecognizer):
             rf"(?-i:(?!{_INSTITUTION}\b)\p{{Lu}}\p{{Ll}}+(?:\s(?!{_INSTITUTION}\b)\p{{Lu}}\p{{Ll}}+)?)\b",
             0.45,
         ),
+        # "to your place on Cobblestone Lane": a named street without a house number
+        Pattern(
+            "named street",
+            r"(?<=\b(?:on|off|along|near)\s)(?-i:\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+){0,2})\s"
+            r"(?-i:Street|Avenue|Road|Drive|Lane|Boulevard|Court|Terrace|Circle|Trail)\b",
+            0.45,
+        ),
         # "the Northgate neighborhood", "the Pinecrest apartments"
         Pattern(
             "neighbourhood name",

@@ -26,14 +26,12 @@ _MEASURE = (
     r"(?!\s*(?:cups?|tsp|tbsp|teaspoons?|tablespoons?|inch(?:es)?|in\.|miles?|oz|ounces?|lbs?|pounds?"
     r"|hours?|hrs?|mg|ml|kg|g\b|of\s+(?:a|an|the)\b))"
 )
-NUMERIC = (
-    rf"\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{{2}})?\b(?![/.-]\d){_MEASURE}"
-)
+NUMERIC = rf"(?<![$€£\d.,])\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{{2}})?\b(?![/.-]\d){_MEASURE}"
 ISO = r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"
 # "on the 19th", "for the 3rd": a day of the month alone, after a preposition, and not
 # "the 3rd floor" or "the 2nd time".
 DAY_ALONE = (
-    r"(?<=\b(?:on|for|since)\s+)the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+    r"(?<=\b(?:on|for|since|by|until|till)\s+)the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
     r"(?!\s+(?:floor|grade|time|times|day|week|month|year|round|dose|try|attempt|visit|place|row|pick|"
     r"anniversary|birthday|inning|period|level|edition|annual|of)\b)"
 )
@@ -56,11 +54,13 @@ class CalendarDateRecognizer(DataRecognizer):
     CONTEXT = ("born", "dob", "birth", "birthday", "admitted", "discharged", "surgery", "date", "died")
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        # "May 2" and "March 4" read as dates; "May be" never reaches here. A numeric
-        # "1/2" is more often a fraction: require a separator other than "." for short forms.
+        # "May 2" and "March 4" read as dates; "May be" never reaches here. A dotted short
+        # form is more often a decimal ("6.5", "2.25"): only month.day with a two-digit day
+        # ("12.05", "3.09") is kept, and context then decides whether it is a patient's.
         stripped = pattern_text.strip()
         if stripped.count(".") >= 1 and stripped.replace(".", "").isdigit() and len(stripped) <= 5:
-            return False
+            month, _, day = stripped.partition(".")
+            return None if len(day) == 2 and day != "00" and len(month) <= 2 and day[0] in "0123" else False
         return None
 
 
@@ -68,6 +68,13 @@ _ORDINAL_WORD = (
     r"(?:twenty-|thirty-|twenty\s|thirty\s)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
     r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
     r"|nineteenth|twentieth|thirtieth"
+)
+
+
+_MONTH_ALONE = (
+    r"(?<=\b(?:in|since|during|until|(?-i:early|late|mid)-?)\s)"
+    r"(?-i:January|February|March|April|June|July|August|September|October|November|December)"
+    r"\b(?![\s,]+\d)(?!\s+(?:is|was|will|has|had)\b)"
 )
 
 
@@ -80,4 +87,6 @@ class SpelledDateRecognizer(DataRecognizer):
             "ordinal word of month", rf"\b(?:the\s+)?(?:{_ORDINAL_WORD})\s+of\s+{_MONTH}(?:\b|(?<=\.))", 0.6
         ),
         Pattern("month and ordinal word", rf"\b{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL_WORD})\b", 0.6),
+        # "his surgery in January": a month alone is a date element too; context decides whose
+        Pattern("month alone", _MONTH_ALONE, 0.5),
     )
