@@ -117,6 +117,9 @@ def fuzz_run(
         database_url=database_url,
         bootstrap=False,
         rate_limit_enabled=False,
+        # No workers run here, so `POST /v1/briefs?wait=true` can only wait out its limit (30 s by
+        # default), past schemathesis' 10 s read timeout; a short wait still answers the documented 202.
+        brief_wait_seconds=0.5,
     )
     app = create_app(settings_, guardrails=guardrail_engines, embedding=knowledge_embedding)
     run = FuzzRun(schema=schemathesis.openapi.from_asgi("/openapi.json", app), headers=headers)

@@ -43,7 +43,13 @@ IDENTIFIERS = (NAME, SURNAME, MRN, PHONE, EMAIL, DOB)
 SENTENCE = f"Our patient {NAME} (MRN {MRN}, born {DOB}, {PHONE}, {EMAIL}) finished chemotherapy today."
 
 # (table, column) pairs that hold submitted content by design: the brief as submitted, the draft text.
-CONTENT_COLUMNS = {("briefs", "content"), ("draft_versions", "text"), ("draft_versions", "alt_texts")}
+# A reviewer's reason is kept with the decision by design (never copied to the audit trail or webhooks).
+CONTENT_COLUMNS = {
+    ("briefs", "content"),
+    ("draft_versions", "text"),
+    ("draft_versions", "alt_texts"),
+    ("draft_decisions", "reason"),
+}
 
 
 class Capture(logging.Handler):
@@ -99,6 +105,8 @@ class Flow:
     admin: IssuedKey
     # Bodies that must not echo what was sent (errors, check and redact results); content reads are not here.
     bodies: list[str] = field(default_factory=list)
+    # Draft ids by the step that made them, for the workflow steps that follow.
+    drafts: dict[str, list[str]] = field(default_factory=dict)
 
     def call(self, method: str, path: str, key: IssuedKey, **kwargs: Any) -> Any:
         response = self.client.request(
@@ -130,6 +138,7 @@ def brief_with_identifiers(flow: Flow) -> None:
     job = flow.client.get(response.headers["location"], headers=flow.marketer.headers).json()
     assert job["state"] == "succeeded"
     brief_view = flow.client.get(f"/v1/briefs/{job['brief_id']}", headers=flow.marketer.headers).json()
+    flow.drafts["post"] = [draft["id"] for draft in brief_view["drafts"]]
     for draft in brief_view["drafts"]:
         body = flow.client.get(f"/v1/drafts/{draft['id']}", headers=flow.marketer.headers).json()
         findings = json.dumps(body["findings"])
@@ -150,6 +159,9 @@ def reply_with_identifiers(flow: Flow) -> None:
     )
     assert response.status_code == 202
     flow.work()
+    job = flow.client.get(response.headers["location"], headers=flow.marketer.headers).json()
+    brief_view = flow.client.get(f"/v1/briefs/{job['brief_id']}", headers=flow.marketer.headers).json()
+    flow.drafts["reply"] = [draft["id"] for draft in brief_view["drafts"]]
 
 
 def refused_brief_with_identifiers(flow: Flow) -> None:
@@ -206,6 +218,24 @@ def consents(flow: Flow) -> None:
     assert revoked.status_code == 200
 
 
+def edit_with_identifiers(flow: Flow) -> None:
+    """A person edits a draft and types identifiers in: the new version is checked, its findings hold spans."""
+    draft_id = flow.drafts["post"][0]
+    # Not `flow.call`: the answer is the draft itself, content the author may read.
+    edited = flow.client.post(
+        f"/v1/drafts/{draft_id}/versions", headers=flow.marketer.headers, json={"text": SENTENCE}
+    )
+    assert edited.status_code == 201, edited.text
+
+
+def request_changes_with_identifiers(flow: Flow) -> None:
+    """A reviewer's reason names the patient: kept with the decision, nowhere else."""
+    draft_id = flow.drafts["reply"][0]
+    reason = {"reason": f"Do not mention {NAME} or MRN {MRN} here."}
+    response = flow.call("POST", f"/v1/drafts/{draft_id}/request-changes", flow.reviewer, json=reason)
+    assert response.status_code == 200, response.text
+
+
 def webhook_ping(flow: Flow) -> None:
     """So the outbox holds at least one payload; workflow events will add theirs."""
     (webhook,) = flow.client.get("/v1/webhooks", headers=flow.admin.headers).json()["items"]
@@ -218,6 +248,8 @@ STEPS: list[Callable[[Flow], None]] = [
     refused_brief_with_identifiers,
     check_and_redact,
     consents,
+    edit_with_identifiers,
+    request_changes_with_identifiers,
     webhook_ping,
 ]
 

@@ -114,4 +114,21 @@ def test_an_injected_instruction_cannot_get_past_the_guardrails(
     for version in versions:
         assert version.rounds >= 1  # the engine asked for a revision; the model obeyed the injection again
         assert any(f["severity"] == "block" for f in version.findings)
+    # A reviewer cannot approve any of them: a blocked draft is not approvable.
+    reviewer = make_key("acme", Role.reviewer)
+    for draft in drafts:
+        approval = client.post(
+            f"/v1/drafts/{draft.id}/approve",
+            headers=reviewer.headers,
+            json={"signature": {"meaning": "approved_for_publication", "credential": reviewer.secret}},
+        )
+        assert approval.status_code == 409, approval.text
+        assert "blocked" in approval.json()["detail"]
+    with sessions() as session:
+        assert {d.state for d in session.scalars(select(DraftRow)).all()} == {"blocked"}
+        payloads = [d.body for d in session.scalars(select(WebhookDelivery)).all()]
+        approved = [
+            d for d in session.scalars(select(WebhookDelivery)).all() if d.event_type == "draft.approved"
+        ]
+    assert approved == []
     assert all(PATIENT not in json.dumps(p) and "Whitfield" not in json.dumps(p) for p in payloads)
