@@ -34,6 +34,7 @@ from api.routes import (
 from api.security_headers import install_security_middleware
 from api.services import Services
 from api.settings import Settings, get_settings
+from api.web import install_web
 from api.webhooks.config import WebhookConfig
 from api.webhooks.runner import DispatcherThread
 
@@ -123,6 +124,7 @@ def create_app(
     install_security_middleware(app, cors_origins=settings.cors_origins, hsts_max_age=settings.hsts_max_age)
     for router in ROUTERS:
         app.include_router(router)
+    install_web(app, settings)
     return app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import audit, check, consents, db, draft, ingest, keys, serve, worker
+from api.cli import audit, check, consents, db, draft, ingest, keys, serve, users, worker
 from api.cli.eval import cli as eval_cli
 from api.offline import apply_offline_defaults
 
@@ -25,6 +25,7 @@ def build_cli() -> typer.Typer:
     cli.command("ingest")(ingest.ingest)
     cli.add_typer(db.cli, name="db")
     cli.add_typer(keys.cli, name="keys")
+    cli.add_typer(users.cli, name="users")
     cli.add_typer(eval_cli, name="eval")
     cli.add_typer(audit.cli, name="audit")
     cli.add_typer(consents.cli, name="consents")
