@@ -103,11 +103,13 @@ def to_brief(form: BriefForm) -> Brief | None:
         data["variants"] = int(values["variants"] or "1")
     except ValueError:
         form.error("variants", "Enter a whole number from 1 to 3.")
+    # Only the rows in use become media; remember which row each came from, for its errors.
+    rows = values["media"]
+    used_rows = [i for i, row in enumerate(rows) if row["description"].strip() or row["alt_text"].strip()]
     data["media"] = [
-        {key: row[key] for key in ("kind", "description", "alt_text") if row[key].strip()}
-        | {"kind": row["kind"]}
-        for row in values["media"]
-        if row["description"].strip() or row["alt_text"].strip()
+        {key: rows[i][key] for key in ("description", "alt_text") if rows[i][key].strip()}
+        | {"kind": rows[i]["kind"]}
+        for i in used_rows
     ]
     if values["reply_text"].strip():
         reply: dict[str, Any] = {"text": values["reply_text"]}
@@ -124,9 +126,16 @@ def to_brief(form: BriefForm) -> Brief | None:
     try:
         return Brief.model_validate(data)
     except ValidationError as exc:
-        for error in safe_field_errors(exc.errors()):
-            name, message = field_of(error.loc, error.msg)
-            form.error(name, message)
+        for raw in exc.errors(include_input=False):
+            if not raw["loc"] and raw["type"] == "value_error":
+                # The brief's own cross-field checks (agents.brief.Brief._coherent): fixed sentences.
+                form.error(FORM_LEVEL, _sentence(raw["msg"].removeprefix("Value error, ")))
+                continue
+            for error in safe_field_errors([raw]):
+                loc = list(error.loc)
+                if len(loc) > 2 and loc[0] == "media" and isinstance(loc[1], int):
+                    loc[1] = used_rows[loc[1]]
+                form.error(*field_of(loc, error.msg))
         return None
 
 

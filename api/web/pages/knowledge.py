@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 
 from api.deps import ServicesDep, SessionDep
 from api.knowledge_uploads import UploadedFile, UploadRefused, store_upload
+from api.routes.knowledge import STATUS_BY_KIND
 from api.services import Services
 from api.store.library_repository import knowledge_org
 from api.store.models import Role
@@ -115,7 +116,9 @@ def upload(
     except UploadRefused as exc:
         return _page(request, services, principal, error=exc.message, status=exc.status)
     except KnowledgeError as exc:
-        return _page(request, services, principal, error=exc.message, status=422)
+        return _page(
+            request, services, principal, error=exc.message, status=STATUS_BY_KIND.get(exc.kind, 422)
+        )
     notice = f"{info.title}: {result.status.value}, version {result.version}, {result.chunk_count} passages."
     return _page(
         request, services, principal, notice=notice, status=201 if result.status.value == "created" else 200
