@@ -13,7 +13,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 SEVERITY_LABELS = {"block": "Block", "warn": "Warning", "info": "Note"}
 # A shape beside the word, so severity never rests on colour alone (and survives greyscale printing).
-SEVERITY_ICONS = {"block": "\u26d4", "warn": "\u26a0", "info": "\u2139"}
+SEVERITY_ICONS = {"block": "\u2716", "warn": "\u26a0", "info": "\u2139"}
 
 
 def build_environment() -> Environment:
