@@ -89,11 +89,12 @@ def sign_in(
 
 
 def _audit(audit: AuditRepository, user: User, event_type: str, **details: str | int) -> None:
+    # The user is the actor only of a sign-in that proved who they are; a failure's actor is unknown.
     audit.record(
         organisation_id=user.organisation_id,
         event_type=event_type,
         subject_type="user",
         subject_id=str(user.id),
-        actor_user_id=user.id,
+        actor_user_id=user.id if event_type == "user.signed_in" else None,
         details={"source": "web", **details},
     )
