@@ -111,12 +111,12 @@ def test_the_form_has_every_brief_field_and_the_pickers(
 def test_errors_are_shown_beside_their_fields_without_the_values(
     web_client: TestClient, marketer: Person
 ) -> None:
-    secret_value = "Maria Lopez MRN 4417"  # what a marketer might wrongly type; never in an error message
+    typed_phi = "Maria Lopez MRN 4417"  # pragma: allowlist secret (synthetic PHI a marketer might type)
     response = post_brief(
         web_client,
         {
             "topic": "",
-            "links": f"https://ok.example/a\n{secret_value}",
+            "links": f"https://ok.example/a\n{typed_phi}",
             "media-1-alt_text": "x" * 301,
             "variants": "7",
         },
@@ -128,8 +128,8 @@ def test_errors_are_shown_beside_their_fields_without_the_values(
     assert "Line 2" in errors["links"]
     assert 'aria-describedby="links-error' in page
     assert 'aria-invalid="true"' in page
-    assert all(secret_value not in message for message in errors.values())
-    assert page.count(secret_value) == 1  # only back in its own textarea, for correcting
+    assert all(typed_phi not in message for message in errors.values())
+    assert page.count(typed_phi) == 1  # only back in its own textarea, for correcting
     assert "5 problems to fix" in page
 
 

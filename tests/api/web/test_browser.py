@@ -172,7 +172,7 @@ def test_an_account_locks_after_repeated_failures(
 ) -> None:
     person = make_person(sessions, role=Role.reviewer)
     for _ in range(3):
-        sign_in(page, live_server, person, password="a wrong password, again")
+        sign_in(page, live_server, person, password="a wrong password, again")  # pragma: allowlist secret
         assert page.get_by_role("alert").inner_text().startswith("Sign-in failed")
     sign_in(page, live_server, person)  # the right password, but the account is locked now
     assert page.get_by_role("alert").inner_text().startswith("Sign-in failed")
