@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
 
 from api.web.csrf import verify_csrf
 
@@ -19,3 +20,8 @@ def web_router() -> APIRouter:
         default_response_class=HTMLResponse,
         dependencies=[Depends(verify_csrf)],
     )
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form, as parsed (and cached) by the CSRF check: pages that read fields themselves."""
+    return await request.form()

@@ -24,7 +24,7 @@ from api.store.library_repository import knowledge_org
 from api.web.brief_form import FORM_LEVEL, MEDIA_ROWS, BriefForm, empty_form, read_form, to_brief
 from api.web.draft_display import display
 from api.web.errors import WebPageError
-from api.web.pages import web_router
+from api.web.pages import form_data, web_router
 from api.web.preview import platform_family
 from api.web.principal import Drafter, Reader, WebPrincipal
 from api.web.templating import render
@@ -36,10 +36,6 @@ router = web_router()
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 CONSENTS_SHOWN = 200
 FINISHED = frozenset({"succeeded", "failed"})
-
-
-async def form_data(request: Request) -> FormData:
-    return await request.form()
 
 
 def _choices(services: Services, session: Any, principal: WebPrincipal) -> dict[str, Any]:

@@ -20,8 +20,7 @@ from api.services import Services
 from api.store.library_repository import knowledge_org
 from api.store.models import Role
 from api.web.errors import WebPageError
-from api.web.pages import web_router
-from api.web.pages.briefs import form_data
+from api.web.pages import form_data, web_router
 from api.web.principal import KnowledgeAdmin, Reader, WebPrincipal
 from api.web.templating import render
 from guardrails.context import Platform

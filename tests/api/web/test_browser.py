@@ -195,3 +195,24 @@ def test_a_post_without_the_csrf_token_is_refused(
     assert page.get_by_role("heading", name="Not allowed").is_visible()
     assert "did not come from this site" in page.get_by_role("alert").inner_text()
     shot(page, "csrf-refused")
+
+
+def test_an_admin_uploads_a_document_and_sees_the_libraries(
+    page: Page, live_server: LiveServer, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    admin = make_person(sessions, role=Role.admin)
+    library = load_pack_library()
+    live_server.services.knowledge.libraries.put(knowledge_org(admin.organisation_id), library)
+    sign_in(page, live_server, admin)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Knowledge").click()
+    for heading in ("Products", "Approved claims", "Disclaimers", "Staff directory"):
+        assert page.get_by_role("heading", name=heading).is_visible()
+    assert page.get_by_text(library.brand.staff[0].name).first.is_visible()
+    document = tmp_path / "visitor-parking.md"
+    document.write_text("# Visitor parking\n\nVisitors park on level 2 of the east garage.\n")
+    page.get_by_label("File (Markdown, text, HTML or PDF)").set_input_files(str(document))
+    page.get_by_label("Title").fill("Visitor parking")
+    page.get_by_role("button", name="Upload").click()
+    assert page.get_by_role("status").inner_text().startswith("Visitor parking: created, version 1")
+    assert page.get_by_role("cell", name="visitor-parking").first.is_visible()
+    shot(page, "knowledge")
