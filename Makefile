@@ -75,11 +75,12 @@ evals: install  ## eval suites with their thresholds (guardrails test split, red
 	exit $$status
 
 # The guardrail suite is left out until its thresholds hold on the test split (`make evals` runs it).
-evals-ci: install-dev  ## the eval suites `make test` gates on: redact, retrieval, modular drafting (drafting-ci)
+evals-ci: install-dev  ## the eval suites `make test` gates on: redact, retrieval, drafting-ci (modular), drafting-local-ci (local)
 	@status=0; \
 	$(BIN)/carepost eval run redact --out var/evals-ci/redact || status=1; \
 	$(BIN)/carepost eval run retrieval --out var/evals-ci/retrieval || status=1; \
 	$(BIN)/carepost eval run drafting-ci --out var/evals-ci/drafting-ci || status=1; \
+	$(BIN)/carepost eval run drafting-local-ci --out var/evals-ci/drafting-local-ci || status=1; \
 	exit $$status
 
 clean:  ## remove build outputs (keeps ./var data)

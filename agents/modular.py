@@ -220,10 +220,10 @@ class ModularComposer:
         return f"{statement} {label}: {product.pi_url}"
 
     def disclaimer(self, disclaimer: Disclaimer, style: Style) -> str:
-        text = disclaimer.short_text if style.short and disclaimer.short_text else disclaimer.text
-        if not style.links_clickable:
-            text = text.replace("at the link", "via the link in bio")
-        return text
+        # Only approved wordings: where links are not clickable the library may hold one for that.
+        if not style.links_clickable and disclaimer.no_link_text:
+            return disclaimer.no_link_text
+        return disclaimer.short_text if style.short and disclaimer.short_text else disclaimer.text
 
     def alt_texts(self, brief: Brief) -> tuple[str, ...]:
         texts = []

@@ -23,13 +23,14 @@ from agents.errors import AgentError, EngineNotConfigured
 from agents.firewall import PhiFirewall, unresolved_placeholders
 from agents.modular import Composition, ModularComposer, style_for
 from agents.prompts import load_prompt
+from agents.provenance import provided_facts
 from agents.replies import compose_reply, neutralise, refuse_fabrication
 from agents.reviser import revise_modular
 from guardrails.context import CheckContext, Consent, ContextFacts, Location, MediaItem, Platform
 from guardrails.findings import Category, Finding, Severity
 from guardrails.pipeline import Checker
 from guardrails.redact import Redactor
-from knowledge.libraries.models import Claim, Disclaimer, DisclaimerCategory, KnowledgeLibrary
+from knowledge.libraries.models import Claim, Disclaimer, KnowledgeLibrary
 from knowledge.retrieval import KnowledgeBase
 
 DEFAULT_MAX_ROUNDS = 2
@@ -81,19 +82,7 @@ class Orchestrator:
         consents: Sequence[Consent] = (),
     ) -> DraftResult:
         refuse_fabrication(brief)
-        library = self.kb.library(org)
-        if library is None:
-            raise AgentError("this organisation has no knowledge library to draft from")
-        day = self.today()
-        job = _Job(
-            org=org,
-            brief=brief,
-            library=library,
-            facts=with_contact_numbers(self.kb.facts(org, product_ids=brief.product_ids, on=day), library),
-            claims=library.usable_claims(day, brief.product_ids),
-            consents=[c for c in consents if c.id in set(brief.consent_ids)],
-            day=day,
-        )
+        job = self._job(org, brief, consents)
         if engine == "llm":
             if self.chat_model is None:
                 raise EngineNotConfigured("the llm engine needs a configured model (see LlmConfig)")
@@ -106,12 +95,56 @@ class Orchestrator:
             return self._draft_llm(job, self.local_model, "local")
         return self._draft_modular(job)
 
+    def check_edit(
+        self,
+        org: str,
+        brief: Brief,
+        platform: Platform,
+        text: str,
+        *,
+        consents: Sequence[Consent] = (),
+        alt_texts: Sequence[str] | None = None,
+    ) -> list[Finding]:
+        """Check a person's edit of a draft exactly as drafting checks its own output.
+
+        Same facts, consents, media and day as `draft()`; `alt_texts`, when given, replace
+        the brief's media descriptions in order (an edit may rewrite them).
+        """
+        job = self._job(org, brief, consents)
+        ctx = self.context(job, platform)
+        if alt_texts is not None:
+            media = [
+                item.model_copy(update={"alt_text": alt_texts[i] if i < len(alt_texts) else None})
+                for i, item in enumerate(ctx.media)
+            ]
+            ctx = ctx.model_copy(update={"media": media})
+        return self._check(text, ctx)
+
     # -- shared ------------------------------------------------------------------------------
+
+    def _job(self, org: str, brief: Brief, consents: Sequence[Consent]) -> _Job:
+        library = self.kb.library(org)
+        if library is None:
+            raise AgentError("this organisation has no knowledge library to draft from")
+        day = self.today()
+        return _Job(
+            org=org,
+            brief=brief,
+            library=library,
+            facts=with_contact_numbers(self.kb.facts(org, product_ids=brief.product_ids, on=day), library),
+            claims=library.usable_claims(day, brief.product_ids),
+            consents=[c for c in consents if c.id in set(brief.consent_ids)],
+            day=day,
+        )
 
     def context(self, job: _Job, platform: Platform) -> CheckContext:
         ctx = CheckContext.of(platform, job.brief.content_type, job.facts)
         media = [MediaItem(kind=m.kind, alt_text=m.alt_text or m.description) for m in job.brief.media]
-        return ctx.model_copy(update={"consents": job.consents, "media": media, "today": job.day})
+        # What the draft may cite, so a link, number or date the model made up is reported.
+        provided = provided_facts(job.brief, job.library)
+        return ctx.model_copy(
+            update={"consents": job.consents, "media": media, "today": job.day, "provided": provided}
+        )
 
     def disclaimers(self, job: _Job, platform: Platform) -> list[Disclaimer]:
         return self.kb.required_disclaimers(
@@ -159,10 +192,12 @@ class Orchestrator:
         text, flags, template_id = compose_reply(job.library, job.brief)
         job.escalations = flags
         citations = [f"template:{template_id}"]
+        covered = job.library.covered_disclaimers(citations)
         for disclaimer in self.disclaimers(job, platform):
-            if _reply_covers(text, disclaimer):
+            if disclaimer.id in covered:
                 continue
-            text = f"{text} {disclaimer.text}"
+            if not _carries(text, disclaimer):
+                text = f"{text} {disclaimer.text}"
             citations.append(f"disclaimer:{disclaimer.id}")
         findings = self._check(text, ctx)
         rounds = 0
@@ -291,13 +326,10 @@ class Orchestrator:
 _PHONE = re.compile(r"(?:\(\d{3}\)\s?|\b\d{3}[-.\s])\d{3}[-.\s]\d{4}\b")
 
 
-def _reply_covers(text: str, disclaimer: Disclaimer) -> bool:
-    """A reply template that already moves the talk offline or refuses medical advice covers that disclaimer."""
-    if disclaimer.category is DisclaimerCategory.PRIVACY:
-        return bool(_PHONE.search(text))
-    if disclaimer.category is DisclaimerCategory.MEDICAL_ADVICE:
-        return "medical advice" in text.lower()
-    return disclaimer.text in text
+def _carries(text: str, disclaimer: Disclaimer) -> bool:
+    """Only an approved wording counts: a reviewer cannot tell a paraphrase from an omission."""
+    wordings = (disclaimer.text, disclaimer.short_text, disclaimer.no_link_text)
+    return any(w and w in text for w in wordings)
 
 
 def with_contact_numbers(facts: ContextFacts, library: KnowledgeLibrary) -> ContextFacts:

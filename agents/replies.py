@@ -14,7 +14,8 @@ import re
 
 from agents.brief import Brief, Escalation
 from agents.errors import BriefRefused
-from knowledge.libraries.models import KnowledgeLibrary, ReviewReplyTemplate
+from guardrails.context import ContentType
+from knowledge.libraries.models import DisclaimerCategory, KnowledgeLibrary, ReviewReplyTemplate
 
 FTC_CITATION = "16 CFR 255 (endorsement guides) and 16 CFR 465 (fake reviews and testimonials)"
 
@@ -150,8 +151,20 @@ def compose_reply(library: KnowledgeLibrary, brief: Brief) -> tuple[str, list[Es
     text = " ".join(template.text.split()).replace("{location}", brand.organisation)
     if not text.startswith("Thank"):
         text = "Thank you for your feedback. " + text
-    if Escalation.CLINICAL_QUESTION in flags and "medical advice" not in text:
-        text += (
-            " We aren't able to give medical advice on social media, and we'd be glad to help you by phone."
-        )
+    if (
+        Escalation.CLINICAL_QUESTION in flags
+        and (notice := _no_advice_notice(library))
+        and notice not in text
+    ):
+        text = f"{text} {notice}"
     return text, flags, template.id
+
+
+def _no_advice_notice(library: KnowledgeLibrary) -> str | None:
+    """The library's approved "no medical advice here" wording for replies, if it keeps one."""
+    for disclaimer in library.disclaimers:
+        if disclaimer.category is DisclaimerCategory.MEDICAL_ADVICE and disclaimer.applies(
+            content_type=ContentType.COMMENT_REPLY
+        ):
+            return disclaimer.text
+    return None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, FastAPI
 
 from api.background import start_workers
+from api.docs_ui import install_docs
 from api.guardrail_engines import GuardrailEngines
 from api.knowledge_base import prepare_default_knowledge
 from api.logs import configure_logging
@@ -17,11 +18,14 @@ from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.offline import apply_offline_defaults
 from api.problems import EXCEPTION_HANDLERS, use_problem_media_type
 from api.routes import (
+    approval_policy,
     audit,
     briefs,
     check,
     consents,
+    dispositions,
     drafts,
+    escalations,
     evals,
     health,
     jobs,
@@ -56,6 +60,10 @@ ROUTERS: list[APIRouter] = [
     jobs.router,
     webhooks.router,
     evals.router,
+    approval_policy.router,
+    escalations.router,
+    dispositions.router,
+    dispositions.export_router,
 ]
 
 
@@ -117,6 +125,9 @@ def create_app(
         summary="Drafts healthcare social-media content and checks it for compliance.",
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        # FastAPI's pages load from a CDN, which the content security policy blocks: see api/docs_ui.py.
+        docs_url=None,
+        redoc_url=None,
     )
     # Added last = outermost: the request id exists before the size check can refuse a body.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -124,6 +135,7 @@ def create_app(
     install_security_middleware(app, cors_origins=settings.cors_origins, hsts_max_age=settings.hsts_max_age)
     for router in ROUTERS:
         app.include_router(router)
+    install_docs(app)
     install_web(app, settings)
     return app
 

@@ -19,6 +19,7 @@ from api.problems import ProblemError
 from api.ratelimit import RateLimitStoreUnavailable
 from api.services import Services
 from api.store.models import Role, utcnow
+from api.workflow.actor import WorkflowActor
 
 
 def get_services(request: Request) -> Services:
@@ -53,6 +54,10 @@ class Principal:
     @property
     def actor(self) -> Actor:
         return Actor(source="api", key_id=self.key_id)
+
+    @property
+    def workflow_actor(self) -> WorkflowActor:
+        return WorkflowActor(organisation_id=self.organisation_id, role=self.role, key_id=self.key_id)
 
 
 def get_principal(

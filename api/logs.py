@@ -15,6 +15,7 @@ from typing import Any
 
 ACCESS_LOGGER = "carepost.access"
 ERROR_LOGGER = "carepost.errors"
+TEXT_READING_LOGGERS = ("presidio-analyzer", "presidio-anonymizer", "decision_process")
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 # uvicorn adds `color_message`, a copy of the message with terminal colour codes.
@@ -56,3 +57,8 @@ def configure_logging(level: str) -> None:
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     # uvicorn's access log prints the full URL, query string included; ours prints the route template.
     logging.getLogger("uvicorn.access").disabled = True
+    # Libraries that read the raw text log it: presidio's DEBUG lines list a text's words (names, record
+    # numbers, dates) and its IBAN recognizer logs the candidate at ERROR. Their failures reach our code
+    # as exceptions, which are logged by type; their own lines are never shipped (tests/api/test_phi_leak_scan.py).
+    for name in TEXT_READING_LOGGERS:
+        logging.getLogger(name).disabled = True

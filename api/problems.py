@@ -7,6 +7,7 @@ response is easily logged or shown somewhere it should not be.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from http import HTTPStatus
 from typing import Any
@@ -15,7 +16,11 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.logs import ERROR_LOGGER
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE_URI = "https://carepost.dev/problems/"
@@ -159,12 +164,34 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
     return problem_response(problem)
 
 
+# The database went away or is overloaded: a condition to retry, not a bug. Seconds for Retry-After.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+async def handle_database_unavailable(request: Request, exc: Exception) -> ProblemResponse:
+    """503, and the exception's type in the log: its message quotes SQL parameters, which may be PHI.
+
+    The request's transaction was never committed (the session is closed as the exception passes
+    through `get_session`), so nothing it wrote is kept.
+    """
+    request_id = request_id_of(request)
+    logging.getLogger(ERROR_LOGGER).error(
+        "database unavailable", extra={"request_id": request_id, "error": type(exc).__name__}
+    )
+    problem = build_problem(503, detail="The database is unavailable; retry shortly.", request_id=request_id)
+    return problem_response(problem, {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
+
+
 ExceptionHandler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
 
 EXCEPTION_HANDLERS: dict[int | type[Exception], ExceptionHandler] = {
     ProblemError: handle_problem_error,
     StarletteHTTPException: handle_http_exception,
     RequestValidationError: handle_validation_error,
+    OperationalError: handle_database_unavailable,
+    InterfaceError: handle_database_unavailable,
+    DisconnectionError: handle_database_unavailable,
+    PoolTimeoutError: handle_database_unavailable,
 }
 
 

@@ -22,9 +22,12 @@ from api.eval_runs import EvalRunService, default_runner
 from api.guardrail_engines import GuardrailEngines
 from api.jobs.queue import JobQueue, QueuePolicy
 from api.knowledge_base import open_knowledge_base
+from api.passwords import Passwords
 from api.ratelimit import RateLimiter, rate_limiter_from_settings
 from api.settings import Settings
 from api.store.database import make_engine, make_sessionmaker
+from api.workflow.deps import WorkflowDeps
+from api.workflow.signing import CredentialCheck
 from knowledge.retrieval import KnowledgeBase
 
 if TYPE_CHECKING:
@@ -54,6 +57,8 @@ class Services:
     jobs: JobQueue
     # Eval suites requested through the API, run on one background thread (api.eval_runs).
     evals: EvalRunService
+    # The review workflow's collaborators (api.workflow).
+    workflow: WorkflowDeps
     # Set by the app lifespan when it runs in-process workers; routes use it to wake them.
     workers: WorkerPool | None = None
 
@@ -90,6 +95,12 @@ class Services:
             orchestrator=orchestrator,
             jobs=JobQueue(sessions, policy=queue_policy(settings)),
             evals=EvalRunService(sessions, default_runner(engines.checker)),
+            workflow=WorkflowDeps(
+                orchestrator=orchestrator,
+                credentials=CredentialCheck(Passwords()),
+                overridable=engines.checker.overridable,
+                approval_lifetime=timedelta(days=settings.approval_expiry_days),
+            ),
         )
 
     def close(self) -> None:

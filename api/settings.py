@@ -132,6 +132,19 @@ class Settings(BaseSettings):
     brief_wait_seconds: float = Field(
         default=30.0, gt=0, le=300, description="Longest `POST /v1/briefs?wait=true` waits for drafts."
     )
+    approval_expiry_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        description="How long an approval lasts unless the reviewer sets its expiry; then re-review.",
+    )
+    brief_retention_days: int = Field(
+        default=90,
+        ge=1,
+        le=36500,
+        description="Days a brief's content (which may hold PHI) is kept after its drafts all reached a final "
+        "state (or after its creation when it has none); then `carepost retention purge` clears it.",
+    )
 
     # Webhooks (docs/webhooks.md). The address checks guard against SSRF: a webhook URL must not
     # make this server reach its own network unless an operator says so here.

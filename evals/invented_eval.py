@@ -9,7 +9,8 @@ not from what the guardrails said. The briefs are synthetic, so the drafts are t
 
 An identifier counts as flagged when a finding's span overlaps it (any rule; the PHI rules are
 counted apart, since a link flagged as a clickable link in a caption is flagged for another reason). The checks run with
-the default pack's facts for the draft's platform and content type, as the orchestrator
+the default pack's facts for the draft's platform and content type and what the draft was
+written from (its brief's links and wording, the library's links), as the orchestrator
 runs them. Prints the share flagged, overall and per kind, and with --misses each miss
 (case id, kind, span; the text of a synthetic draft is safe to show).
 """
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from guardrails.findings import Finding
 
 DEFAULT = Path(__file__).parent / "datasets" / "local_drafts.jsonl"
+BRIEFS = Path(__file__).parent / "datasets" / "briefs.jsonl"
 ORG = "default"
 DAY = date(2026, 11, 28)
 
@@ -75,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args(argv)
 
+    from agents.brief import Brief
     from agents.orchestrator import with_contact_numbers
+    from agents.provenance import provided_facts
     from agents.runtime import pack_knowledge_base
     from guardrails.context import CheckContext
     from guardrails.factory import build_checker
@@ -90,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     library = kb.library(ORG)
     assert library is not None
     facts = with_contact_numbers(kb.facts(ORG, on=DAY), library)
+    briefs = {
+        brief.id: brief
+        for brief in (
+            Brief.model_validate_json(line) for line in BRIEFS.read_text().splitlines() if line.strip()
+        )
+    }
     checker = build_checker(nlp=load_pipeline())
     total: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
@@ -97,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     drafts_all_flagged = 0
     misses: list[str] = []
     for case in cases:
-        ctx = CheckContext.of(case.platform, case.content_type, facts).model_copy(update={"today": DAY})
+        provided = provided_facts(briefs[case.brief_id], library)
+        ctx = CheckContext.of(case.platform, case.content_type, facts).model_copy(
+            update={"today": DAY, "provided": provided}
+        )
         findings = [f for f in checker.check(case.text, ctx).findings if f.start is not None and f.end]
         missed_here = 0
         # A value the model repeats is one identifier, flagged only when every occurrence is.

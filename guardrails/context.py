@@ -118,12 +118,26 @@ class MediaItem(_Fact):
     alt_text: str | None = None
 
 
+class ProvidedFacts(_Fact):
+    """What a drafted text was written from (a brief and the approved modules), so that an
+    identifier in the draft that is in none of it and not in the organisation's facts can be
+    reported as possibly invented. Absent for text a person wrote: it knows its own links."""
+
+    links: list[str] = Field(default_factory=list, description="URLs the writer was given")
+    texts: list[str] = Field(
+        default_factory=list, description="The brief's own wording (topic, key messages, reply text)"
+    )
+
+
 class ContextFacts(_Fact):
     organisation: OrganisationFacts = Field(default_factory=OrganisationFacts)
     products: list[ProductFacts] = Field(default_factory=list)
     approved_claims: list[ApprovedClaim] = Field(default_factory=list)
     consents: list[Consent] = Field(default_factory=list)
     media: list[MediaItem] = Field(default_factory=list)
+    provided: ProvidedFacts | None = Field(
+        default=None, description="For drafted text: the links and wording it was drafted from"
+    )
 
 
 class CheckContext(ContextFacts):

@@ -52,6 +52,10 @@ class Checker:
     def check(self, text: str, ctx: CheckContext) -> CheckReport:
         return self._run(AnalyzedText(text, nlp=self._nlp), ctx)
 
+    def overridable(self, rule_id: str) -> bool:
+        """Whether the configuration lets a reviewer override `rule_id`; unknown rules are not (fail closed)."""
+        return any(family.overridable(rule_id) for family in self.families)
+
     def check_many(
         self, items: Iterable[tuple[str, CheckContext]], batch_size: int = 64
     ) -> Iterator[CheckReport]:

@@ -17,13 +17,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import regex  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
 from guardrails.analysis import AnalyzedText
 from guardrails.findings import Entity
 from guardrails.phi.engine import Detection, PhiEngine
-from guardrails.phi.lexicon import PhiLexicon
+from guardrails.phi.lexicon import PhiLexicon, eponym_after
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -53,10 +52,7 @@ class Redactor:
     def __init__(self, engine: PhiEngine, lexicon: PhiLexicon) -> None:
         self._engine = engine
         self._regions = frozenset(lexicon.large_regions)
-        self._eponym = regex.compile(
-            r"^['’]s\s+(?:" + "|".join(regex.escape(w) for w in lexicon.eponym_nouns) + r")\b",
-            regex.IGNORECASE,
-        )
+        self._eponym = eponym_after(lexicon)
 
     def redact(self, text: str) -> RedactionResult:
         return self._redact(AnalyzedText(text, nlp=self._engine.nlp))

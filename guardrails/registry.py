@@ -122,6 +122,11 @@ class RuleFamily(ABC):
         setting = self._settings.get(rule_id)
         return setting is not None and setting.enabled
 
+    def overridable(self, rule_id: str) -> bool:
+        """Whether a reviewer may override this rule's block findings (False for rules it does not own)."""
+        setting = self._settings.get(rule_id)
+        return setting is not None and setting.overridable
+
 
 class Registry:
     """An explicit, ordered set of rule families, keyed by family name."""

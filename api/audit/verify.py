@@ -4,7 +4,8 @@ What each tampering looks like here:
 - a changed event: its stored hash no longer matches its contents (or, if the hash
   was recomputed too, the next event's prev_hash no longer matches it);
 - a removed event: a gap in `seq` and a prev_hash that points at nothing;
-- reordered events: `seq` is inside the hash, so moved rows fail their hash;
+- reordered events: `seq` is inside the hash, so moved rows fail their hash; a moved row that
+  is otherwise intact is named as moved, with the seq it was written at;
 - a truncated tail: a signed checkpoint names a `seq` the chain no longer reaches,
   or the head row names an event that is gone;
 - a chain rewritten from some point with fresh hashes: a signed checkpoint after
@@ -15,7 +16,7 @@ Problems are reported in chain order; the first one names the first bad event.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +27,8 @@ from api.store.audit_models import HEAD_ROW_ID, AuditChainHead, AuditCheckpoint
 from api.store.models import AuditEvent
 
 BATCH = 1000
+# How many moved predecessors in a row are followed back to name where a moved event was written.
+MOVED_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,20 @@ def _walk_events(session: Session, report: VerifyReport, signed: dict[int, list[
     rows = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=BATCH))
     for row in rows:
         report.events += 1
-        if row.seq != expected_seq:
+        intact = event_hash(fields_of(row)) == row.hash
+        origin = None if intact else _original_place(session, row)
+        if origin is not None:
+            written_seq, predecessor = origin
+            after = f"after event {predecessor}" if predecessor is not None else "as the first event"
+            report.problems.append(
+                ChainProblem(
+                    row.seq,
+                    row.id,
+                    f"event {row.id} (seq {row.seq}) was moved: it is intact but was written as seq "
+                    f"{written_seq}, {after}; the events were reordered",
+                )
+            )
+        elif row.seq != expected_seq:
             report.problems.append(
                 ChainProblem(
                     row.seq,
@@ -129,7 +145,7 @@ def _walk_events(session: Session, report: VerifyReport, signed: dict[int, list[
                     "that event was changed, removed or moved",
                 )
             )
-        if event_hash(fields_of(row)) != row.hash:
+        if not intact and origin is None:
             report.problems.append(
                 ChainProblem(
                     row.seq,
@@ -151,3 +167,40 @@ def _walk_events(session: Session, report: VerifyReport, signed: dict[int, list[
             signed_before = row.seq
         expected_seq, expected_prev = row.seq + 1, row.hash
         report.last_seq, report.last_hash, report.last_event_id = row.seq, row.hash, row.id
+
+
+def _original_place(session: Session, row: AuditEvent) -> tuple[int, uuid.UUID | None] | None:
+    """Where a row whose hash fails was written, if it is intact apart from its `seq`: (seq, predecessor).
+
+    Its prev_hash names the event it was appended after; if the row hashes correctly at
+    the seq after that event's original seq, nothing in it changed but its place. Runs for
+    failing rows only.
+    """
+    if row.prev_hash == GENESIS_HASH:
+        written_seq, predecessor = 1, None
+    else:
+        before = session.scalar(select(AuditEvent).where(AuditEvent.hash == row.prev_hash).limit(1))
+        before_seq = None if before is None else _written_seq(session, before, MOVED_DEPTH)
+        if before is None or before_seq is None:
+            return None
+        written_seq, predecessor = before_seq + 1, before.id
+    if written_seq == row.seq or event_hash(replace(fields_of(row), seq=written_seq)) != row.hash:
+        return None
+    return written_seq, predecessor
+
+
+def _written_seq(session: Session, row: AuditEvent, depth: int) -> int | None:
+    """The seq `row` hashes correctly at: its own, or (if it moved too) the one after its predecessor's."""
+    if event_hash(fields_of(row)) == row.hash:
+        return row.seq
+    if depth <= 0:
+        return None
+    if row.prev_hash == GENESIS_HASH:
+        candidate = 1
+    else:
+        before = session.scalar(select(AuditEvent).where(AuditEvent.hash == row.prev_hash).limit(1))
+        before_seq = None if before is None else _written_seq(session, before, depth - 1)
+        if before_seq is None:
+            return None
+        candidate = before_seq + 1
+    return candidate if event_hash(replace(fields_of(row), seq=candidate)) == row.hash else None

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import audit, check, consents, db, draft, ingest, keys, serve, users, worker
+from api.cli import (
+    audit,
+    check,
+    consents,
+    db,
+    dispositions,
+    draft,
+    ingest,
+    keys,
+    retention,
+    serve,
+    users,
+    worker,
+    workflow,
+)
 from api.cli.eval import cli as eval_cli
 from api.offline import apply_offline_defaults
 
@@ -29,6 +43,9 @@ def build_cli() -> typer.Typer:
     cli.add_typer(eval_cli, name="eval")
     cli.add_typer(audit.cli, name="audit")
     cli.add_typer(consents.cli, name="consents")
+    cli.add_typer(workflow.cli, name="workflow")
+    cli.add_typer(dispositions.cli, name="dispositions")
+    cli.add_typer(retention.cli, name="retention")
     return cli
 
 

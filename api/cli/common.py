@@ -8,9 +8,12 @@ from contextlib import contextmanager
 import typer
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.audit.chain import attach_audit_key
+from api.audit.secret import AuditSecretError, load_audit_key
 from api.settings import Settings, get_settings
-from api.store.database import make_engine
+from api.store.database import make_engine, make_sessionmaker
 
 
 def load_settings() -> Settings:
@@ -31,6 +34,22 @@ def database_engine(settings: Settings) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def audited_sessions(engine: Engine, settings: Settings) -> sessionmaker[Session]:
+    """Sessions that sign the audit chain's new head when they commit, as the API's do.
+
+    Every command that writes audit events uses these: an event written without a
+    signed checkpoint after it is protected by the hash chain only, so a later
+    truncation of the tail would go unnoticed.
+    """
+    try:
+        key = load_audit_key(settings)
+    except AuditSecretError as exc:
+        raise fail(str(exc), 2) from None
+    sessions = make_sessionmaker(engine)
+    attach_audit_key(sessions, key)
+    return sessions
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from api.audit.chain import attach_audit_key
-from api.audit.secret import load_audit_key
-from api.cli.common import database_engine, load_settings
+from api.cli.common import audited_sessions, database_engine, load_settings
 from api.consents.registry import sweep_expired
 from api.consents.withdrawal import withdrawal_handler
-from api.store.database import make_sessionmaker
 from api.store.models import utcnow
 
 cli = typer.Typer(help="The consent registry.", no_args_is_help=True)
@@ -19,11 +16,8 @@ cli = typer.Typer(help="The consent registry.", no_args_is_help=True)
 def sweep() -> None:
     """Handle consents that expired since the last sweep: their content goes back to review."""
     settings = load_settings()
-    with database_engine(settings) as engine:
-        sessions = make_sessionmaker(engine)
-        attach_audit_key(sessions, load_audit_key(settings))
-        with sessions() as session:
-            handled = sweep_expired(session, clock=utcnow, handler=withdrawal_handler(settings))
-            session.commit()
+    with database_engine(settings) as engine, audited_sessions(engine, settings)() as session:
+        handled = sweep_expired(session, clock=utcnow, handler=withdrawal_handler(settings))
+        session.commit()
     drafts = sum(len(w.draft_ids) for w in handled)
     typer.echo(f"{len(handled)} consent(s) newly expired; {drafts} draft(s) affected")

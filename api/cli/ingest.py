@@ -24,8 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
-from api.cli.common import database_engine, fail, load_settings
-from api.store.database import make_sessionmaker
+from api.cli.common import audited_sessions, database_engine, fail, load_settings
 from api.store.models import Organisation
 from api.store.repositories import AuditRepository, OrganisationRepository
 from guardrails.context import Platform
@@ -85,7 +84,7 @@ def ingest(
 
     console = Console(stderr=True)
     counts: Counter[str] = Counter()
-    with database_engine(settings) as engine, make_sessionmaker(engine)() as session:
+    with database_engine(settings) as engine, audited_sessions(engine, settings)() as session:
         organisation = _organisation(session, org or settings.default_org_slug)
         try:
             store = open_store(

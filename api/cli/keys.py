@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from api.cli.common import database_engine, fail, load_settings
+from api.cli.common import audited_sessions, database_engine, fail, load_settings
 from api.keyring import Actor, LastAdminKeyError, issue_key, revoke_key
 from api.store.database import make_sessionmaker
 from api.store.models import Organisation, Role
@@ -45,7 +45,7 @@ def create(
 ) -> None:
     """Create a key and print its secret once (on stdout; everything else goes to stderr)."""
     settings = load_settings()
-    with database_engine(settings) as engine, make_sessionmaker(engine)() as session:
+    with database_engine(settings) as engine, audited_sessions(engine, settings)() as session:
         organisation = _organisation(session, org, create=create_org)
         api_key, secret = issue_key(
             session, organisation_id=organisation.id, role=role, name=name, actor=CLI_ACTOR
@@ -84,7 +84,7 @@ def list_keys(
 def revoke(key_id: Annotated[uuid.UUID, typer.Argument(help="The key's id (from `keys list`).")]) -> None:
     """Revoke a key. Refuses to revoke an organisation's last active admin key."""
     settings = load_settings()
-    with database_engine(settings) as engine, make_sessionmaker(engine)() as session:
+    with database_engine(settings) as engine, audited_sessions(engine, settings)() as session:
         api_key = ApiKeyRepository(session).get_any_organisation(key_id)
         if api_key is None:
             raise fail(f"no key {key_id}")

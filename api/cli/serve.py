@@ -8,9 +8,9 @@ import typer
 import uvicorn
 
 from api.bootstrap import bootstrap_default_organisation
-from api.cli.common import database_engine, fail, load_settings
+from api.cli.common import audited_sessions, database_engine, fail, load_settings
 from api.logs import configure_logging
-from api.store.database import make_sessionmaker
+from api.scaleout import scale_out_refusals
 from api.store.migrate import is_at_head
 from api.users import anyone_can_sign_in
 
@@ -18,14 +18,25 @@ from api.users import anyone_can_sign_in
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default CAREPOST_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default CAREPOST_PORT).")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="uvicorn worker processes; more than 1 needs PostgreSQL, Chroma and Redis."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API. On the first start, create the default organisation and print an admin key once."""
     settings = load_settings()
+    refusals = scale_out_refusals(settings, workers)
+    if refusals:
+        for reason in refusals:
+            typer.echo(f"refusing {workers} workers: {reason}", err=True)
+        raise typer.Exit(2)
     configure_logging(settings.log_level)
     with database_engine(settings) as engine:
         if not is_at_head(engine):
             raise fail("the database schema is not current; run `carepost db upgrade` first")
-        sessions = make_sessionmaker(engine)
+        sessions = audited_sessions(engine, settings)
         created = bootstrap_default_organisation(sessions, settings) if settings.bootstrap else None
         with sessions() as session:
             people = anyone_can_sign_in(session)
@@ -52,6 +63,7 @@ def serve(
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=workers,
         log_config=None,  # keep the JSON logging configured above
         access_log=False,  # uvicorn's access line includes query strings; our middleware logs route templates
     )

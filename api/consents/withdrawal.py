@@ -1,15 +1,14 @@
-"""What happens to content when a consent it used is revoked or expires: the seam for the workflow.
+"""What happens to content when a consent it used is revoked or expires.
 
-The registry knows which drafts used a consent (`consent_uses`); moving those
-drafts back to re-review and emitting `content.takedown` for published ones is
-the review workflow's job. It plugs in by providing a `WithdrawalHandler` from
-`withdrawal_handler(settings)` below, the one place both the API (revocation)
-and `carepost consents sweep` (expiry) take it from. The handler runs inside the
-transaction that records the revocation or expiry, so both commit or neither.
+The registry knows which drafts used a consent (`consent_uses`); the review
+workflow moves those drafts back to re-review and emits `content.takedown` for
+published ones (`api.workflow.withdrawal.rereview_withdrawn`). Both the API
+(revocation) and `carepost consents sweep` (expiry) take the handler from
+`withdrawal_handler(settings)` below. The handler runs inside the transaction that
+records the revocation or expiry, so both commit or neither.
 
-Until the workflow exists, the handler is `record_pending`: it writes one
-`consent.withdrawal_pending` audit event per affected draft, so nothing is lost
-and the workflow can replay them.
+`record_pending` is the plain audit-only handler the registry was built with: one
+`consent.withdrawal_pending` event per affected draft (tests of the registry use it).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from api.settings import Settings
 from api.store.repositories import AuditRepository
+from api.workflow.withdrawal import rereview_withdrawn
 
 WithdrawalCause = Literal["revoked", "expired"]
 
@@ -54,5 +54,5 @@ def record_pending(session: Session, withdrawal: ConsentWithdrawal) -> None:
 
 
 def withdrawal_handler(settings: Settings) -> WithdrawalHandler:
-    """The handler in use; the review workflow replaces `record_pending` here."""
-    return record_pending
+    """The handler in use: the review workflow's re-review (and takedown of published content)."""
+    return rereview_withdrawn

@@ -25,6 +25,10 @@ from api.store.drafting_models import BriefRow, DraftRow, DraftVersionRow, Escal
 from api.store.library_repository import knowledge_org
 from api.store.models import utcnow
 from api.store.repositories import AuditRepository
+from api.webhooks.events import EventType
+from api.webhooks.outbox import emit
+from api.workflow.states import State
+from api.workflow.transitions import webhook_payload
 from guardrails.context import Consent
 
 # The seed guide's response window is 2-4 hours: a crisis or a possible adverse event gets the
@@ -113,6 +117,7 @@ def store_result(
 ) -> list[DraftRow]:
     key_id, user_id = creator
     rows: list[DraftRow] = []
+    versions: list[DraftVersionRow] = []
     hashes: list[str] = []
     for draft in result.drafts:
         row = DraftRow(
@@ -131,7 +136,7 @@ def store_result(
         session.add(row)
         session.flush()
         digest = content_sha256(draft.text)
-        session.add(
+        versions.append(
             DraftVersionRow(
                 draft_id=row.id,
                 number=1,
@@ -145,22 +150,44 @@ def store_result(
                 created_at=now,
             )
         )
+        session.add(versions[-1])
         rows.append(row)
         hashes.append(digest)
     # A reply brief has one platform, so its escalations belong to that one draft.
     escalation_draft = rows[0].id if len(rows) == 1 else None
-    for kind in result.escalations:
-        session.add(
-            EscalationRow(
-                organisation_id=job.organisation_id,
-                brief_id=brief_id,
-                draft_id=escalation_draft,
-                kind=kind.value,
-                due_at=now + ESCALATION_WINDOWS[kind],
-                created_at=now,
-            )
+    escalations = [
+        EscalationRow(
+            organisation_id=job.organisation_id,
+            brief_id=brief_id,
+            draft_id=escalation_draft,
+            kind=kind.value,
+            due_at=now + ESCALATION_WINDOWS[kind],
+            created_at=now,
         )
+        for kind in result.escalations
+    ]
+    session.add_all(escalations)
     session.flush()
+    # The review queue's CMS integrations hear of new work as of the same commit.
+    for row, version in zip(rows, versions, strict=True):
+        if row.state == State.needs_review.value:
+            payload = webhook_payload(row, version, previous=State.draft)
+            emit(session, job.organisation_id, EventType.draft_needs_review, payload, now=now)
+    for escalation in escalations:
+        # In this transaction (the outbox): the subscriber hears of exactly the escalations committed.
+        emit(
+            session,
+            job.organisation_id,
+            EventType.escalation_created,
+            {
+                "escalation_id": str(escalation.id),
+                "kind": escalation.kind,
+                "brief_id": str(brief_id),
+                "draft_id": None if escalation_draft is None else str(escalation_draft),
+                "due_at": escalation.due_at.isoformat(),
+            },
+            now=now,
+        )
     AuditRepository(session).record(
         organisation_id=job.organisation_id,
         event_type="drafts.produced",

@@ -75,7 +75,7 @@ class DraftSummary(BaseModel):
     platform: str
     variant: int
     engine: str
-    state: str = Field(description="needs_review or blocked (a block finding remains)")
+    state: str = Field(description="The review state (api.workflow.states.State)")
     current_version: int
     content_sha256: str
     findings: FindingCounts

@@ -27,7 +27,11 @@ class JobState(StrEnum):
 
 
 class EscalationState(StrEnum):
+    """open -> acknowledged (someone owns it) -> resolved; resolved is final (api.escalations)."""
+
     OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
 
 
 class BriefRow(Base):
@@ -86,6 +90,8 @@ class DraftRow(Base):
     __table_args__ = (
         # A brief yields one draft per platform and variant, however many workers tried.
         UniqueConstraint("brief_id", "platform", "variant", name="uq_drafts_brief_id_platform_variant"),
+        # The CMS pull: an organisation's drafts in one state, oldest change first.
+        Index("ix_drafts_organisation_id_state_updated_at", "organisation_id", "state", "updated_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -94,9 +100,15 @@ class DraftRow(Base):
     platform: Mapped[str] = mapped_column(String(32))
     variant: Mapped[int] = mapped_column(Integer)
     engine: Mapped[str] = mapped_column(String(20))
-    # needs_review | blocked, as agents.brief.Draft.status_for decides (the sign-off workflow adds more).
+    # api.workflow.states.State; drafting writes needs_review or blocked, the workflow the rest.
     state: Mapped[str] = mapped_column(String(32))
     current_version: Mapped[int] = mapped_column(Integer)
+    # Incremented whenever the draft (re-)enters review: approvals count only within one round,
+    # so a re-review after a consent withdrawal needs fresh approvals even for the same version.
+    review_round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    approved_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    approval_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_by_key_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     created_by_user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -140,3 +152,12 @@ class EscalationRow(Base):
     state: Mapped[str] = mapped_column(String(16), default=EscalationState.OPEN.value)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The owner is a key or a user of the organisation (no foreign keys: the record outlives both).
+    owner_key_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    owner_user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # A code from api.escalations.ResolutionCode; what was said to the person stays out of Carepost.
+    resolution_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    resolved_by_key_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    resolved_by_user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)

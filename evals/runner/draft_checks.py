@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from evals.report.model import FoundSpan
@@ -130,13 +130,18 @@ def invented(text: str, spans: Iterable[tuple[str, int, int]], sources: Identifi
     ]
 
 
-def missing_disclaimers(text: str, required: Sequence[tuple[str, str, str]]) -> list[str]:
-    """Ids of the required (id, text, short_text) disclaimers the draft carries in neither form."""
+def missing_disclaimers(
+    text: str, required: Sequence[tuple[str, Sequence[str]]], covered: Collection[str] = ()
+) -> list[str]:
+    """Ids of the required (id, approved wordings) disclaimers the draft carries in no wording.
+
+    `covered` are ids an approved reply template the draft cites carries in substance.
+    """
     shown = normalise(text)
     return [
         disclaimer_id
-        for disclaimer_id, full, short in required
-        if normalise(full) not in shown and not (short and normalise(short) in shown)
+        for disclaimer_id, wordings in required
+        if disclaimer_id not in covered and not any(w and normalise(w) in shown for w in wordings)
     ]
 
 

@@ -254,6 +254,7 @@ def _row(
         product_ids=brief.product_ids,
     )
     assert orchestrator.redactor is not None  # build_orchestrator always gives one
+    library = orchestrator.kb.library(ORG)
     spans = [(e.entity.value, e.start, e.end) for e in orchestrator.redactor.redact(draft.text).entities]
     tokens = (usage.requests, usage.input_tokens, usage.output_tokens) if usage is not None else (0, 0, 0)
     return DraftRow(
@@ -265,7 +266,9 @@ def _row(
         invented=dc.invented(draft.text, spans, sources),
         disclaimers_required=[d.id for d in required],
         disclaimers_missing=dc.missing_disclaimers(
-            draft.text, [(d.id, d.text, d.short_text) for d in required]
+            draft.text,
+            [(d.id, (d.text, d.short_text, d.no_link_text)) for d in required],
+            covered=library.covered_disclaimers(draft.citations) if library else (),
         ),
         key_messages=len(brief.key_messages),
         key_messages_covered=sum(dc.covered(m, draft.text) for m in brief.key_messages),

@@ -30,7 +30,10 @@ _SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
 _POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.IGNORECASE)
 _PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
 _FOLLOW = regex.compile(
-    r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$", regex.IGNORECASE
+    r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$"
+    # "Follow our hygienist Kelly Ames at @kelly.smiles": an invitation to follow someone
+    r"|\bfollow(?:ing)?\b[^.!?\n]{0,60}\bat\s*$",
+    regex.IGNORECASE,
 )
 _EVENT_ROOM = regex.compile(
     r"\b(?:class(?:es)?|meeting|meets|held|conference|training|lecture|seminar|workshop|session\s+for\s+all"
@@ -172,7 +175,7 @@ class ContextJudge:
                 return self._decision(d, entity, self._anchor_in_sentence(scene, d, calls), "no person")
             return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
         if entity is Entity.SOCIAL_HANDLE:
-            if value.lower().lstrip("@") in scene.org_handles or _FOLLOW.search(scene.before(d.start, 30)):
+            if value.lower().lstrip("@") in scene.org_handles or _FOLLOW.search(scene.before(d.start, 80)):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or partner's handle")
             return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
         if entity is Entity.PHOTO:

@@ -29,7 +29,7 @@ from guardrails.phi.evidence import NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.recognizers import SPACY_LABELS, build_recognizers
 from guardrails.phi.recognizers.hashtag_name import HASHTAG_RECOGNIZER
-from guardrails.phi.recognizers.person_cues import PAIR_RECOGNIZER
+from guardrails.phi.recognizers.person_cues import CAPS_RECOGNIZER, PAIR_RECOGNIZER
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -44,6 +44,9 @@ _TRAILING = regex.compile(r"[\s,;:(\[{\"'“‘-]+$")
 _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
 _ACRONYM = regex.compile(r"[A-Z&]{1,5}\.?")
 _ORG_ACRONYM = regex.compile(r"[A-Z]{2,4}")
+# "Sedation-free", "Kid-friendly": a hyphen then a lower-case English word makes an
+# adjective, not a name ("Min-ji" stays a name).
+_COMPOUND_ADJECTIVE = regex.compile(r"\p{L}-(\p{Ll}+)")
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 # Kinds the NER model reads from capitals alone.
@@ -204,7 +207,7 @@ class PhiEngine:
             ):
                 kind = "LOCATION"
             if kind == "PERSON":
-                trimmed = self._trim_person(text, start, end)
+                trimmed = self._trim_person(text, start, end, caps_name=recognizer == CAPS_RECOGNIZER)
                 if trimmed is None:
                     continue
                 start, end = trimmed
@@ -323,7 +326,9 @@ class PhiEngine:
             return False
         return any(sent.start_char == start for sent in doc.sents)
 
-    def _trim_person(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+    def _trim_person(
+        self, text: str, start: int, end: int, *, caps_name: bool = False
+    ) -> tuple[int, int] | None:
         """Cut a name span to the name: no title ("Mr.", "Dr."), greeting or possessive.
 
         None when what is left is not name-like: a word that is never a name ("Lane",
@@ -353,9 +358,11 @@ class PhiEngine:
         checked = words[1:] if len(words) > 1 and words[0] in _MONTH_NAMES else words
         if any(word in self._not_names for word in checked) or " ".join(words) in self._regions:
             return None
-        if any(char.isdigit() for char in span):
+        if any(char.isdigit() for char in span) or any(
+            m.group(1) in self._dictionary for m in _COMPOUND_ADJECTIVE.finditer(span)
+        ):
             return None
-        if all(_ACRONYM.fullmatch(token) for token in span.split()):
+        if not caps_name and all(_ACRONYM.fullmatch(token) for token in span.split()):
             return None  # an acronym ("CV", "ICU"), not a name
         if all(word in self._common or len(word) < 2 for word in words):
             return None

@@ -71,6 +71,10 @@ class NameEvidence:
         """Every word of `name` is a capitalised ordinary English word (capitals are all that
         make it a name). A lower-case "mike" was read as a name from its context."""
         found = _TOKEN.findall(name)
+        if len(found) == 1 and found[0].islower():
+            # "drop pounds": a lower-case plural of a dictionary noun is the noun, not a name
+            word = found[0]
+            return word.endswith("s") and word in self._dictionary and word[:-1] in self._dictionary
         return bool(found) and all(
             w[0].isupper() and w.strip(".'’").lower() in self._dictionary for w in found
         )

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import regex  # type: ignore[import-untyped]
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -32,6 +33,9 @@ class PhiLexicon(_Lexicon):
     """Cue words that let context decide whose an identifier is."""
 
     dictionary_file: str = Field(min_length=1)
+    # A lexicon (under guardrails/data) whose `care_terms` and `condition_terms` also tie
+    # care to the person a comment reply addresses ("your eczema", "your touch-up").
+    personal_care_file: str | None = None
 
     honorifics: list[str] = Field(min_length=1)
     staff_titles: list[str] = Field(min_length=1)
@@ -40,6 +44,7 @@ class PhiLexicon(_Lexicon):
     staff_cues: list[str] = Field(min_length=1)
     animal_words: list[str] = Field(min_length=1)
     eponym_nouns: list[str] = Field(min_length=1)
+    eponym_nouns_bare: list[str] = Field(min_length=1)
     relation_words: list[str] = Field(min_length=1)
     patient_nouns: list[str] = Field(min_length=1)
     hashtag_name_prefixes: list[str] = Field(min_length=1)
@@ -68,6 +73,7 @@ class PhiLexicon(_Lexicon):
         "staff_cues",
         "animal_words",
         "eponym_nouns",
+        "eponym_nouns_bare",
         "relation_words",
         "patient_nouns",
         "hashtag_name_prefixes",
@@ -145,8 +151,36 @@ def load_dictionary(name: str) -> frozenset[str]:
         raise ConfigError(f"invalid dictionary {name}: {exc}") from None
 
 
+class _CareTerms(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    care_terms: list[str] = Field(min_length=1)
+    condition_terms: list[str] = Field(min_length=1)
+
+
+def load_care_terms(name: str) -> list[str]:
+    """The care and condition words of another lexicon (the patient_status family's)."""
+    try:
+        terms = _CareTerms.model_validate(_read(name, None))
+    except ValidationError as exc:
+        raise ConfigError(f"invalid care-term lexicon {name}: {exc}") from None
+    return [*terms.care_terms, *terms.condition_terms]
+
+
 def load_public_figures(path: Path | None = None) -> PublicFigures:
     try:
         return PublicFigures.model_validate(_read(PUBLIC_FIGURES_FILE, path))
     except ValidationError as exc:
         raise ConfigError(f"invalid public-figure lexicon: {exc}") from None
+
+
+def eponym_after(lexicon: PhiLexicon) -> Any:
+    """Matches what follows a name that is an eponym: "'s disease", " syndrome" (used with `.match`)."""
+
+    def alternation(words: list[str]) -> str:
+        return "|".join(regex.escape(w) for w in words)
+
+    return regex.compile(
+        rf"^(?:['’]s\s+(?:{alternation(lexicon.eponym_nouns)})|\s+(?:{alternation(lexicon.eponym_nouns_bare)}))\b",
+        regex.IGNORECASE,
+    )

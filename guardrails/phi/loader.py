@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 from guardrails.phi.decide import ContextJudge
 from guardrails.phi.engine import PhiEngine
-from guardrails.phi.lexicon import PhiLexicon, load_dictionary, load_lexicon, load_public_figures
+from guardrails.phi.lexicon import (
+    PhiLexicon,
+    load_care_terms,
+    load_dictionary,
+    load_lexicon,
+    load_public_figures,
+)
 from guardrails.phi.people import PeopleJudge
 from guardrails.phi.scene import LexiconCues
 
@@ -36,5 +42,7 @@ def load_phi(
     # The first e-mail makes tldextract parse its public-suffix snapshot (about 0.3 s):
     # pay that here, at start-up, not on the first request.
     engine.detect("Warm-up: write to someone@example.com or call 555-0100 on March 3.")
-    judge = ContextJudge(LexiconCues(lexicon), PeopleJudge(frozenset(figures.names)), lexicon)
+    personal = load_care_terms(lexicon.personal_care_file) if lexicon.personal_care_file else []
+    cues = LexiconCues(lexicon, personal_care_terms=personal)
+    judge = ContextJudge(cues, PeopleJudge(frozenset(figures.names)), lexicon)
     return PhiModels(lexicon, engine, judge)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import regex  # type: ignore[import-untyped]
 
 from guardrails.context import CheckContext, ContentType
-from guardrails.phi.lexicon import PhiLexicon
+from guardrails.phi.lexicon import PhiLexicon, eponym_after
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -55,21 +55,20 @@ def digits(text: str) -> str:
 class LexiconCues:
     """Every cue list of the lexicon, compiled."""
 
-    def __init__(self, lexicon: PhiLexicon) -> None:
+    def __init__(self, lexicon: PhiLexicon, personal_care_terms: Iterable[str] = ()) -> None:
         self.staff_titles = Cues(lexicon.staff_titles)
         self.honorifics = Cues(lexicon.honorifics)
         self.staff_roles = Cues(lexicon.staff_roles)
         self.staff = Cues(lexicon.staff_cues)
-        self.eponym = regex.compile(
-            r"^['’]s\s+(?:" + "|".join(regex.escape(w) for w in lexicon.eponym_nouns) + r")\b",
-            regex.IGNORECASE,
-        )
+        self.eponym = eponym_after(lexicon)
         self.relations = Cues(lexicon.relation_words)
         self.patient_nouns = Cues(lexicon.patient_nouns)
         self.persona = Cues(lexicon.persona_cues)
         self.public_titles = Cues(lexicon.public_titles)
         self.care = Cues(lexicon.care_cues)
         self.care_iter = self.care.finditer
+        # Wider than `care`: only ever read next to "your"/"his"/"'s" (see Scene.personal_care).
+        self.personal_care_iter = Cues([*lexicon.care_cues, *personal_care_terms]).finditer
         self.animals = Cues(lexicon.animal_words)
         self.date_life = Cues(lexicon.date_life_cues)
         self.events = Cues(lexicon.event_cues)
@@ -131,7 +130,7 @@ class Scene:
     @cached_property
     def personal_care(self) -> bool:
         """Care tied to someone in particular: "your refill", "his surgery", "Tobi's ear infection"."""
-        for match in self.cues.care_iter(self.text):
+        for match in self.cues.personal_care_iter(self.text):
             if _PERSONAL_NEAR.search(self.text, max(0, match.start() - 45), match.start()):
                 return True
             if _YOU_BEFORE.search(self.text, max(0, match.start() - 25), match.start()):

@@ -12,6 +12,7 @@ from guardrails.rules.off_label import OffLabelFamily
 from guardrails.rules.patient_status import PatientStatusFamily
 from guardrails.rules.phi import PhiFamily
 from guardrails.rules.platform import PlatformFamily
+from guardrails.rules.provenance import ProvenanceFamily
 
 FAMILIES: tuple[type[RuleFamily], ...] = (
     PhiFamily,
@@ -23,6 +24,7 @@ FAMILIES: tuple[type[RuleFamily], ...] = (
     UnsubstantiatedClaimFamily,
     OffLabelFamily,
     DisclaimersFamily,
+    ProvenanceFamily,
 )
 
 

@@ -24,8 +24,10 @@ from guardrails.registry import RuleFamily, RuleResources, RuleSpec
 
 IDENTIFIER = "phi.identifier"
 CONSENTED = "phi.consented"
+PATIENT_STATUS = "phi.patient_status"
 SAFE_HARBOR = "45 CFR 164.514(b)(2)(i)"
 AUTHORIZATION = "45 CFR 164.508(a)"
+DISCLOSURE = "45 CFR 164.502(a)"
 
 
 class PhiOptions(BaseModel):
@@ -54,6 +56,14 @@ class PhiFamily(RuleFamily):
             AUTHORIZATION,
             "A patient is identified, and a valid consent record on file covers this use.",
         ),
+        RuleSpec(
+            PATIENT_STATUS,
+            Category.PATIENT_STATUS,
+            Severity.BLOCK,
+            DISCLOSURE,
+            "The text identifies a patient (or a patient's relative) without consent, which also "
+            "discloses that the person is or was a patient.",
+        ),
     )
 
     _models: PhiModels | None = None
@@ -69,6 +79,7 @@ class PhiFamily(RuleFamily):
         if self._models is None:
             raise RuntimeError("phi family used before prepare()")
         detections = self._models.engine.detect(text.text, text.doc)
+        identified = False
         for decision in self._models.judge.decide(text.text, text.doc, ctx, detections):
             if decision.verdict is Verdict.CLEAR:
                 continue
@@ -85,6 +96,7 @@ class PhiFamily(RuleFamily):
                     citation=f"{AUTHORIZATION}; consent {decision.consent_id}",
                 )
                 continue
+            identified = True
             yield self.finding(
                 IDENTIFIER,
                 f"This is {DESCRIPTION[entity]} of a patient or a patient's relative, a HIPAA "
@@ -94,4 +106,15 @@ class PhiFamily(RuleFamily):
                 citation=f"{SAFE_HARBOR}({letter})",
                 suggestion="Remove or generalise it, or attach a signed patient authorization to the "
                 "consent records and reference it.",
+            )
+        if identified:
+            # An identifier is PHI only once context ties it to care here, so the same text
+            # confirms that the person is (or was) a patient: one whole-text finding (the
+            # identifiers carry the spans).
+            yield self.finding(
+                PATIENT_STATUS,
+                "This text identifies a patient or a patient's relative alongside their care, which "
+                "discloses that they are a patient.",
+                suggestion="Remove the identifier or the care details, or reference the patient's signed "
+                "authorization in the consent records.",
             )

@@ -118,6 +118,10 @@ class Disclaimer(_Item):
     category: DisclaimerCategory
     text: Text
     short_text: str = Field(default="", max_length=120, description="For character-limited platforms")
+    no_link_text: str = Field(
+        default="",
+        description="Approved wording where links are not clickable (an Instagram caption: 'link in bio')",
+    )
     required_when: DisclaimerWhen
     placement: Literal["start", "end", "anywhere"] = "end"
 
@@ -200,6 +204,11 @@ class ReviewReplyTemplate(_Item):
     sentiment: Literal["positive", "neutral", "negative"]
     situation: Text
     text: Text
+    covers: list[ItemId] = Field(
+        default_factory=list,
+        description="Required disclaimers this approved wording already carries in substance, as "
+        "compliance approved it (the reply then does not repeat them)",
+    )
 
 
 class Observance(_Item):
@@ -252,7 +261,16 @@ class KnowledgeLibrary(_Item):
             {c.product_id for c in self.claims if c.product_id and c.product_id not in known}
         ):
             raise ValueError(f"claims refer to unknown products: {', '.join(unknown)}")
+        disclaimers = set(groups["disclaimers"])
+        covered = {d for t in self.templates.review_replies for d in t.covers}
+        if unknown := sorted(covered - disclaimers):
+            raise ValueError(f"reply templates cover unknown disclaimers: {', '.join(unknown)}")
         return self
+
+    def covered_disclaimers(self, citations: list[str]) -> set[str]:
+        """Ids of the disclaimers that the reply templates among `citations` ("template:ID") carry."""
+        cited = {c.removeprefix("template:") for c in citations if c.startswith("template:")}
+        return {d for t in self.templates.review_replies if t.id in cited for d in t.covers}
 
     def product(self, product_id: str) -> Product | None:
         return next((p for p in self.products if p.id == product_id), None)

@@ -91,3 +91,18 @@ def test_prompts_refuse_missing_and_unknown_fields() -> None:
         prompt.render(platform="x", text="t")
     with pytest.raises(KeyError, match="extra"):
         prompt.render(platform="x", text="t", findings="[]", extra="y")
+
+
+def test_links_and_numbers_the_model_made_up_are_reported(orchestrator: Orchestrator) -> None:
+    invented = "Flu shots are for everyone 6 months and older. Details: https://larkspurvalleyhealth.example/flu-2026 or call 555-0999."
+    model = FunctionChatModel(lambda m, i: _out(invented))
+    (draft,) = _engine(orchestrator, model, rounds=0).draft(ORG, BRIEF, engine="llm").drafts
+    rules = {f.rule_id for f in draft.findings}
+    assert {"provenance.unknown_link", "provenance.unknown_phone"} <= rules
+    # the brief's own link is not reported
+    (clean,) = (
+        _engine(orchestrator, FunctionChatModel(lambda m, i: _out(GOOD)), rounds=0)
+        .draft(ORG, BRIEF, engine="llm")
+        .drafts
+    )
+    assert not [f for f in clean.findings if f.rule_id.startswith("provenance.")]

@@ -79,7 +79,23 @@ def test_an_adverse_event_uses_the_pharmacy_safety_template(orchestrator: Orches
     brief = next(b for b in REPLIES if b.id == "comment-side-effect")
     result = orchestrator.draft(ORG, brief)
     assert Escalation.ADVERSE_EVENT in result.escalations
-    assert result.drafts[0].citations == ["template:side-effect-mention"]
+    (draft,) = result.drafts
+    # the template, then the reply disclaimers it does not carry, each in its approved wording
+    assert draft.citations == [
+        "template:side-effect-mention",
+        "disclaimer:comment-not-medical-advice",
+        "disclaimer:privacy-comments",
+    ]
+    assert draft.text.count("We can't give medical advice on social media.") == 1
+
+
+def test_a_template_approved_as_covering_the_privacy_notice_is_not_followed_by_it(
+    orchestrator: Orchestrator,
+) -> None:
+    brief = next(b for b in REPLIES if b.id == "review-health-details")
+    (draft,) = orchestrator.draft(ORG, brief).drafts
+    assert draft.citations == ["template:reviewer-shared-health-details"]
+    assert "please don't share personal health details here" not in draft.text
 
 
 BASE: dict[str, Any] = {"platforms": ["facebook"], "key_messages": ["Our cardiology team is here for you"]}

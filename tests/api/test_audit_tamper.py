@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 
 from api.audit.canonical import event_hash
 from api.audit.chain import attach_audit_key, fields_of
+from api.audit.verify import verify_chain
 from api.cli import build_cli
 from api.store.database import make_engine, make_sessionmaker
 from api.store.models import AuditEvent
@@ -125,7 +126,41 @@ def test_reordered_events(
         "UPDATE audit_events SET seq = 3 WHERE seq = 6",
         "UPDATE audit_events SET seq = 6 WHERE seq = -1",
     )
-    assert_broken(verify(database_url, tmp_path), str(chain[6]), "(seq 3)")
+    assert_broken(
+        verify(database_url, tmp_path),
+        f"event {chain[6]} (seq 3) was moved",
+        "written as seq 6",
+        f"after event {chain[5]}",
+        "reordered",
+    )
+
+
+def test_moved_first_event(
+    database_url: str, tmp_path: Path, engine: Engine, chain: dict[int, uuid.UUID]
+) -> None:
+    sql(
+        engine,
+        "UPDATE audit_events SET seq = -1 WHERE seq = 1",
+        "UPDATE audit_events SET seq = 1 WHERE seq = 2",
+        "UPDATE audit_events SET seq = 2 WHERE seq = -1",
+    )
+    assert_broken(verify(database_url, tmp_path), f"event {chain[2]} (seq 1) was moved", "written as seq 2")
+
+
+def test_a_moved_and_changed_event_is_reported_as_changed(
+    database_url: str, tmp_path: Path, engine: Engine, chain: dict[int, uuid.UUID]
+) -> None:
+    sql(
+        engine,
+        "UPDATE audit_events SET seq = -1, subject_id = 'other' WHERE seq = 3",
+        "UPDATE audit_events SET seq = 3 WHERE seq = 6",
+        "UPDATE audit_events SET seq = 6 WHERE seq = -1",
+    )
+    assert_broken(verify(database_url, tmp_path), f"event {chain[6]} (seq 3) was moved")
+    with make_sessionmaker(engine)() as session:
+        messages = [p.message for p in verify_chain(session, AUDIT_KEY).problems]
+    assert f"event {chain[3]} (seq 6) was changed or moved: its contents do not match its hash" in messages
+    assert not any(f"event {chain[3]} (seq 6) was moved" in m for m in messages)
 
 
 def test_reordered_timestamps(

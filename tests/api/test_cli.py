@@ -178,3 +178,29 @@ def test_main_is_the_console_entry_point() -> None:
     (entry,) = [e for e in entry_points(group="console_scripts") if e.name == "carepost"]
     assert entry.value == "api.cli:main"
     assert isinstance(build_cli(), typer.Typer)
+
+
+def test_cli_audit_writes_end_signed(database_url: str, tmp_path: Path) -> None:
+    """Keys created and revoked at the CLI sign the chain head like the API: verify sees no unsigned tail."""
+    env = {
+        "CAREPOST_DATABASE_URL": database_url,
+        "CAREPOST_DATA_DIR": str(tmp_path / "var"),
+        "CAREPOST_AUDIT_SECRET": "cli-audit-secret-0123456789abcdef0123456789",  # pragma: allowlist secret
+    }
+    cli = build_cli()
+    for role in ("admin", "marketer"):
+        made = runner.invoke(
+            cli,
+            ["keys", "create", "--org", "acme", "--role", role, "--name", role, "--create-org"],
+            env=env,
+        )
+        assert made.exit_code == 0, made.output
+    listed = runner.invoke(cli, ["keys", "list", "--org", "acme"], env=env)
+    marketer = next(line.split("\t")[0] for line in listed.stdout.splitlines() if "\tmarketer\t" in line)
+    revoked = runner.invoke(cli, ["keys", "revoke", marketer], env=env)
+    assert revoked.exit_code == 0, revoked.output
+    verified = runner.invoke(cli, ["audit", "verify"], env=env)
+    assert verified.exit_code == 0, verified.output
+    assert "audit chain OK: 4 events" in verified.stdout  # organisation, two keys, one revocation
+    assert "latest at seq 4" in verified.stdout
+    assert "come after the latest signed checkpoint" not in verified.stderr

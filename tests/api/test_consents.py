@@ -139,18 +139,3 @@ def test_audit_events_hold_ids_and_codes_only(client: TestClient, make_key: Call
     text = client.get("/v1/audit/export", headers=admin.headers).text
     assert "Maria" not in text
     assert "dms:consent" not in text
-
-
-def test_the_default_seam_records_pending_withdrawals(
-    client: TestClient, make_key: Callable[..., IssuedKey], sessions: sessionmaker[Session]
-) -> None:
-    admin = make_key("acme", Role.admin)
-    created = create(client, admin)
-    with sessions() as session:
-        for draft in ("draft-7", "draft-8"):
-            registry.record_use(session, admin.organisation_id, uuid.UUID(created["id"]), draft)
-        session.commit()
-    client.post(f"/v1/consents/{created['id']}/revoke", json={"reason": "other"}, headers=admin.headers)
-    page = client.get("/v1/audit/events?event_type=consent.withdrawal_pending", headers=admin.headers).json()
-    assert sorted(e["subject_id"] for e in page["items"]) == ["draft-7", "draft-8"]
-    assert all(e["details"] == {"consent_id": created["id"], "cause": "revoked"} for e in page["items"])

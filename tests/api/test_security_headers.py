@@ -160,3 +160,25 @@ def test_origins_come_comma_separated_from_the_environment(monkeypatch: pytest.M
 def test_wildcards_and_malformed_origins_are_refused(origin: str) -> None:
     with pytest.raises(ValidationError, match="CORS origin"):
         Settings(cors_origins=[origin])
+
+
+def test_the_docs_page_loads_only_same_origin_assets_that_are_served(client: TestClient) -> None:
+    """/docs renders under the document policy: no CDN, no inline script, every asset served here."""
+    page = client.get("/docs")
+    assert page.status_code == 200
+    html = page.text
+    assert "<script>" not in html  # script-src 'self' would block an inline start-up script
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources
+    assert all(source.startswith("/docs/") for source in sources), sources
+    expected_types = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+    for source in sources:
+        asset = client.get(source)
+        assert asset.status_code == 200, source
+        suffix = source[source.rfind(".") :]
+        # nosniff: a script or stylesheet with another type is refused by the browser.
+        assert asset.headers["content-type"].startswith(expected_types[suffix]), source
+        assert len(asset.content) > 20, source
+    init = client.get("/docs/init.js").text
+    assert 'url: "/openapi.json"' in init
+    assert "SwaggerUIBundle" in client.get("/docs/assets/swagger-ui-bundle.js").text

@@ -91,4 +91,5 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh.jsonl",
         "dev_fresh2.jsonl",
         "dev_fresh3.jsonl",
+        "dev_fresh4.jsonl",
     ]

@@ -45,14 +45,22 @@ def test_invented_lists_only_unknown_spans_and_brief_text_counts_as_a_source() -
     assert SOURCES.knows("Jo Park") is False  # the merged sources are a new object
 
 
-def test_missing_disclaimers_accepts_the_full_or_the_short_form() -> None:
+def test_missing_disclaimers_accepts_any_approved_wording() -> None:
     required = [
-        ("medical", "This post is not medical advice.", "Not medical advice."),
-        ("ad", "Paid partnership with Larkspur Valley Health.", "#ad"),
-        ("emergency", "In an emergency, call 911.", ""),
+        ("medical", ("This post is not medical advice.", "Not medical advice.", "")),
+        ("ad", ("Paid partnership with Larkspur Valley Health.", "#ad", "")),
+        ("emergency", ("In an emergency, call 911.", "", "")),
+        ("rx", ("See full PI at the link.", "", "See full PI via the link in bio.")),
     ]
-    text = "Flu shots are here. THIS POST IS NOT  MEDICAL ADVICE. #ad"
+    text = "Flu shots are here. THIS POST IS NOT  MEDICAL ADVICE. #ad See full PI via the link in bio."
     assert dc.missing_disclaimers(text, required) == ["emergency"]
+
+
+def test_a_disclaimer_a_cited_template_covers_is_not_missing() -> None:
+    required = [("privacy", ("Please don't share health details here.", "", ""))]
+    text = "We protect everyone's privacy; please call Patient Relations."
+    assert dc.missing_disclaimers(text, required) == ["privacy"]
+    assert dc.missing_disclaimers(text, required, covered={"privacy"}) == []
 
 
 @pytest.mark.parametrize(

@@ -208,6 +208,11 @@ POST_POSITIVES = [
     ("post", "So proud of our patient Maria Lopez, who walked the rehab gym today.", "our patient"),
     (
         "post",
+        "Grandpa Ray Dunn came in for his flu shot and brought cookies for the team!",
+        "in for his flu shot",
+    ),
+    (
+        "post",
         "Congratulations to Maya Torres, who rang the bell after her final chemo treatment!",
         "her final chemo treatment",
     ),
@@ -319,6 +324,13 @@ POST_POSITIVES = [
 ]
 
 POST_NEGATIVES = [
+    # an invitation to everyone, even beside a capitalised place or heading
+    (
+        "post",
+        "Larkspur Health: Walk-in flu shots at Northgate. Walk in for a flu shot at Urgent Care – "
+        "Northgate, every day from 8 a.m. to 8 p.m. Plan your visit: https://larkspur.example/flu #FluShot",
+    ),
+    ("post", "Stop in for a flu shot at Brightwater Clinic, or come in for a checkup on Saturday."),
     ("post", "Meet Dr. Sarah Kim, our new orthopedic surgeon, who has performed 500 knee replacements."),
     ("post", "Nurse Practitioner Julia Ames joins our team. Julia loves helping patients after surgery."),
     ("post", "Staff spotlight: Amara Okonkwo, RN, has led our 5 East team for six years. Thank you, Amara!"),

@@ -111,6 +111,17 @@ def blocked_spans(
         ("Meet 'Sam,' a composite character. Sam is 8 and has asthma, like many patients we treat.", []),
         # the organisation's own facts, event dates and years alone
         ("Call us at 555-0100 or visit riverbendregional.example.org for flu shot hours.", []),
+        # the whole address is the identifier: presidio alone stops at the first known TLD (".la")
+        ("Book online in MyRiverbend: https://my.riverbendregional.example.org #Riverbend", []),
+        (
+            "Tell your provider if you have had Guillain-Barré syndrome after a flu vaccine. Hodgkin "
+            "lymphoma is explained in our new video.",
+            [],
+        ),
+        (
+            "DeShawn McKinley finished his chemo today! See his blog at https://deshawn-mck.la/journey.",
+            ["DeShawn McKinley", "https://deshawn-mck.la/journey"],
+        ),
         ("Follow @RiverbendRegional for updates on our new surgery wing.", []),
         ("Join our free diabetes class on Tuesday, April 7, in room 204. Patients welcome!", []),
         ("Riverbend Regional opened in 1962 with 40 beds for patients.", []),
@@ -249,6 +260,25 @@ def test_valid_consent_turns_a_named_patient_into_info_citing_it(phi: RuleFamily
     assert spans_of(findings, STORY) == ["Maria Lopez", "Maria"]
     assert all(f.rule_id == "phi.consented" and f.severity is Severity.INFO for f in findings)
     assert all("AUTH-2291" in f.citation and f.entity is Entity.PERSON for f in findings)
+    # consent on file: no patient-status finding either
+    assert not [f for f in findings if f.rule_id == "phi.patient_status"]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("So proud of our patient Maria Lopez after her bypass!", True),
+        ("Dr. Maria Lopez joins our cardiology team.", False),
+        ("Flu shots are free for everyone this Saturday.", False),
+    ],
+)
+def test_a_named_patient_also_discloses_patient_status(
+    phi: RuleFamily, nlp: Language, text: str, status: bool
+) -> None:
+    findings = run_family(phi, text, context=ORG, nlp=nlp)
+    found = [f for f in findings if f.rule_id == "phi.patient_status"]
+    assert bool(found) is status
+    assert all(f.category is Category.PATIENT_STATUS and f.severity is Severity.BLOCK for f in found)
 
 
 @pytest.mark.parametrize(
@@ -327,9 +357,16 @@ def test_findings_cite_the_identifier_letter_and_never_quote_the_text(phi: RuleF
     assert by_entity[Entity.PERSON].citation == "45 CFR 164.514(b)(2)(i)(A)"
     assert by_entity[Entity.MRN].citation == "45 CFR 164.514(b)(2)(i)(H)"
     assert by_entity[Entity.AGE].citation == "45 CFR 164.514(b)(2)(i)(C)"
+    # the identifiers, plus one whole-text finding: naming a patient discloses their status
+    status = [f for f in findings if f.rule_id == "phi.patient_status"]
+    assert len(status) == 1
+    assert status[0].category is Category.PATIENT_STATUS
+    assert status[0].start is None
     for finding in findings:
-        assert finding.category is Category.PHI
-        assert finding.rule_id == "phi.identifier"
+        assert (finding.category, finding.rule_id) in {
+            (Category.PHI, "phi.identifier"),
+            (Category.PATIENT_STATUS, "phi.patient_status"),
+        }
         assert "Clarence" not in finding.message
         assert "00731552" not in finding.message
         assert "101" not in finding.message

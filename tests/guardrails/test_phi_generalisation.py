@@ -189,6 +189,27 @@ def phi(nlp: Language) -> RuleFamily:
         # a lower-case name opening a reply
         ("kayla we're so glad your mom's surgery went well!", "comment_reply", ["kayla"]),
         ("thanks so much, we're glad you liked the open house!", "comment_reply", []),
+        # weekday plurals, compound adjectives, plural nouns, mountains and labs are not people
+        ("Our new therapy groups meet Tuesdays and Thursdays in the evening.", "post", []),
+        ("Sedation-free, tear-free, pain-free visits for every child.", "post", []),
+        ("Our weight-loss program helps you drop pounds and keep them off.", "post", []),
+        ("This week she hiked Mount Monadnock! So proud of our patient's hard work.", "post", []),
+        ("#ad Paid partnership with Brightwhite Labs: ask your hygienist about it.", "post", []),
+        # a staff member's own handle, offered to follow, is not a patient's
+        ("Follow our hygienist Kelly Ames at @kelly.smiles.rdh for flossing tips!", "post", []),
+        (
+            "Sharing the love from @kelly_runs_again, who finished chemo with us!",
+            "post",
+            ["@kelly_runs_again"],
+        ),
+        # a reply tying a condition or procedure word to the person addressed
+        ("Rose, we're so happy the new cream has cleared up your eczema flare.", "comment_reply", ["Rose"]),
+        ("Rose, our garden volunteers loved the tulips you planted.", "comment_reply", []),
+        # names typed in capitals in a greeting or vocative; credentials and "ALL" are not names
+        ("Hi HANNAH, thank you! Your night guard is ready.", "review_response", ["HANNAH"]),
+        ("So sorry, JAMES. The ER nurse will call you about your son's visit.", "comment_reply", ["JAMES"]),
+        ("Ten years with Dr. Ana Diaz, DDS! Thank you for a decade of gentle cleanings.", "post", []),
+        ("Thanks, ALL! See you at the 5K.", "comment_reply", []),
     ],
 )
 def test_context_decides(

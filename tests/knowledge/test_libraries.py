@@ -114,6 +114,14 @@ BRAND = "brand:\n  organisation: Acme Health\n  names: [Acme Health]\n"
             "claims refer to unknown products: nope",
         ),
         (
+            {
+                "brand": BRAND,
+                "templates": "templates:\n  review_replies:\n  - {id: t1, title: T, sentiment: positive, "
+                "situation: S, text: Thanks, covers: [no-such-disclaimer]}\n",
+            },
+            "reply templates cover unknown disclaimers: no-such-disclaimer",
+        ),
+        (
             {"brand": BRAND, "claims": "- {id: c1, text: Fast relief}\n"},
             "an approved claim needs at least one reference",
         ),

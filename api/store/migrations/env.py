@@ -11,11 +11,13 @@ from sqlalchemy import Connection
 from api.store import (  # noqa: F401  (register their tables on Base.metadata)
     audit_models,
     consent_models,
+    disposition_models,
     drafting_models,
     eval_models,
     library_models,
     web_models,
     webhook_models,
+    workflow_models,
 )
 from api.store.models import Base, UTCDateTime
 

@@ -65,6 +65,7 @@ def build_recognizers(
             common_words=lexicon.common_words,
             person_after_cues=lexicon.person_after_cues,
             dictionary=dictionary,
+            credentials=lexicon.credentials,
         ),
         HashtagNameRecognizer(lexicon.hashtag_name_prefixes, lexicon.hashtag_name_suffixes, dictionary),
         QuickEmailRecognizer(),

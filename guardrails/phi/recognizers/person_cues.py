@@ -13,11 +13,16 @@ import regex  # type: ignore[import-untyped]
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 
 # A name token: a capital then lower-case letters, with inner hyphens or apostrophes
-# ("Moreno-Haile", "O'Neil"); or an initial ("A.").
-NAME = r"(?:\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.)"
-FULL_NAME = rf"{NAME}(?:\s{NAME}){{0,2}}"
+# ("Moreno-Haile", "O'Neil"), or one inner capital ("McKinley", "DeShawn"); or an initial ("A.").
+NAME = r"(?:\p{Lu}\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.)"
+# A name ends at a word's end: never "Mc" of "McKINLEY" or "Rob" of "Rob2".
+FULL_NAME = rf"{NAME}(?:\s{NAME}){{0,2}}(?![\p{{L}}\p{{N}}])"
 # The recognizer name on results that rest only on two capitalised words.
 PAIR_RECOGNIZER = "PersonCueRecognizer.pair"
+# The recognizer name on an ALL-CAPS name in a greeting or vocative ("Hi HANNAH,"): such a
+# short all-caps word is otherwise taken for an acronym.
+CAPS_RECOGNIZER = "PersonCueRecognizer.caps"
+_CAPS = r"\p{Lu}{3,}(?![\p{L}'’-])"
 _SENTENCE_START = r"(?:^|(?<=[.!?:;]\s{1,3})|(?<=\n))"
 # "We've shared", "She's finished": a pronoun's contraction, not a name.
 _CONTRACTION = r"(?i:we|you|they|i|it|that|there|here|let|she|he|who|what)['’]"
@@ -34,6 +39,7 @@ class PersonCueRecognizer(LocalRecognizer):
     ENTITY = "PERSON"
     STRONG = 0.75
     WEAK = 0.55
+    CAPS = 0.9
 
     def __init__(
         self,
@@ -44,8 +50,10 @@ class PersonCueRecognizer(LocalRecognizer):
         common_words: Iterable[str] = (),
         person_after_cues: Iterable[str] = (),
         dictionary: frozenset[str] = frozenset(),
+        credentials: Iterable[str] = (),
     ) -> None:
         self._not_names = frozenset(not_name_words)
+        self._credentials = frozenset(credentials)  # case-sensitive, as written ("RDH")
         self._common = frozenset(common_words)
         self._dictionary = dictionary
         hon = _alternation(honorifics)
@@ -96,6 +104,10 @@ class PersonCueRecognizer(LocalRecognizer):
             if dictionary
             else None
         )
+        # "Hi HANNAH,", "So sorry, JAMES.", "WELCOME HOME, TEDDY!": a name typed in capitals
+        # (after a greeting only a word that is not English: "WELCOME HOME," is no name)
+        self._caps_after_cue = regex.compile(rf"(?<=\b(?i:{cue}),?\s+){_CAPS}(?=\s*[,!.?])", flags)
+        self._caps_vocative = regex.compile(rf"(?<=,\s){_CAPS}(?=\s*(?:[!?]|\.(?:\s|$)|$))", flags)
         self._pair = regex.compile(
             r"(?<![\p{L}'’.-])\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?![\p{L}'’-])", flags
         )
@@ -117,6 +129,15 @@ class PersonCueRecognizer(LocalRecognizer):
                     if span is not None:
                         results.append(self._result(*span, score))
         results.extend(self._pairs(text, nlp_artifacts))
+        for pattern, english_ok in ((self._caps_after_cue, False), (self._caps_vocative, True)):
+            for match in pattern.finditer(text):
+                word = match.group().lower()
+                if word in self._not_names or word in self._common or match.group() in self._credentials:
+                    continue
+                if english_ok or word not in self._dictionary:
+                    # Scored above the NER model's 0.85 so that this reading (a name, not an
+                    # acronym) survives presidio's de-duplication of the same span.
+                    results.append(self._result(match.start(), match.end(), self.CAPS, CAPS_RECOGNIZER))
         if self._lower is not None:
             for match in self._lower.finditer(text):
                 word = match.group()

@@ -34,14 +34,41 @@ def _passes(pattern: Any, text: str) -> bool:
     return pattern.search(text) is not None
 
 
+_ADDRESS_CHAR = regex.compile(r"[^\s<>()\[\]{}\"'`]")
+_TRAILING = ".,;:!?"
+
+
+def _whole_address(text: str, start: int, end: int) -> tuple[int, int]:
+    """Extend [start, end) to the address's whole run of URL characters, less trailing punctuation."""
+    while start > 0 and _ADDRESS_CHAR.match(text, start - 1):
+        start -= 1
+    while end < len(text) and _ADDRESS_CHAR.match(text, end):
+        end += 1
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    return start, end
+
+
 class QuickEmailRecognizer(EmailRecognizer):
     def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
         return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_AT, text) else []
 
 
 class QuickUrlRecognizer(UrlRecognizer):
+    """presidio's URL pattern, widened to the whole address.
+
+    presidio ends a URL at the longest known top-level domain, so "https://my.clinic.example"
+    matches only "https://my.cl" (.cl is Chile): the organisation's own address then no
+    longer matches its website, and the span does not cover the address it reports.
+    """
+
     def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
-        return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_HOST, text) else []
+        if not _passes(_HOST, text):
+            return []
+        found = list(super().analyze(text, entities, *args, **kwargs))
+        for result in found:
+            result.start, result.end = _whole_address(text, result.start, result.end)
+        return found
 
 
 class QuickIpRecognizer(IpRecognizer):

@@ -1,0 +1,1 @@
+"""The review workflow of issue 6: state machine, versions, approvals, e-signatures, publication."""

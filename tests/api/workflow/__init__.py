@@ -1,0 +1,1 @@
+"""Tests of the review workflow (api.workflow and its routes)."""
