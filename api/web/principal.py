@@ -1,9 +1,7 @@
 """The signed-in person a page acts as: organisation, role and user id.
 
-`WebPrincipal.actor_fields()` gives what the service functions take (organisation,
-role, user id), so the review workflow's functions, which take an actor of
-organisation, role and key or user id, can be called from pages as
-`WorkflowActor(**principal.actor_fields())`.
+`WebPrincipal.workflow_actor` is the review workflow's actor (organisation, role,
+user id), so the review pages call the same workflow functions as the API.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ from api.store.models import Role, utcnow
 from api.web.csrf import csrf_token
 from api.web.errors import SignInRequired, WebPageError
 from api.web.sessions import SESSION_COOKIE, SessionPolicy, resolve_session
+from api.workflow.actor import WorkflowActor
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,11 @@ class WebPrincipal:
 
     def actor_fields(self) -> dict[str, Any]:
         return {"organisation_id": self.organisation_id, "role": self.role, "user_id": self.user_id}
+
+    @property
+    def workflow_actor(self) -> WorkflowActor:
+        """This person as the review workflow's actor: the review pages call its services with it."""
+        return WorkflowActor(**self.actor_fields())
 
 
 def current_web_principal(request: Request, session: SessionDep, services: ServicesDep) -> WebPrincipal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.store.models import AuditEvent, Role, User, utcnow
 from api.store.web_models import WebSession
+from api.web.principal import WebPrincipal
 from api.web.sessions import SESSION_COOKIE, token_digest
 from tests.api.web.helpers import PASSWORD, Person, csrf_of, make_person, sign_in
 
@@ -197,3 +199,21 @@ def test_an_idle_session_ends(web_client: TestClient, sessions: sessionmaker[Ses
     assert web_client.get("/web", follow_redirects=False).status_code == 303
     with sessions() as session:
         assert session.scalars(select(WebSession)).all() == []
+
+
+def test_the_signed_in_person_is_the_workflows_actor() -> None:
+    principal = WebPrincipal(
+        user_id=uuid.uuid4(),
+        organisation_id=uuid.uuid4(),
+        role=Role.reviewer,
+        display_name="R",
+        csrf_token="0",
+    )
+    actor = principal.workflow_actor
+    assert (actor.organisation_id, actor.role, actor.user_id, actor.key_id) == (
+        principal.organisation_id,
+        Role.reviewer,
+        principal.user_id,
+        None,
+    )
+    assert actor.ref == f"user:{principal.user_id}"
