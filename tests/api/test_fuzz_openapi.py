@@ -117,6 +117,8 @@ def fuzz_run(
         database_url=database_url,
         bootstrap=False,
         rate_limit_enabled=False,
+        # No workers run here: `POST /v1/briefs?wait=true` waits this long, under the client's read timeout.
+        brief_wait_seconds=1.0,
     )
     app = create_app(settings_, guardrails=guardrail_engines, embedding=knowledge_embedding)
     run = FuzzRun(schema=schemathesis.openapi.from_asgi("/openapi.json", app), headers=headers)
