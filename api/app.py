@@ -38,6 +38,7 @@ from api.routes import (
 from api.security_headers import install_security_middleware
 from api.services import Services
 from api.settings import Settings, get_settings
+from api.web import install_web
 from api.webhooks.config import WebhookConfig
 from api.webhooks.runner import DispatcherThread
 
@@ -135,6 +136,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     install_docs(app)
+    install_web(app, settings)
     return app
 
 

@@ -21,7 +21,7 @@ from api.store.repositories import ApiKeyRepository, AuditRepository
 # once a minute spares a database write on nearly every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
-ActionSource = Literal["api", "cli", "bootstrap"]
+ActionSource = Literal["api", "cli", "bootstrap", "web"]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ the result to `create_app(settings)` or to a CLI command.
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Network, IPv6Network
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -36,6 +36,15 @@ def secret_weakness(secret: str) -> str | None:
     if len(set(secret)) < MIN_DISTINCT_SECRET_CHARACTERS:
         return "it repeats too few characters to be random"
     return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def sqlite_url(path: Path) -> str:
@@ -174,6 +183,18 @@ class Settings(BaseSettings):
         "service over HTTPS (0, the default, sends none).",
     )
 
+    # Web sign-in (api/web). Sessions end after the idle timeout or the absolute lifetime, whichever
+    # comes first; an account locks after this many consecutive failed sign-ins.
+    web_cookie_secure: bool = Field(
+        default=True,
+        description="Send the session cookie with `Secure`; turn off only for plain-http on loopback "
+        "(development and tests): refused in production or with a non-loopback CAREPOST_HOST.",
+    )
+    web_session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    web_session_max_hours: int = Field(default=12, ge=1, le=24 * 7)
+    web_lockout_attempts: int = Field(default=5, ge=1, le=100, description="Failed sign-ins that lock.")
+    web_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60, description="How long a lock lasts.")
+
     rate_limit_enabled: bool = Field(default=True, description="Per-key rate limits on every /v1 route.")
     rate_limit_url: str = Field(
         default="memory://",
@@ -215,6 +236,16 @@ class Settings(BaseSettings):
                     "each CORS origin must be an exact scheme://host[:port] with no path or wildcard"
                 )
         return origins
+
+    @model_validator(mode="after")
+    def _insecure_cookies_on_loopback_only(self) -> Self:
+        if self.web_cookie_secure:
+            return self
+        if self.env == "production" or not _is_loopback(self.host):
+            raise ValueError(
+                "CAREPOST_WEB_COOKIE_SECURE=false is for plain-http development on a loopback host only"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Self:

@@ -15,6 +15,7 @@ from api.cli import (
     keys,
     retention,
     serve,
+    users,
     worker,
     workflow,
 )
@@ -38,6 +39,7 @@ def build_cli() -> typer.Typer:
     cli.command("ingest")(ingest.ingest)
     cli.add_typer(db.cli, name="db")
     cli.add_typer(keys.cli, name="keys")
+    cli.add_typer(users.cli, name="users")
     cli.add_typer(eval_cli, name="eval")
     cli.add_typer(audit.cli, name="audit")
     cli.add_typer(consents.cli, name="consents")

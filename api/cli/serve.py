@@ -12,6 +12,7 @@ from api.cli.common import audited_sessions, database_engine, fail, load_setting
 from api.logs import configure_logging
 from api.scaleout import scale_out_refusals
 from api.store.migrate import is_at_head
+from api.users import anyone_can_sign_in
 
 
 def serve(
@@ -35,11 +36,10 @@ def serve(
     with database_engine(settings) as engine:
         if not is_at_head(engine):
             raise fail("the database schema is not current; run `carepost db upgrade` first")
-        created = (
-            bootstrap_default_organisation(audited_sessions(engine, settings), settings)
-            if settings.bootstrap
-            else None
-        )
+        sessions = audited_sessions(engine, settings)
+        created = bootstrap_default_organisation(sessions, settings) if settings.bootstrap else None
+        with sessions() as session:
+            people = anyone_can_sign_in(session)
     if created is not None:
         # Printed, not logged: log lines are shipped and kept; this secret must appear exactly once.
         typer.echo(
@@ -48,6 +48,15 @@ def serve(
             "  It is shown only now; store it somewhere safe:\n\n"
             f"    {created.admin_key}\n\n"
             "  Use it as: Authorization: Bearer <key>\n"
+        )
+    if not people:
+        # Printed on every start until someone can sign in to the web UI.
+        typer.echo(
+            "\n"
+            "  Nobody can sign in to the web UI yet. Create the first admin user (the password is asked for):\n\n"
+            f"    carepost users create --org {settings.default_org_slug} --role admin "
+            "--email you@example.org --display-name 'Your Name'\n\n"
+            f"  then open http://{host or settings.host}:{port or settings.port}/web\n"
         )
     uvicorn.run(
         "api.app:app_from_environment",

@@ -14,17 +14,17 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy.orm import Session
 
 from api.deps import AdminPrincipal, CurrentPrincipal, Principal, ServicesDep, SessionDep
-from api.knowledge_base import audit_subject, document_limits
+from api.knowledge_base import audit_subject
+from api.knowledge_uploads import UploadedFile, UploadRefused, store_upload
 from api.problems import ProblemDetail, ProblemError, problem_title
 from api.routes import MAX_OFFSET, v1_router
 from api.store.library_repository import knowledge_org
 from api.store.repositories import AuditRepository
 from guardrails.context import Platform
 from knowledge.errors import KnowledgeError
-from knowledge.ingest.pipeline import IngestResult, IngestStatus, ingest_bytes
+from knowledge.ingest.pipeline import IngestStatus
 from knowledge.libraries.models import BrandProfile, Claim, Disclaimer, KnowledgeLibrary, Product, Templates
 from knowledge.models import DocumentInfo, DocumentTags, Kind, Origin, RetrievedChunk
 from knowledge.retrieval import DEFAULT_K, MAX_K, KnowledgeBase
@@ -138,17 +138,6 @@ def upload_document(
     effective: Annotated[date | None, Form()] = None,
     expires: Annotated[date | None, Form()] = None,
 ) -> UploadOut:
-    knowledge = services.knowledge
-    org = knowledge_org(principal.organisation_id)
-    limits = document_limits(services.settings)
-    # The multipart parser has spooled the file already; refuse by size before reading it into
-    # memory, and read at most one byte past the limit in case no size was recorded.
-    too_large = ProblemError(413, f"The file is larger than the limit of {limits.max_bytes} bytes.")
-    if file.size is not None and file.size > limits.max_bytes:
-        raise too_large
-    data = file.file.read(limits.max_bytes + 1)
-    if len(data) > limits.max_bytes:
-        raise too_large
     try:
         tags = DocumentTags(
             kind=kind,
@@ -162,49 +151,22 @@ def upload_document(
     except ValidationError:
         raise ProblemError(422, "The document tags are not valid.") from None
     try:
-        if doc_id is not None:
-            existing = knowledge.store.document(org, doc_id)
-            if existing is not None and existing.origin is Origin.LIBRARY:
-                raise ProblemError(409, "That id belongs to a library item; choose another document id.")
-        result = ingest_bytes(
-            knowledge.store,
-            org,
-            data,
-            filename=file.filename or "upload",
-            media_type=file.content_type,
+        result, info = store_upload(
+            session,
+            services,
+            organisation_id=principal.organisation_id,
+            actor=principal.actor,
+            upload=UploadedFile(file.file, file.filename or "upload", file.content_type, file.size),
             tags=tags,
             doc_id=doc_id,
-            limits=limits,
         )
-        info = knowledge.store.document(org, result.doc_id)
+    except UploadRefused as exc:
+        raise ProblemError(exc.status, exc.message) from None
     except KnowledgeError as exc:
         raise knowledge_problem(exc) from None
-    if info is None:  # written a moment ago; only a concurrent delete gets here
-        raise ProblemError(409, "The document was deleted while it was being stored.")
-    _record(session, principal, "knowledge_document.ingested", result, info)
     if result.status is not IngestStatus.CREATED:
         response.status_code = 200
     return UploadOut(status=result.status, document=DocumentOut.of(info))
-
-
-def _record(
-    session: Session, principal: Principal, event: str, result: IngestResult, info: DocumentInfo
-) -> None:
-    AuditRepository(session).record(
-        organisation_id=principal.organisation_id,
-        event_type=event,
-        subject_type="knowledge_document",
-        subject_id=audit_subject(result.doc_id),
-        actor_key_id=principal.key_id,
-        details={
-            "doc_id": result.doc_id,
-            "version": result.version,
-            "status": result.status.value,
-            "kind": info.kind.value,
-            "chunks": result.chunk_count,
-        },
-    )
-    session.commit()
 
 
 @router.get("/documents", summary="The organisation's documents, sorted by id (paginated)")

@@ -15,6 +15,7 @@ from api.store import (  # noqa: F401  (register their tables on Base.metadata)
     drafting_models,
     eval_models,
     library_models,
+    web_models,
     webhook_models,
     workflow_models,
 )
