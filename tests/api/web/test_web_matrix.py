@@ -8,6 +8,7 @@ policy, written by hand: who may open or post each page, the status they get, an
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from api.jobs.queue import JobQueue
 from api.store.drafting_models import DraftRow, DraftVersionRow
 from api.store.models import Role, User
 from tests.api.test_authorization_matrix import served_routes
-from tests.api.web.helpers import Person, csrf_of, make_person, sign_in
+from tests.api.web.helpers import PASSWORD, Person, csrf_of, make_person, sign_in
 
 ADMIN, MARKETER, REVIEWER = Role.admin, Role.marketer, Role.reviewer
 PEOPLE = frozenset({ADMIN, MARKETER, REVIEWER})
@@ -51,6 +52,18 @@ WEB_MATRIX: dict[tuple[str, str], Page] = {
     ),
     ("GET", "/web/briefs/{brief_id}"): Page(PEOPLE, 200, other_org=404),
     ("GET", "/web/drafts/{draft_id}"): Page(PEOPLE, 200, other_org=404),
+    # The review queue is for reviewers and admins; only reviewers decide (as with the API), and
+    # approve and reject carry the signer's password (an e-signature).
+    ("GET", "/web/review"): Page(frozenset({ADMIN, REVIEWER}), 200),
+    ("POST", "/web/drafts/{draft_id}/approve"): Page(
+        frozenset({REVIEWER}), 303, other_org=404, data={"password": PASSWORD}
+    ),
+    ("POST", "/web/drafts/{draft_id}/request-changes"): Page(
+        frozenset({REVIEWER}), 303, other_org=404, data={"reason": "Add the opening hours."}
+    ),
+    ("POST", "/web/drafts/{draft_id}/reject"): Page(
+        frozenset({REVIEWER}), 303, other_org=404, data={"reason": "Off-brand.", "password": PASSWORD}
+    ),
     # Everyone sees the knowledge; only admins change it, as with the API.
     ("GET", "/web/knowledge"): Page(PEOPLE, 200),
     ("POST", "/web/knowledge/documents"): Page(
@@ -114,7 +127,8 @@ class Resources:
                     draft_id=draft.id,
                     number=1,
                     text="Flu shots on Saturday.",
-                    content_sha256="0" * 64,
+                    # A real hash: the audit trail refuses anything else (the review posts sign it).
+                    content_sha256=hashlib.sha256(b"Flu shots on Saturday.").hexdigest(),
                     findings=[],
                     alt_texts=[],
                     rounds=0,
