@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.services import Services
 from api.settings import Settings
+from api.store.drafting_models import DraftRow
 from api.store.library_repository import knowledge_org
 from api.store.models import Role
 from knowledge.pack.loader import load_pack_library
 from tests.api.web.helpers import PASSWORD, Person, make_person
+from tests.api.web.review_data import make_draft
 from tests.evals.test_report_browser import ARGS, CHROMIUM
 
 if TYPE_CHECKING:
@@ -216,3 +218,68 @@ def test_an_admin_uploads_a_document_and_sees_the_libraries(
     assert page.get_by_role("status").inner_text().startswith("Visitor parking: created, version 1")
     assert page.get_by_role("cell", name="visitor-parking").first.is_visible()
     shot(page, "knowledge")
+
+
+def _state(sessions: sessionmaker[Session], draft_id: object) -> str:
+    with sessions() as session:
+        return session.get_one(DraftRow, draft_id).state
+
+
+def _sign_approval(page: Page, password: str) -> None:
+    form = page.locator("#approve-form")
+    assert "approved for publication" in form.inner_text()
+    form.get_by_label("Re-enter your password to sign").fill(password)
+    form.get_by_role("button", name="Approve and sign").click()
+
+
+def test_a_reviewer_approves_a_draft_from_the_queue_with_their_password(
+    page: Page, live_server: LiveServer, sessions: sessionmaker[Session]
+) -> None:
+    reviewer = make_person(sessions, role=Role.reviewer)
+    draft_id = make_draft(sessions, reviewer.organisation_id)
+    sign_in(page, live_server, reviewer)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
+    assert page.get_by_role("heading", name="Review queue").is_visible()
+    page.get_by_label("State").select_option("needs_review")
+    page.get_by_role("button", name="Filter").click()
+    assert "state=needs_review" in page.url
+    shot(page, "review-queue")
+    page.get_by_role("link", name=f"Open draft {str(draft_id)[:8]}").click()
+    _sign_approval(page, PASSWORD)
+    assert page.get_by_role("status").inner_text() == "Your approval is signed and recorded."
+    assert page.get_by_text("State: approved").is_visible()
+    assert page.locator("#approve-form").count() == 0
+    assert _state(sessions, draft_id) == "approved"
+    shot(page, "review-approved")
+
+
+def test_the_author_cannot_approve_their_own_draft(
+    page: Page, live_server: LiveServer, sessions: sessionmaker[Session]
+) -> None:
+    reviewer = make_person(sessions, role=Role.reviewer)
+    draft_id = make_draft(sessions, reviewer.organisation_id, author_user_id=reviewer.user_id)
+    sign_in(page, live_server, reviewer)
+    page.goto(f"{live_server.url}/web/drafts/{draft_id}")
+    _sign_approval(page, PASSWORD)
+    assert "segregation of duties" in page.get_by_role("alert").inner_text()
+    assert page.get_by_text("Needs review").first.is_visible()
+    assert _state(sessions, draft_id) == "needs_review"
+    shot(page, "review-own-draft-refused")
+
+
+def test_a_wrong_password_at_signing_is_refused(
+    page: Page, live_server: LiveServer, sessions: sessionmaker[Session]
+) -> None:
+    reviewer = make_person(sessions, role=Role.reviewer)
+    draft_id = make_draft(sessions, reviewer.organisation_id)
+    wrong = "not my password at all"  # pragma: allowlist secret
+    sign_in(page, live_server, reviewer)
+    page.goto(f"{live_server.url}/web/drafts/{draft_id}")
+    _sign_approval(page, wrong)
+    alert = page.get_by_role("alert").inner_text()
+    assert alert == "That password does not match your account, so nothing was signed."
+    assert wrong not in page.content()
+    assert page.locator("#approve-password").input_value() == ""
+    assert page.get_by_text("Needs review").first.is_visible()
+    assert _state(sessions, draft_id) == "needs_review"
+    shot(page, "review-wrong-password")
