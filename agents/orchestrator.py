@@ -166,17 +166,22 @@ class Orchestrator:
         )
 
     def _check(self, text: str, ctx: CheckContext) -> list[Finding]:
-        return self._check_many([(text, ctx)])[0]
+        return self._with_placeholders(text, self.checker.check(text, ctx).findings)
+
+    @staticmethod
+    def _with_placeholders(text: str, found: Sequence[Finding]) -> list[Finding]:
+        findings = list(found)
+        if placeholders := unresolved_placeholders(text):
+            findings.append(_placeholder_finding(len(placeholders)))
+        return findings
 
     def _check_many(self, items: list[tuple[str, CheckContext]]) -> list[list[Finding]]:
         """One spaCy batch for several texts (a brief's platforms): cheaper than one call each."""
-        results: list[list[Finding]] = []
-        for (text, _), report in zip(items, self.checker.check_many(items), strict=True):
-            findings = list(report.findings)
-            if placeholders := unresolved_placeholders(text):
-                findings.append(_placeholder_finding(len(placeholders)))
-            results.append(findings)
-        return results
+        reports = self.checker.check_many(items)
+        return [
+            self._with_placeholders(text, report.findings)
+            for (text, _), report in zip(items, reports, strict=True)
+        ]
 
     # -- modular -----------------------------------------------------------------------------
 

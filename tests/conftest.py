@@ -10,6 +10,7 @@ skip. The run ends with a line counting results per backend.
 
 from __future__ import annotations
 
+import gc
 import importlib.abc
 import importlib.machinery
 import ipaddress
@@ -19,6 +20,7 @@ import socket
 import sys
 import tempfile
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -386,3 +388,14 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         else:
             parts.append(f"{backend}=0")
     terminalreporter.write_line("database backends: " + ", ".join(parts))
+
+
+@pytest.fixture(scope="module")
+def collect_litellm_leftovers() -> Iterator[None]:
+    """litellm's sync paths leave event loops (and their self-pipe sockets) for the garbage
+    collector; collect them when the module that made them ends, so the ResourceWarning is not
+    reported against whichever later test happens to trigger a collection."""
+    yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()

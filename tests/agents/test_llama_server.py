@@ -30,6 +30,8 @@ from guardrails.findings import CheckReport
 from guardrails.pipeline import Checker
 from tests.agents.conftest import ORG, TODAY, load_briefs
 
+pytestmark = pytest.mark.usefixtures("collect_litellm_leftovers")
+
 STARTUP_SECONDS = 120
 
 

@@ -12,6 +12,7 @@ from agents.errors import ModelOutputError, ModelUnavailable
 from agents.llm import LiteLLMChatModel, LlmConfig
 from tests.conftest import UnmockedModelCall
 
+pytestmark = pytest.mark.usefixtures("collect_litellm_leftovers")
 
 class Out(BaseModel):
     text: str

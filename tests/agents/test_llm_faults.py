@@ -17,10 +17,13 @@ from tests.fake_openai import Behaviour, fake_openai, use_real_litellm
 
 # litellm's Router runs its fallback check on a fresh event loop it never closes (litellm_core_utils.asyncify),
 # and its HTTP clients are pooled for the process: their sockets and loops are reported at garbage collection.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:unclosed:ResourceWarning",
-    "ignore:Exception ignored in:pytest.PytestUnraisableExceptionWarning",
-)
+pytestmark = [
+    pytest.mark.usefixtures("collect_litellm_leftovers"),
+    pytest.mark.filterwarnings(
+        "ignore:unclosed:ResourceWarning",
+        "ignore:Exception ignored in:pytest.PytestUnraisableExceptionWarning",
+    ),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,8 @@ from guardrails.findings import CheckReport
 from guardrails.pipeline import Checker
 from tests.agents.conftest import BRIEFS, ORG, TODAY
 
+pytestmark = pytest.mark.usefixtures("collect_litellm_leftovers")
+
 ROOT = Path(__file__).resolve().parents[2]
 LITELLM_IMPORTERS = {"agents/llm.py", "agents/local_provider.py"}
 

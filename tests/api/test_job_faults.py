@@ -34,10 +34,13 @@ from tests.fake_openai import fake_openai, use_real_litellm
 
 # litellm's fallback check leaves an event loop and sockets for the garbage collector (see
 # tests/agents/test_llm_faults.py); they are collected inside each test, under these filters.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:unclosed:ResourceWarning",
-    "ignore:Exception ignored in:pytest.PytestUnraisableExceptionWarning",
-)
+pytestmark = [
+    pytest.mark.usefixtures("collect_litellm_leftovers"),
+    pytest.mark.filterwarnings(
+        "ignore:unclosed:ResourceWarning",
+        "ignore:Exception ignored in:pytest.PytestUnraisableExceptionWarning",
+    ),
+]
 
 POLICY = QueuePolicy(
     lease=timedelta(seconds=60),
