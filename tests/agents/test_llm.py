@@ -14,6 +14,7 @@ from tests.conftest import UnmockedModelCall
 
 pytestmark = pytest.mark.usefixtures("collect_litellm_leftovers")
 
+
 class Out(BaseModel):
     text: str
 
