@@ -43,9 +43,9 @@ Signer = Annotated[WebPrincipal, require_web_roles(*sorted(ACTION_ROLES[Action.a
 Form = Annotated[FormData, Depends(form_data)]
 
 AGES = {"": None, "1": 1, "3": 3, "7": 7, "30": 30}  # the queue's age filter: at least N days waiting
-NEED_PASSWORD = "Re-enter your password to sign; nothing was signed."
+NEED_REAUTH = "Re-enter your password to sign; nothing was signed."
 NEED_REASON = f"Give a reason (1 to {MAX_REASON} characters)."
-WRONG_PASSWORD = "That password does not match your account, so nothing was signed."
+REAUTH_REFUSED = "That password does not match your account, so nothing was signed."
 
 
 def _filters(state: str, platform: str, age: str) -> tuple[tuple[State, ...], str | None, int | None]:
@@ -109,10 +109,10 @@ def _decide(
         call()
     except ReauthenticationFailed:
         session.commit()  # keeps the audited refusal, as the API does
-        return _refused(request, services, session, principal, draft_id, 403, WRONG_PASSWORD)
+        return _refused(request, services, session, principal, draft_id, 403, REAUTH_REFUSED)
     except MeaningMismatch:  # the page states the meaning itself; a mismatch is our bug
         session.rollback()
-        return _refused(request, services, session, principal, draft_id, 422, NEED_PASSWORD)
+        return _refused(request, services, session, principal, draft_id, 422, NEED_REAUTH)
     except ProblemError as problem:
         session.rollback()
         if problem.status == 404:
@@ -162,7 +162,7 @@ def approve_page(
 ) -> Response:
     signature = _signature(form, Action.approve)
     if signature is None:
-        return _refused(request, services, session, principal, draft_id, 422, NEED_PASSWORD)
+        return _refused(request, services, session, principal, draft_id, 422, NEED_REAUTH)
     body = ApproveIn(signature=signature)
     return _decide(
         request,
@@ -211,7 +211,7 @@ def reject_page(
     reason = _reason(form)
     signature = _signature(form, Action.reject)
     if reason is None or signature is None:
-        message = NEED_REASON if reason is None else NEED_PASSWORD
+        message = NEED_REASON if reason is None else NEED_REAUTH
         return _refused(request, services, session, principal, draft_id, 422, message)
     body = RejectIn(reason=reason, signature=signature)
     return _decide(
