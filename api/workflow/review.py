@@ -30,7 +30,7 @@ from api.workflow.schemas import (
     SignatureOut,
     StepOut,
 )
-from api.workflow.signing import MEANING_OF, Meaning, reauthenticate, sign
+from api.workflow.signing import MEANING_OF, Meaning, SignatureIn, reauthenticate, sign
 from api.workflow.states import Action, State, targets
 from api.workflow.transitions import current_version, lock_draft, move
 from guardrails.findings import Category, Severity
@@ -172,19 +172,33 @@ def _expiry(deps: WorkflowDeps, wanted: datetime | None, now: datetime) -> datet
     return wanted
 
 
+def _signed_decision_start(
+    session: Session,
+    deps: WorkflowDeps,
+    actor: WorkflowActor,
+    draft_id: uuid.UUID,
+    signature: SignatureIn,
+    action: Action,
+) -> tuple[DraftRow, DraftVersionRow, datetime]:
+    """What every signed decision checks first: the signer re-authenticates (before any lock, so
+    a refused signature is audited even when the draft is busy), then the draft is locked, the
+    action is legal in its state and the signer did not create or edit the content."""
+    _found(session, actor, draft_id)
+    reauthenticate(session, deps.credentials, actor, signature, action=action, draft_id=str(draft_id))
+    now = deps.clock()
+    draft = _locked(session, actor, draft_id, now)
+    targets(action, draft.state)
+    _require_independent(session, draft, actor, action)
+    return draft, current_version(session, draft), now
+
+
 def approve(
     session: Session, deps: WorkflowDeps, actor: WorkflowActor, draft_id: uuid.UUID, body: ApproveIn
 ) -> ReviewOut:
-    _found(session, actor, draft_id)
-    reauthenticate(
-        session, deps.credentials, actor, body.signature, action=Action.approve, draft_id=str(draft_id)
+    draft, version, now = _signed_decision_start(
+        session, deps, actor, draft_id, body.signature, Action.approve
     )
-    now = deps.clock()
     expires_at = _expiry(deps, body.expires_at, now)
-    draft = _locked(session, actor, draft_id, now)
-    targets(Action.approve, draft.state)
-    _require_independent(session, draft, actor, Action.approve)
-    version = current_version(session, draft)
     require_consent_basis(session, draft, version, now, Action.approve)
     if remaining_blocks(session, draft, version):
         # needs_review is never entered with a block standing; refuse rather than trust that.
@@ -296,15 +310,9 @@ def request_changes(
 def reject(
     session: Session, deps: WorkflowDeps, actor: WorkflowActor, draft_id: uuid.UUID, body: RejectIn
 ) -> ReviewOut:
-    _found(session, actor, draft_id)
-    reauthenticate(
-        session, deps.credentials, actor, body.signature, action=Action.reject, draft_id=str(draft_id)
+    draft, version, now = _signed_decision_start(
+        session, deps, actor, draft_id, body.signature, Action.reject
     )
-    now = deps.clock()
-    draft = _locked(session, actor, draft_id, now)
-    targets(Action.reject, draft.state)
-    _require_independent(session, draft, actor, Action.reject)
-    version = current_version(session, draft)
     decision = _decision(draft, version, actor, Action.reject, now, reason=body.reason)
     session.add(decision)
     session.flush()
@@ -346,15 +354,9 @@ def _overridden_before(session: Session, draft: DraftRow, version: DraftVersionR
 def override(
     session: Session, deps: WorkflowDeps, actor: WorkflowActor, draft_id: uuid.UUID, body: OverrideIn
 ) -> ReviewOut:
-    _found(session, actor, draft_id)
-    reauthenticate(
-        session, deps.credentials, actor, body.signature, action=Action.override, draft_id=str(draft_id)
+    draft, version, now = _signed_decision_start(
+        session, deps, actor, draft_id, body.signature, Action.override
     )
-    now = deps.clock()
-    draft = _locked(session, actor, draft_id, now)
-    targets(Action.override, draft.state)
-    _require_independent(session, draft, actor, Action.override)
-    version = current_version(session, draft)
     wanted = sorted(set(body.finding_indexes))
     for index in wanted:
         finding = version.findings[index] if 0 <= index < len(version.findings) else None
