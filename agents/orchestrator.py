@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,7 +25,8 @@ from agents.firewall import PhiFirewall, unresolved_placeholders
 from agents.modular import Composition, ModularComposer, style_for
 from agents.prompts import load_prompt
 from agents.provenance import provided_facts
-from agents.replies import compose_reply, neutralise, refuse_fabrication
+from agents.replies import compose_reply, refuse_fabrication
+from agents.reply_drafting import draft_reply
 from agents.reviser import revise_modular
 from guardrails.context import (
     CheckContext,
@@ -189,7 +191,17 @@ class Orchestrator:
         composer = ModularComposer(job.library)
         contexts = {platform: self.context(job, platform) for platform in job.brief.platforms}
         if job.brief.is_reply:
-            replies = [self._reply(job, composer, p, ctx) for p, ctx in contexts.items()]
+            replies: list[Draft] = []
+            for platform, ctx in contexts.items():
+                reply, job.escalations = draft_reply(
+                    job.library,
+                    job.brief,
+                    platform,
+                    disclaimers=self.disclaimers(job, platform),
+                    check=partial(self._check, ctx=ctx),
+                    max_rounds=self.max_rounds,
+                )
+                replies.append(reply)
             return DraftResult(
                 brief_id=job.brief.id, engine="modular", drafts=replies, escalations=job.escalations
             )
@@ -214,34 +226,6 @@ class Orchestrator:
             drafts += _variants(job.brief, composition, findings, rounds)
         return DraftResult(
             brief_id=job.brief.id, engine="modular", drafts=drafts, escalations=job.escalations
-        )
-
-    def _reply(self, job: _Job, composer: ModularComposer, platform: Platform, ctx: CheckContext) -> Draft:
-        text, flags, template_id = compose_reply(job.library, job.brief)
-        job.escalations = flags
-        citations = [f"template:{template_id}"]
-        covered = job.library.covered_disclaimers(citations)
-        for disclaimer in self.disclaimers(job, platform):
-            if disclaimer.id in covered:
-                continue
-            if not _carries(text, disclaimer):
-                text = f"{text} {disclaimer.text}"
-            citations.append(f"disclaimer:{disclaimer.id}")
-        findings = self._check(text, ctx)
-        rounds = 0
-        if any(f.rule_id.startswith("patient_status.") for f in findings) and self.max_rounds > 0:
-            revised = neutralise(text)
-            if revised != text:
-                text, rounds = revised, 1
-                findings = self._check(text, ctx)
-        return Draft(
-            platform=platform,
-            text=text,
-            status=Draft.status_for(findings),
-            findings=findings,
-            rounds=rounds,
-            engine="modular",
-            citations=citations,
         )
 
     # -- llm ---------------------------------------------------------------------------------
@@ -352,12 +336,6 @@ class Orchestrator:
 
 
 _PHONE = re.compile(r"(?:\(\d{3}\)\s?|\b\d{3}[-.\s])\d{3}[-.\s]\d{4}\b")
-
-
-def _carries(text: str, disclaimer: Disclaimer) -> bool:
-    """Only an approved wording counts: a reviewer cannot tell a paraphrase from an omission."""
-    wordings = (disclaimer.text, disclaimer.short_text, disclaimer.no_link_text)
-    return any(w and w in text for w in wordings)
 
 
 def with_contact_numbers(facts: ContextFacts, library: KnowledgeLibrary) -> ContextFacts:
