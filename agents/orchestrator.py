@@ -41,7 +41,7 @@ from guardrails.findings import Category, Finding, Severity
 from guardrails.pipeline import Checker
 from guardrails.redact import Redactor
 from knowledge.libraries.models import Claim, Disclaimer, KnowledgeLibrary
-from knowledge.retrieval import KnowledgeBase
+from knowledge.retrieval import KnowledgeBase, library_disclaimers, library_facts
 
 DEFAULT_MAX_ROUNDS = 2
 PROMPT_VERSION = "v1"
@@ -143,7 +143,9 @@ class Orchestrator:
             org=org,
             brief=brief,
             library=library,
-            facts=with_contact_numbers(self.kb.facts(org, product_ids=brief.product_ids, on=day), library),
+            facts=with_contact_numbers(
+                library_facts(library, product_ids=brief.product_ids, on=day), library
+            ),
             claims=library.usable_claims(day, brief.product_ids),
             consents=[c for c in consents if c.id in set(brief.consent_ids)],
             day=day,
@@ -159,8 +161,8 @@ class Orchestrator:
         )
 
     def disclaimers(self, job: _Job, platform: Platform) -> list[Disclaimer]:
-        return self.kb.required_disclaimers(
-            job.org,
+        return library_disclaimers(
+            job.library,
             content_type=job.brief.content_type,
             platforms=[platform],
             topics=job.brief.topics,
@@ -207,23 +209,31 @@ class Orchestrator:
             )
         disclaimers = {p: self.disclaimers(job, p) for p in contexts}
         compositions = {p: composer.compose(job.brief, p, disclaimers[p], job.claims) for p in contexts}
-        first = self._check_many([(compositions[p].render(), ctx) for p, ctx in contexts.items()])
-        drafts: list[Draft] = []
-        for (platform, ctx), findings in zip(contexts.items(), first, strict=True):
-            composition, rounds = compositions[platform], 0
-            while findings and rounds < self.max_rounds:
+        # The platforms go through the rounds side by side, so that each round's revised
+        # texts are checked in one spaCy batch too; each platform still stops on its own.
+        checking = list(contexts)
+        findings: dict[Platform, list[Finding]] = {}
+        rounds = dict.fromkeys(contexts, 0)
+        while checking:
+            texts = [(compositions[p].render(), contexts[p]) for p in checking]
+            findings.update(zip(checking, self._check_many(texts), strict=True))
+            revising = [p for p in checking if findings[p] and rounds[p] < self.max_rounds]
+            checking = []
+            for platform in revising:
                 revised = revise_modular(
-                    composition,
-                    findings,
+                    compositions[platform],
+                    findings[platform],
                     composer=composer,
                     brief=job.brief,
                     disclaimers=disclaimers[platform],
                 )
-                if revised == composition:
-                    break  # nothing more this engine can fix: the reviewer sees the rest
-                composition, rounds = revised, rounds + 1
-                findings = self._check(composition.render(), ctx)
-            drafts += _variants(job.brief, composition, findings, rounds)
+                if revised == compositions[platform]:
+                    continue  # nothing more this engine can fix: the reviewer sees the rest
+                compositions[platform], rounds[platform] = revised, rounds[platform] + 1
+                checking.append(platform)
+        drafts = [
+            draft for p in contexts for draft in _variants(job.brief, compositions[p], findings[p], rounds[p])
+        ]
         return DraftResult(
             brief_id=job.brief.id, engine="modular", drafts=drafts, escalations=job.escalations
         )
