@@ -10,7 +10,6 @@ rounds -> a draft that keeps every remaining finding, `blocked` when one blocks.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +23,7 @@ from agents.errors import AgentError, EngineNotConfigured
 from agents.firewall import PhiFirewall, unresolved_placeholders
 from agents.modular import Composition, ModularComposer, style_for
 from agents.prompts import load_prompt
-from agents.provenance import provided_facts
+from agents.provenance import provided_facts, with_contact_numbers
 from agents.replies import compose_reply, refuse_fabrication
 from agents.reply_drafting import draft_reply
 from agents.reviser import revise_modular
@@ -32,7 +31,6 @@ from guardrails.context import (
     CheckContext,
     Consent,
     ContextFacts,
-    Location,
     MediaItem,
     Platform,
     ProvidedFacts,
@@ -343,34 +341,6 @@ class Orchestrator:
             disclaimers="\n".join(f"- {d.text}" for d in self.disclaimers(job, platform)) or "- none",
             knowledge=knowledge or "- none",
         )
-
-
-_PHONE = re.compile(r"(?:\(\d{3}\)\s?|\b\d{3}[-.\s])\d{3}[-.\s]\d{4}\b")
-
-
-def with_contact_numbers(facts: ContextFacts, library: KnowledgeLibrary) -> ContextFacts:
-    """Add the organisation's own contact numbers (main line, patient relations, those in approved
-    reply templates) to its facts, so a check does not read our own phone lines as a patient's."""
-    brand = library.brand
-    relations = {m.group(0) for m in _PHONE.finditer(brand.patient_relations_contact)}
-    sources = [brand.main_phone, brand.patient_relations_contact]
-    sources += [t.text for t in library.templates.review_replies]
-    known = {loc.phone for loc in facts.organisation.locations}
-    numbers = [
-        n for n in dict.fromkeys(m.group(0) for s in sources for m in _PHONE.finditer(s)) if n not in known
-    ]
-    if not numbers:
-        return facts
-    extra = [
-        Location(
-            name=f"{brand.organisation} Patient Relations" if n in relations else brand.organisation, phone=n
-        )
-        for n in numbers
-    ]
-    organisation = facts.organisation.model_copy(
-        update={"locations": [*facts.organisation.locations, *extra]}
-    )
-    return facts.model_copy(update={"organisation": organisation})
 
 
 def _variants(brief: Brief, composition: Composition, findings: list[Finding], rounds: int) -> list[Draft]:
