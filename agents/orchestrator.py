@@ -10,10 +10,10 @@ rounds -> a draft that keeps every remaining finding, `blocked` when one blocks.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,14 +23,14 @@ from agents.errors import AgentError, EngineNotConfigured
 from agents.firewall import PhiFirewall, unresolved_placeholders
 from agents.modular import Composition, ModularComposer, style_for
 from agents.prompts import load_prompt
-from agents.provenance import provided_facts
-from agents.replies import compose_reply, neutralise, refuse_fabrication
+from agents.provenance import provided_facts, with_contact_numbers
+from agents.replies import compose_reply, refuse_fabrication
+from agents.reply_drafting import draft_reply
 from agents.reviser import revise_modular
 from guardrails.context import (
     CheckContext,
     Consent,
     ContextFacts,
-    Location,
     MediaItem,
     Platform,
     ProvidedFacts,
@@ -39,7 +39,7 @@ from guardrails.findings import Category, Finding, Severity
 from guardrails.pipeline import Checker
 from guardrails.redact import Redactor
 from knowledge.libraries.models import Claim, Disclaimer, KnowledgeLibrary
-from knowledge.retrieval import KnowledgeBase
+from knowledge.retrieval import KnowledgeBase, library_disclaimers, library_facts
 
 DEFAULT_MAX_ROUNDS = 2
 PROMPT_VERSION = "v1"
@@ -141,7 +141,9 @@ class Orchestrator:
             org=org,
             brief=brief,
             library=library,
-            facts=with_contact_numbers(self.kb.facts(org, product_ids=brief.product_ids, on=day), library),
+            facts=with_contact_numbers(
+                library_facts(library, product_ids=brief.product_ids, on=day), library
+            ),
             claims=library.usable_claims(day, brief.product_ids),
             consents=[c for c in consents if c.id in set(brief.consent_ids)],
             day=day,
@@ -157,8 +159,8 @@ class Orchestrator:
         )
 
     def disclaimers(self, job: _Job, platform: Platform) -> list[Disclaimer]:
-        return self.kb.required_disclaimers(
-            job.org,
+        return library_disclaimers(
+            job.library,
             content_type=job.brief.content_type,
             platforms=[platform],
             topics=job.brief.topics,
@@ -189,59 +191,49 @@ class Orchestrator:
         composer = ModularComposer(job.library)
         contexts = {platform: self.context(job, platform) for platform in job.brief.platforms}
         if job.brief.is_reply:
-            replies = [self._reply(job, composer, p, ctx) for p, ctx in contexts.items()]
+            replies: list[Draft] = []
+            for platform, ctx in contexts.items():
+                reply, job.escalations = draft_reply(
+                    job.library,
+                    job.brief,
+                    platform,
+                    disclaimers=self.disclaimers(job, platform),
+                    check=partial(self._check, ctx=ctx),
+                    max_rounds=self.max_rounds,
+                )
+                replies.append(reply)
             return DraftResult(
                 brief_id=job.brief.id, engine="modular", drafts=replies, escalations=job.escalations
             )
         disclaimers = {p: self.disclaimers(job, p) for p in contexts}
         compositions = {p: composer.compose(job.brief, p, disclaimers[p], job.claims) for p in contexts}
-        first = self._check_many([(compositions[p].render(), ctx) for p, ctx in contexts.items()])
-        drafts: list[Draft] = []
-        for (platform, ctx), findings in zip(contexts.items(), first, strict=True):
-            composition, rounds = compositions[platform], 0
-            while findings and rounds < self.max_rounds:
+        # The platforms go through the rounds side by side, so that each round's revised
+        # texts are checked in one spaCy batch too; each platform still stops on its own.
+        checking = list(contexts)
+        findings: dict[Platform, list[Finding]] = {}
+        rounds = dict.fromkeys(contexts, 0)
+        while checking:
+            texts = [(compositions[p].render(), contexts[p]) for p in checking]
+            findings.update(zip(checking, self._check_many(texts), strict=True))
+            revising = [p for p in checking if findings[p] and rounds[p] < self.max_rounds]
+            checking = []
+            for platform in revising:
                 revised = revise_modular(
-                    composition,
-                    findings,
+                    compositions[platform],
+                    findings[platform],
                     composer=composer,
                     brief=job.brief,
                     disclaimers=disclaimers[platform],
                 )
-                if revised == composition:
-                    break  # nothing more this engine can fix: the reviewer sees the rest
-                composition, rounds = revised, rounds + 1
-                findings = self._check(composition.render(), ctx)
-            drafts += _variants(job.brief, composition, findings, rounds)
+                if revised == compositions[platform]:
+                    continue  # nothing more this engine can fix: the reviewer sees the rest
+                compositions[platform], rounds[platform] = revised, rounds[platform] + 1
+                checking.append(platform)
+        drafts = [
+            draft for p in contexts for draft in _variants(job.brief, compositions[p], findings[p], rounds[p])
+        ]
         return DraftResult(
             brief_id=job.brief.id, engine="modular", drafts=drafts, escalations=job.escalations
-        )
-
-    def _reply(self, job: _Job, composer: ModularComposer, platform: Platform, ctx: CheckContext) -> Draft:
-        text, flags, template_id = compose_reply(job.library, job.brief)
-        job.escalations = flags
-        citations = [f"template:{template_id}"]
-        covered = job.library.covered_disclaimers(citations)
-        for disclaimer in self.disclaimers(job, platform):
-            if disclaimer.id in covered:
-                continue
-            if not _carries(text, disclaimer):
-                text = f"{text} {disclaimer.text}"
-            citations.append(f"disclaimer:{disclaimer.id}")
-        findings = self._check(text, ctx)
-        rounds = 0
-        if any(f.rule_id.startswith("patient_status.") for f in findings) and self.max_rounds > 0:
-            revised = neutralise(text)
-            if revised != text:
-                text, rounds = revised, 1
-                findings = self._check(text, ctx)
-        return Draft(
-            platform=platform,
-            text=text,
-            status=Draft.status_for(findings),
-            findings=findings,
-            rounds=rounds,
-            engine="modular",
-            citations=citations,
         )
 
     # -- llm ---------------------------------------------------------------------------------
@@ -349,40 +341,6 @@ class Orchestrator:
             disclaimers="\n".join(f"- {d.text}" for d in self.disclaimers(job, platform)) or "- none",
             knowledge=knowledge or "- none",
         )
-
-
-_PHONE = re.compile(r"(?:\(\d{3}\)\s?|\b\d{3}[-.\s])\d{3}[-.\s]\d{4}\b")
-
-
-def _carries(text: str, disclaimer: Disclaimer) -> bool:
-    """Only an approved wording counts: a reviewer cannot tell a paraphrase from an omission."""
-    wordings = (disclaimer.text, disclaimer.short_text, disclaimer.no_link_text)
-    return any(w and w in text for w in wordings)
-
-
-def with_contact_numbers(facts: ContextFacts, library: KnowledgeLibrary) -> ContextFacts:
-    """Add the organisation's own contact numbers (main line, patient relations, those in approved
-    reply templates) to its facts, so a check does not read our own phone lines as a patient's."""
-    brand = library.brand
-    relations = {m.group(0) for m in _PHONE.finditer(brand.patient_relations_contact)}
-    sources = [brand.main_phone, brand.patient_relations_contact]
-    sources += [t.text for t in library.templates.review_replies]
-    known = {loc.phone for loc in facts.organisation.locations}
-    numbers = [
-        n for n in dict.fromkeys(m.group(0) for s in sources for m in _PHONE.finditer(s)) if n not in known
-    ]
-    if not numbers:
-        return facts
-    extra = [
-        Location(
-            name=f"{brand.organisation} Patient Relations" if n in relations else brand.organisation, phone=n
-        )
-        for n in numbers
-    ]
-    organisation = facts.organisation.model_copy(
-        update={"locations": [*facts.organisation.locations, *extra]}
-    )
-    return facts.model_copy(update={"organisation": organisation})
 
 
 def _variants(brief: Brief, composition: Composition, findings: list[Finding], rounds: int) -> list[Draft]:

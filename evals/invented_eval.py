@@ -78,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from agents.brief import Brief
-    from agents.orchestrator import with_contact_numbers
-    from agents.provenance import provided_facts
+    from agents.provenance import provided_facts, with_contact_numbers
     from agents.runtime import pack_knowledge_base
     from guardrails.context import CheckContext
     from guardrails.factory import build_checker

@@ -88,10 +88,7 @@ class KnowledgeBase:
             if product_ids:
                 raise UnknownProduct("this organisation has no product library")
             return ContextFacts()
-        wanted = list(product_ids) if product_ids is not None else None
-        if unknown := sorted(set(wanted or ()) - {p.id for p in library.products}):
-            raise UnknownProduct(f"unknown product ids: {', '.join(unknown)}")
-        return context_facts(library, on=on or self._today(), product_ids=wanted)
+        return library_facts(library, product_ids=product_ids, on=on or self._today())
 
     def required_disclaimers(
         self,
@@ -105,19 +102,9 @@ class KnowledgeBase:
         library = self.libraries.get(org)
         if library is None:
             return []
-        products = [p for p in library.products if p.id in set(product_ids)]
-        all_topics = set(topics).union(*(p.topics for p in products))
-        kinds = {p.kind for p in products}
-        return [
-            d
-            for d in library.disclaimers
-            if any(
-                d.applies(
-                    content_type=content_type, platform=platform, topics=all_topics, product_kinds=kinds
-                )
-                for platform in (list(platforms) if platforms else [None])
-            )
-        ]
+        return library_disclaimers(
+            library, content_type=content_type, platforms=platforms, topics=topics, product_ids=product_ids
+        )
 
     def retrieve(
         self,
@@ -203,3 +190,40 @@ def open_knowledge_base(
 ) -> KnowledgeBase:
     """Open the store (server when `chroma_url`, else the folder) and pair it with a library repository."""
     return KnowledgeBase(open_store(path=chroma_path, url=chroma_url, embedding=embedding), libraries)
+
+
+# The two below read an already loaded library, for a caller that holds one for a whole task
+# (the orchestrator drafts a brief from one library read, not one per platform).
+
+
+def library_facts(
+    library: KnowledgeLibrary, *, product_ids: Sequence[str] | None = None, on: date
+) -> ContextFacts:
+    """`KnowledgeBase.facts()` of a library in hand: unknown product ids are refused."""
+    wanted = list(product_ids) if product_ids is not None else None
+    if unknown := sorted(set(wanted or ()) - {p.id for p in library.products}):
+        raise UnknownProduct(f"unknown product ids: {', '.join(unknown)}")
+    return context_facts(library, on=on, product_ids=wanted)
+
+
+def library_disclaimers(
+    library: KnowledgeLibrary,
+    *,
+    content_type: ContentType | None = None,
+    platforms: Sequence[Platform] | None = None,
+    topics: Sequence[str] = (),
+    product_ids: Sequence[str] = (),
+) -> list[Disclaimer]:
+    """`KnowledgeBase.required_disclaimers()` of a library in hand: those that apply to this
+    content on any of `platforms`."""
+    products = [p for p in library.products if p.id in set(product_ids)]
+    all_topics = set(topics).union(*(p.topics for p in products))
+    kinds = {p.kind for p in products}
+    return [
+        d
+        for d in library.disclaimers
+        if any(
+            d.applies(content_type=content_type, platform=platform, topics=all_topics, product_kinds=kinds)
+            for platform in (list(platforms) if platforms else [None])
+        )
+    ]

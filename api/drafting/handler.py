@@ -121,6 +121,9 @@ def store_result(
     hashes: list[str] = []
     for draft in result.drafts:
         row = DraftRow(
+            # The id now rather than at flush: the versions refer to it, and all rows of the
+            # result are then written in one flush (the unit of work orders drafts before versions).
+            id=uuid.uuid4(),
             organisation_id=job.organisation_id,
             brief_id=brief_id,
             platform=draft.platform.value,
@@ -134,7 +137,6 @@ def store_result(
             updated_at=now,
         )
         session.add(row)
-        session.flush()
         digest = content_sha256(draft.text)
         versions.append(
             DraftVersionRow(

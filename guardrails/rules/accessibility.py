@@ -293,6 +293,8 @@ class AccessibilityFamily(RuleFamily):
         # Emoji are read from the submitted text: normalisation drops zero-width
         # joiners, which would split one family emoji into several.
         original = text.original
+        if original.isascii():
+            return  # every emoji has a non-ASCII code point: no need to scan plain text for one
         found = [
             (e["match_start"], e["match_end"])
             for e in emoji.emoji_list(original)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -71,6 +71,11 @@ class NameWords:
     staff_titles: frozenset[str]
     credentials: frozenset[str]
     institutions: frozenset[str]  # "Council", "Center": the Title-case words before them name a body
+    # Never a name on their own; built once here, not per token (the union copies every list).
+    not_names: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "not_names", self.stopwords | self.staff_titles | self.honorifics)
 
 
 class NameLexicon(BaseModel):
@@ -133,7 +138,7 @@ def _nameish(token: Token, words: NameWords) -> bool:
         return True  # an initial; only kept when followed by "."
     if not any(ch.islower() for ch in text):
         return False  # acronyms: "ICU", "CGM", "DOT"
-    excluded = words.stopwords | words.staff_titles | words.honorifics
+    excluded = words.not_names
     return token.bare not in excluded and singular(token.bare) not in excluded  # "Thursdays"
 
 

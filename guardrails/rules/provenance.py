@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -52,6 +53,10 @@ _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+\b")
 _WORD = re.compile(r"[A-Za-z]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TRAILING = ".,;:!?)]}'\"*>"
+# The context fields `_known` reads: a cache entry is keyed on exactly these.
+_KNOWN_FROM = {"organisation", "products", "approved_claims", "provided"}
+# Distinct sets of facts kept: one per brief being drafted at once, with room to spare.
+_KNOWN_CACHE_SIZE = 64
 
 
 class ProvenanceLexicon(BaseModel):
@@ -157,6 +162,8 @@ class ProvenanceFamily(RuleFamily):
 
     def prepare(self, resources: RuleResources) -> None:
         assert isinstance(self.options, ProvenanceOptions)
+        self._known_cache: dict[str, _Known] = {}
+        self._known_lock = threading.Lock()
         lexicon = load_data_file(self.options.lexicon_file, ProvenanceLexicon)
         self._lexicon = lexicon
         self._dictionary = load_dictionary(lexicon.dictionary_file)
@@ -268,6 +275,23 @@ class ProvenanceFamily(RuleFamily):
         )
 
     def _known(self, ctx: CheckContext) -> _Known:
+        """What `ctx` lets a text cite, computed once per distinct set of facts.
+
+        A drafted brief is checked once per platform and revision round with the same facts,
+        and building them walks every name and text in them (about 1 ms each time). The key
+        is the facts' JSON, so different facts never share an entry."""
+        key = ctx.model_dump_json(include=_KNOWN_FROM)
+        with self._known_lock:
+            known = self._known_cache.get(key)
+        if known is None:
+            known = self._build_known(ctx)
+            with self._known_lock:
+                self._known_cache[key] = known
+                while len(self._known_cache) > _KNOWN_CACHE_SIZE:
+                    del self._known_cache[next(iter(self._known_cache))]  # the oldest entry
+        return known
+
+    def _build_known(self, ctx: CheckContext) -> _Known:
         org = ctx.organisation
         provided = ctx.provided
         assert provided is not None

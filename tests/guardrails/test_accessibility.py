@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import emoji
 import pytest
 import yaml
 
@@ -103,6 +104,13 @@ def test_emoji_walls(family: AccessibilityFamily, text: str, flagged: list[str])
     findings = run_family(family, text)
     assert spans_of(findings, text) == flagged
     assert all(f.rule_id == "accessibility.emoji_wall" for f in findings)
+
+
+def test_plain_ascii_text_holds_no_emoji() -> None:
+    # The emoji check skips ASCII-only text; that is sound only while no emoji (nor a sequence
+    # of them, which joins emoji with U+200D) is made of ASCII characters alone.
+    assert not [e for e in emoji.EMOJI_DATA if e.isascii()]
+    assert emoji.emoji_list("".join(chr(c) for c in range(128)) * 3) == []
 
 
 def test_more_than_ten_emoji_in_a_post(family: AccessibilityFamily) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from guardrails.config import ConfigError
+from guardrails.context import CheckContext
 from guardrails.findings import Category, Severity
 from guardrails.registry import RuleFamily
 from guardrails.rules.provenance import ProvenanceFamily, canonical_link
@@ -141,3 +142,37 @@ def test_bad_lexicon_refuses_to_start(tmp_path: Path, body: str) -> None:
     path.write_text(body, encoding="utf-8")
     with pytest.raises(ConfigError):
         make_family(ProvenanceFamily, lexicon_file=str(path))
+
+
+def test_known_facts_are_built_once_per_distinct_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fresh family: the module's shared one has cached CONTEXT already.
+    family = make_family(ProvenanceFamily)
+    assert isinstance(family, ProvenanceFamily)
+    built: list[CheckContext] = []
+    build = family._build_known
+
+    def counting(ctx: CheckContext) -> Any:
+        built.append(ctx)
+        return build(ctx)
+
+    monkeypatch.setattr(family, "_build_known", counting)
+    text = "Details: https://larkspurvalleyhealth.example/stroke-center"
+    first = run_family(family, text, context=CONTEXT)
+    # Same facts on another platform (a brief's next draft): the cached facts are reused.
+    assert run_family(family, text, platform="x", context=CONTEXT) == first
+    assert len(built) == 1
+    # The brief now gives that link: different facts are built anew, never served from the cache.
+    given = {**CONTEXT, "provided": {**PROVIDED, "links": [*PROVIDED["links"], text.split()[-1]]}}
+    assert run_family(family, text, context=given) == []
+    assert len(built) == 2
+    # And the first facts still report it.
+    assert run_family(family, text, context=CONTEXT) == first != []
+    assert len(built) == 2
+
+
+def test_known_facts_follow_the_organisation_not_only_the_brief() -> None:
+    family = make_family(ProvenanceFamily)
+    text = "Call (541) 555-0199 to book."
+    assert [f.rule_id for f in run_family(family, text, context=CONTEXT)] == ["provenance.unknown_phone"]
+    moved = {**ORG, "locations": [{**ORG["locations"][0], "phone": "(541) 555-0199"}]}
+    assert run_family(family, text, context={**CONTEXT, "organisation": moved}) == []
