@@ -45,6 +45,8 @@ _MONTH_DAY = re.compile(
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\b", re.I)
 # Only with a year: "1/3 of adults" and "1/2 cup" are not dates.
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/\d{2,4}\b")
+# Year first (ISO 8601 and its unpadded variants): a small model writes "2017-04-30" freely.
+_YEAR_FIRST_DATE = re.compile(r"\b(?:19|20)\d{2}[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _PHONE = re.compile(
     r"(?<![\w/])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[-.\s])\d{3}[-.\s]\d{4}\b|(?<![\w/-])\d{3}-\d{4}\b"
 )
@@ -127,10 +129,11 @@ def month_days(text: str) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
         day = int(match.group(1))
         if 1 <= day <= 31:
             yield (_month(match.group(2)), day), match.span()
-    for match in _NUMERIC_DATE.finditer(text):
-        month, day = int(match.group(1)), int(match.group(2))
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            yield (month, day), match.span()
+    for pattern in (_NUMERIC_DATE, _YEAR_FIRST_DATE):
+        for match in pattern.finditer(text):
+            month, day = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                yield (month, day), match.span()
 
 
 def _digits(text: str) -> str:

@@ -81,6 +81,9 @@ def family() -> RuleFamily:
         ("See you on October 10th!", [("provenance.unknown_date", "October 10th")]),
         ("Clinics on 11/14/2026 only", [("provenance.unknown_date", "11/14/2026")]),
         ("Half of adults, 1/3 of kids and 24/7 care", []),
+        ("Clinics open 2026-10-04", []),
+        ("Awareness month, 2017-04-30: join us", [("provenance.unknown_date", "2017-04-30")]),
+        ("Updated 2018-6-4", [("provenance.unknown_date", "2018-6-4")]),
         # near-miss names of the organisation or its places; real words and known names pass
         ("Join the LarkiRise Foundation walk", [("provenance.unknown_name", "LarkiRise")]),
         ("Brought to you by LarkssurfHealth", [("provenance.unknown_name", "LarkssurfHealth")]),
