@@ -114,11 +114,14 @@ def acknowledge(
     row = _found(session, principal, escalation_id)
     try:
         queue.assign(session, row, EscalationAssign(), actor=principal.actor, now=utcnow())
-    except (queue.IllegalTransitionError, queue.UnknownOwnerError):
+    except queue.IllegalTransitionError:
         session.rollback()
         return _page(
             request, session, principal, state="", error="A resolved escalation cannot be taken.", status=409
         )
+    except queue.UnknownOwnerError:  # the account went away mid-request
+        session.rollback()
+        raise WebPageError(403, "Your account cannot own escalations.") from None
     session.commit()
     return RedirectResponse("/web/escalations?done=acknowledged", status_code=303)
 
