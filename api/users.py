@@ -140,7 +140,7 @@ def set_locked(session: Session, user: User, locked: bool, *, actor: Actor, now:
     """
     if actor.user_id == user.id:
         raise SelfChangeError
-    if locked == user.locked_at(now):
+    if locked == user.is_locked(now):
         return False
     if locked:
         user.admin_locked_at = now

@@ -103,7 +103,7 @@ class User(Base):
     admin_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
-    def locked_at(self, now: datetime) -> bool:
+    def is_locked(self, now: datetime) -> bool:
         """Whether the account refuses sign-in (and its sessions) at `now`: an admin's lock or a lockout."""
         return self.admin_locked_at is not None or (self.locked_until is not None and self.locked_until > now)
 

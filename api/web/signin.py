@@ -54,7 +54,7 @@ def sign_in(
         log.info("web sign-in failed", extra={"reason": "unknown_account"})
         return None
     audit = AuditRepository(session)
-    locked = user.locked_at(now)
+    locked = user.is_locked(now)
     correct = passwords.verify(user.password_hash, password)
     if locked:
         _audit(audit, user, "user.sign_in_failed", reason="locked")

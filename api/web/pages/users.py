@@ -68,7 +68,7 @@ def _page(
     now = utcnow()
     context: dict[str, Any] = {
         "users": [
-            (user, user.locked_at(now), user.admin_locked_at is not None)
+            (user, user.is_locked(now), user.admin_locked_at is not None)
             for user in people(session, principal.organisation_id)
         ],
         "roles": ROLES,
