@@ -19,7 +19,7 @@ from api.store.models import AuditEvent, Role, User
 from api.store.web_models import WebSession
 from tests.api.web.helpers import BASE_URL, PASSWORD, Person, csrf_of, make_person, sign_in
 
-NEW_PASSWORD = "a long enough new passphrase"  # pragma: allowlist secret
+NEW_PASSPHRASE = "a long enough new passphrase"  # pragma: allowlist secret
 
 
 def signed_in(client: TestClient, sessions: sessionmaker[Session], role: Role = Role.admin) -> Person:
@@ -82,18 +82,20 @@ def test_an_admin_creates_a_user_with_the_clis_password_policy(
     assert short.status_code == 422
     assert "at least 12 characters" in short.text
     assert "New.Person@Example.org" not in short.text  # the refused form repeats nothing typed
-    differ = post(web_client, "/web/admin/users", **fields, password=NEW_PASSWORD, password_confirm=PASSWORD)
+    differ = post(
+        web_client, "/web/admin/users", **fields, password=NEW_PASSPHRASE, password_confirm=PASSWORD
+    )
     assert differ.status_code == 422
     bad_role = post(
         web_client,
         "/web/admin/users",
         **{**fields, "role": "integration"},
-        password=NEW_PASSWORD,
-        password_confirm=NEW_PASSWORD,
+        password=NEW_PASSPHRASE,
+        password_confirm=NEW_PASSPHRASE,
     )
     assert bad_role.status_code == 422
     made = post(
-        web_client, "/web/admin/users", **fields, password=NEW_PASSWORD, password_confirm=NEW_PASSWORD
+        web_client, "/web/admin/users", **fields, password=NEW_PASSPHRASE, password_confirm=NEW_PASSPHRASE
     )
     assert made.status_code == 303
     with sessions() as session:
@@ -103,7 +105,7 @@ def test_an_admin_creates_a_user_with_the_clis_password_policy(
         assert user.password_hash.startswith("$argon2id$")
         new_id = user.id
     again = post(
-        web_client, "/web/admin/users", **fields, password=NEW_PASSWORD, password_confirm=NEW_PASSWORD
+        web_client, "/web/admin/users", **fields, password=NEW_PASSPHRASE, password_confirm=NEW_PASSPHRASE
     )
     assert again.status_code == 422
     assert "already has a user" in again.text
@@ -112,7 +114,7 @@ def test_an_admin_creates_a_user_with_the_clis_password_policy(
     assert created.details == {"role": "reviewer", "source": "web"}
     # And the new person can sign in with that password.
     person = Person(admin.org, "new.person@example.org", Role.reviewer, new_id, admin.organisation_id)
-    assert sign_in(another_browser(web_client), person, password=NEW_PASSWORD).status_code == 303
+    assert sign_in(another_browser(web_client), person, password=NEW_PASSPHRASE).status_code == 303
 
 
 def test_an_admin_changes_a_role_audited_and_not_their_own(
