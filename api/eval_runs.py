@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from threading import Lock
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.keyring import Actor
 from api.store.eval_models import EvalRun, EvalRunState
 from api.store.models import utcnow
+from api.store.repositories import AuditRepository
 
 if TYPE_CHECKING:
     from evals.report.model import RunReport
@@ -147,6 +149,69 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, EvalError):
         return exc.message[:2000]
     return f"the run crashed ({type(exc).__name__})"
+
+
+class UnknownSuiteError(ValueError):
+    """The named suite is not one shipped in evals/suites/."""
+
+    def __init__(self, known: list[str]) -> None:
+        super().__init__(f"Unknown suite. Shipped suites: {', '.join(known)}.")
+
+
+def request_run(
+    session: Session,
+    service: EvalRunService,
+    *,
+    organisation_id: uuid.UUID,
+    actor: Actor,
+    suite: str,
+    splits: list[str],
+    options: dict[str, Any],
+) -> EvalRun:
+    """Record a queued run of a shipped suite, audit the request, commit, and hand it to the thread.
+
+    The API route and the eval page both start runs here. Commits: the thread reads the run
+    from its own session, so the row must exist before it is submitted.
+    """
+    known = shipped_suites()
+    if suite not in known:
+        raise UnknownSuiteError(known)
+    run = EvalRun(
+        organisation_id=organisation_id,
+        requested_by_key_id=actor.key_id,
+        requested_by_user_id=actor.user_id,
+        suite=suite,
+        splits=list(dict.fromkeys(splits)),
+        options=options,
+        state=EvalRunState.queued.value,
+    )
+    session.add(run)
+    session.flush()
+    AuditRepository(session).record(
+        organisation_id=organisation_id,
+        event_type="eval_run.requested",
+        subject_type="eval_run",
+        subject_id=str(run.id),
+        actor_key_id=actor.key_id,
+        actor_user_id=actor.user_id,
+        details={"suite": suite, "splits": run.splits},
+    )
+    session.commit()
+    service.submit(run.id)
+    return run
+
+
+def count_runs(session: Session, organisation_id: uuid.UUID) -> int:
+    total = session.scalar(
+        select(func.count()).select_from(EvalRun).where(EvalRun.organisation_id == organisation_id)
+    )
+    return int(total or 0)
+
+
+def find_run(session: Session, organisation_id: uuid.UUID, run_id: uuid.UUID) -> EvalRun | None:
+    return session.scalar(
+        select(EvalRun).where(EvalRun.id == run_id, EvalRun.organisation_id == organisation_id)
+    )
 
 
 def latest_runs(session: Session, organisation_id: uuid.UUID, *, limit: int, offset: int) -> list[EvalRun]:

@@ -9,15 +9,13 @@ from typing import Annotated, Any, Literal
 from fastapi import Query, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import func, select
 
 from api.deps import Principal, ServicesDep, SessionDep, require_roles
-from api.eval_runs import latest_runs, shipped_suites
+from api.eval_runs import UnknownSuiteError, count_runs, find_run, latest_runs, request_run
 from api.problems import CONFLICT_RESPONSE, ProblemError
 from api.routes import MAX_OFFSET, v1_router
 from api.store.eval_models import EvalRun, EvalRunState
 from api.store.models import Role
-from api.store.repositories import AuditRepository
 
 router = v1_router("evals", tag="evals")
 EvalPrincipal = Annotated[Principal, require_roles(Role.admin, Role.reviewer)]
@@ -85,30 +83,19 @@ def create_run(
     principal: EvalPrincipal,
     response: Response,
 ) -> EvalRunOut:
-    known = shipped_suites()
-    if body.suite not in known:
-        raise ProblemError(422, f"Unknown suite. Shipped suites: {', '.join(known)}.")
     options = {k: v for k, v in (("engine", body.engine), ("model", body.model)) if v is not None}
-    run = EvalRun(
-        organisation_id=principal.organisation_id,
-        requested_by_key_id=principal.key_id,
-        suite=body.suite,
-        splits=list(dict.fromkeys(body.splits)),
-        options=options,
-        state=EvalRunState.queued.value,
-    )
-    session.add(run)
-    session.flush()
-    AuditRepository(session).record(
-        organisation_id=principal.organisation_id,
-        event_type="eval_run.requested",
-        subject_type="eval_run",
-        subject_id=str(run.id),
-        actor_key_id=principal.key_id,
-        details={"suite": body.suite, "splits": run.splits},
-    )
-    session.commit()
-    services.evals.submit(run.id)
+    try:
+        run = request_run(
+            session,
+            services.evals,
+            organisation_id=principal.organisation_id,
+            actor=principal.actor,
+            suite=body.suite,
+            splits=body.splits,
+            options=options,
+        )
+    except UnknownSuiteError as exc:
+        raise ProblemError(422, str(exc)) from None
     response.headers["Location"] = f"{router.prefix}/runs/{run.id}"
     return EvalRunOut.model_validate(run)
 
@@ -120,12 +107,10 @@ def list_runs(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> EvalRunList:
-    total = session.scalar(
-        select(func.count()).select_from(EvalRun).where(EvalRun.organisation_id == principal.organisation_id)
-    )
+    total = count_runs(session, principal.organisation_id)
     runs = latest_runs(session, principal.organisation_id, limit=limit, offset=offset)
     return EvalRunList(
-        items=[EvalRunOut.model_validate(r) for r in runs], total=int(total or 0), limit=limit, offset=offset
+        items=[EvalRunOut.model_validate(r) for r in runs], total=total, limit=limit, offset=offset
     )
 
 
@@ -152,9 +137,7 @@ def read_report_html(run_id: uuid.UUID, session: SessionDep, principal: EvalPrin
 
 
 def _run(session: SessionDep, organisation_id: uuid.UUID, run_id: uuid.UUID) -> EvalRun:
-    run = session.scalar(
-        select(EvalRun).where(EvalRun.id == run_id, EvalRun.organisation_id == organisation_id)
-    )
+    run = find_run(session, organisation_id, run_id)
     if run is None:
         raise ProblemError(404, "No such eval run in this organisation.")
     return run

@@ -28,6 +28,7 @@ class EvalRun(Base):
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
     # No foreign key, as on audit events: the run's record outlives the key that asked for it.
     requested_by_key_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    requested_by_user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)  # started from the web
     suite: Mapped[str] = mapped_column(String(63))
     splits: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     options: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)

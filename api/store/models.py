@@ -99,6 +99,13 @@ class User(Base):
     # Consecutive failed sign-ins since the last success or lock; reaching the limit locks the account.
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Locked by an admin (api.users.set_locked) until an admin unlocks it; the lockout above ends by itself.
+    admin_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    def is_locked(self, now: datetime) -> bool:
+        """Whether the account refuses sign-in (and its sessions) at `now`: an admin's lock or a lockout."""
+        return self.admin_locked_at is not None or (self.locked_until is not None and self.locked_until > now)
 
 
 class ApiKey(Base):

@@ -1,4 +1,5 @@
-"""The web UI: server-rendered pages for people (sign-in, briefs, drafts, review, knowledge).
+"""The web UI: server-rendered pages for people (sign-in, briefs, drafts, review,
+escalations, knowledge, eval runs, users).
 
 Pages hold no business logic: they call the functions the API routes call, acting
 as the signed-in user (`api.web.principal.WebPrincipal`). `install_web(app, settings)`
@@ -13,11 +14,20 @@ from fastapi.staticfiles import StaticFiles
 from api.settings import Settings
 from api.web.context import WebContext
 from api.web.errors import install_error_handlers
-from api.web.pages import auth, briefs, drafts, knowledge, review
+from api.web.pages import auth, briefs, drafts, escalations, evals, knowledge, review, users
 from api.web.templating import STATIC_DIR
 
 # Every page router, in one place.
-PAGE_ROUTERS = (auth.router, briefs.router, drafts.router, knowledge.router, review.router)
+PAGE_ROUTERS = (
+    auth.router,
+    briefs.router,
+    drafts.router,
+    knowledge.router,
+    review.router,
+    escalations.router,
+    evals.router,
+    users.router,
+)
 
 
 def install_web(app: FastAPI, settings: Settings) -> None:

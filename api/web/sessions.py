@@ -77,6 +77,11 @@ def resolve_session(
     user = session.get(User, row.user_id)
     if user is None or user.password_hash is None:
         return None
+    if user.is_locked(now):
+        # Locked by the lockout or by an admin: the session ends with the lock, it does not outlive it.
+        session.delete(row)
+        session.flush()
+        return None
     if now - row.last_seen_at >= TOUCH_RESOLUTION:
         row.last_seen_at = now
         session.flush()

@@ -19,7 +19,7 @@ from api.passwords import Passwords
 from api.settings import Settings
 from api.store.models import User
 from api.store.repositories import AuditRepository, OrganisationRepository
-from api.users import find_by_email
+from api.users import end_user_sessions, find_by_email
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def sign_in(
         log.info("web sign-in failed", extra={"reason": "unknown_account"})
         return None
     audit = AuditRepository(session)
-    locked = user.locked_until is not None and user.locked_until > now
+    locked = user.is_locked(now)
     correct = passwords.verify(user.password_hash, password)
     if locked:
         _audit(audit, user, "user.sign_in_failed", reason="locked")
@@ -62,6 +62,7 @@ def sign_in(
     if correct:
         user.failed_sign_ins = 0
         user.locked_until = None
+        user.last_signed_in_at = now
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash(password)
         session.flush()
@@ -84,6 +85,8 @@ def sign_in(
         _audit(
             audit, user, "user.locked", attempts=failures, minutes=int(policy.duration.total_seconds() // 60)
         )
+        # A locked account is locked everywhere: sessions already open end now, not at their expiry.
+        end_user_sessions(session, user.id)
     session.expire(user)
     return None
 

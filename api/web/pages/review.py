@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -23,17 +22,19 @@ from api.deps import ServicesDep, SessionDep
 from api.problems import ProblemError
 from api.services import Services
 from api.store.models import Role, utcnow
+from api.users import people
 from api.web.errors import WebPageError
 from api.web.pages import form_data, web_router
 from api.web.pages.drafts import draft_page_response
 from api.web.principal import WebPrincipal, require_web_roles
-from api.web.templating import render
+from api.web.templating import SEVERITY_LABELS, render
 from api.workflow import review
-from api.workflow.queue import QUEUE_STATES, review_queue
+from api.workflow.queue import QUEUE_STATES, InvalidQueueFilter, QueueFilters, review_queue
 from api.workflow.schemas import MAX_REASON, ApproveIn, ReasonIn, RejectIn
 from api.workflow.signing import MEANING_OF, MeaningMismatch, ReauthenticationFailed, SignatureIn
-from api.workflow.states import ACTION_ROLES, Action, State
+from api.workflow.states import ACTION_ROLES, Action
 from guardrails.context import Platform
+from guardrails.findings import Category, Severity
 
 router = web_router()
 
@@ -42,19 +43,17 @@ QueueReader = Annotated[WebPrincipal, require_web_roles(Role.reviewer, Role.admi
 Signer = Annotated[WebPrincipal, require_web_roles(*sorted(ACTION_ROLES[Action.approve]))]
 Form = Annotated[FormData, Depends(form_data)]
 
-AGES = {"": None, "1": 1, "3": 3, "7": 7, "30": 30}  # the queue's age filter: at least N days waiting
+# The age choices offered; the filter itself takes any "<N>h" or "<N>d" (a link may carry another).
+AGES = ("4h", "24h", "3d", "7d", "30d")
 NEED_REAUTH = "Re-enter your password to sign; nothing was signed."
 NEED_REASON = f"Give a reason (1 to {MAX_REASON} characters)."
 REAUTH_REFUSED = "That password does not match your account, so nothing was signed."
 
 
-def _filters(state: str, platform: str, age: str) -> tuple[tuple[State, ...], str | None, int | None]:
-    """The queue's filters from the query string; an unknown value is refused, not ignored."""
-    states = {"": QUEUE_STATES, **{s.value: (s,) for s in QUEUE_STATES}}
-    platforms = {p.value for p in Platform}
-    if state not in states or (platform and platform not in platforms) or age not in AGES:
-        raise WebPageError(422, "The queue cannot be filtered that way; use the filter form.")
-    return states[state], platform or None, AGES[age]
+def _age_label(value: str) -> str:
+    amount, unit = (value[:-1], value[-1]) if value[-1:] in ("h", "d") else (value, "d")
+    word = {"h": "hour", "d": "day"}[unit]
+    return f"{int(amount)} {word}{'' if int(amount) == 1 else 's'}"
 
 
 @router.get("/review")
@@ -64,28 +63,46 @@ def queue_page(
     principal: QueueReader,
     state: str = "",
     platform: str = "",
+    severity: str = "",
+    category: str = "",
+    author: str = "",
     age: str = "",
 ) -> Response:
-    states, chosen_platform, days = _filters(state, platform, age)
+    raw = {
+        "state": state,
+        "platform": platform,
+        "severity": severity,
+        "category": category,
+        "author": author,
+        "age": age,
+    }
+    try:
+        filters = QueueFilters.parse(**raw)
+    except InvalidQueueFilter as exc:
+        # The message names the filter, never the value (a crafted link must not be echoed).
+        raise WebPageError(
+            422, f"The queue cannot be filtered by that {exc.name}; use the filter form."
+        ) from None
     now = utcnow()
-    queue = review_queue(
-        session,
-        principal.organisation_id,
-        now=now,
-        states=states,
-        platform=chosen_platform,
-        min_age=None if days is None else timedelta(days=days),
-    )
+    queue = review_queue(session, principal.organisation_id, now=now, filters=filters)
+    authors = {user.id: user.display_name for user in people(session, principal.organisation_id)}
+    ages = list(AGES) if not age or age in AGES else [age, *AGES]
     return render(
         request,
         "review.html",
         {
             "queue": queue,
             "now": now,
-            "filters": {"state": state, "platform": platform, "age": age},
-            "states": [s.value for s in QUEUE_STATES],
-            "platforms": [p.value for p in Platform],
-            "ages": [a for a in AGES if a],
+            "filters": raw,
+            "narrowed": filters.narrowed,
+            "state_options": [(s.value, s.value.replace("_", " ")) for s in QUEUE_STATES],
+            "platform_options": [(p.value, p.value.replace("_", " ")) for p in Platform],
+            "severity_options": [(s.value, SEVERITY_LABELS[s.value]) for s in Severity],
+            # The taxonomy's own strings: the same values the API and the evals use.
+            "category_options": [(c.value, c.value) for c in Category],
+            "author_options": [(str(uid), name) for uid, name in authors.items()],
+            "authors": authors,
+            "ages": [(a, _age_label(a)) for a in ages],
         },
     )
 

@@ -68,7 +68,7 @@ def test_an_unknown_filter_is_refused_without_echoing_it(
     web_client: TestClient, sessions: sessionmaker[Session]
 ) -> None:
     signed_in(web_client, sessions)
-    for query in ("?state=approved", "?platform=myspace-zzz", "?age=2"):
+    for query in ("?state=approved", "?platform=myspace-zzz", "?age=2w", "?age=0h", "?severity=myspace-zzz"):
         page = web_client.get("/web/review" + query)
         assert page.status_code == 422, query
         assert 'role="alert"' in page.text

@@ -13,16 +13,18 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn, cast
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents.brief import Brief
 from api.drafting.submit import Submitter, submit_brief
 from api.jobs.queue import JobQueue
-from api.store.drafting_models import DraftRow, DraftVersionRow
-from api.store.models import Role, User
+from api.store.drafting_models import DraftRow, DraftVersionRow, EscalationRow
+from api.store.eval_models import EvalRun
+from api.store.models import Role, User, utcnow
 from tests.api.test_authorization_matrix import served_routes
 from tests.api.web.helpers import PASSWORD, Person, csrf_of, make_person, sign_in
 
@@ -72,6 +74,37 @@ WEB_MATRIX: dict[tuple[str, str], Page] = {
         data={"kind": "policy"},
         files={"file": ("parking.md", b"# Parking\n\nStaff park on level 3.\n", "text/markdown")},
     ),
+    # Escalations: everyone who drafts sees the queue; reviewers and admins act (as with the API).
+    ("GET", "/web/escalations"): Page(PEOPLE, 200),
+    ("POST", "/web/escalations/{escalation_id}/acknowledge"): Page(
+        frozenset({ADMIN, REVIEWER}), 303, other_org=404
+    ),
+    ("POST", "/web/escalations/{escalation_id}/resolve"): Page(
+        frozenset({ADMIN, REVIEWER}), 303, other_org=404, data={"code": "duplicate"}
+    ),
+    # Eval runs: admins and reviewers, as POST /v1/evals/runs. The report of a run that has none
+    # yet is 409 for those who may read it (the authorisation is what this matrix is about).
+    ("GET", "/web/evals"): Page(frozenset({ADMIN, REVIEWER}), 200),
+    ("POST", "/web/evals/runs"): Page(frozenset({ADMIN, REVIEWER}), 303, data={"suite": "redact"}),
+    ("GET", "/web/evals/runs/{run_id}/report.html"): Page(frozenset({ADMIN, REVIEWER}), 409, other_org=404),
+    # Users: admins only.
+    ("GET", "/web/admin/users"): Page(frozenset({ADMIN}), 200),
+    ("POST", "/web/admin/users"): Page(
+        frozenset({ADMIN}),
+        303,
+        data={
+            "email": "matrix@example.org",
+            "display_name": "Matrix",
+            "role": "marketer",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+    ),
+    ("POST", "/web/admin/users/{user_id}/role"): Page(
+        frozenset({ADMIN}), 303, other_org=404, data={"role": "reviewer"}
+    ),
+    ("POST", "/web/admin/users/{user_id}/lock"): Page(frozenset({ADMIN}), 303, other_org=404),
+    ("POST", "/web/admin/users/{user_id}/unlock"): Page(frozenset({ADMIN}), 303, other_org=404),
 }
 # The sign-in form: open to anyone (its POST still needs the form's CSRF token).
 WEB_PUBLIC = {("GET", "/web/login"), ("POST", "/web/login")}
@@ -140,9 +173,47 @@ class Resources:
         self.markers.add(str(draft.id))
         return str(draft.id)
 
+    def escalation_id(self) -> str:
+        brief_id = uuid.UUID(self.brief_id())
+        with self.sessions() as session:
+            row = EscalationRow(
+                organisation_id=self.organisation_id, brief_id=brief_id, kind="crisis", due_at=utcnow()
+            )
+            session.add(row)
+            session.commit()
+        self.markers.add(str(row.id))
+        return str(row.id)
+
+    def run_id(self) -> str:
+        with self.sessions() as session:
+            run = EvalRun(organisation_id=self.organisation_id, suite="redact", splits=[], options={})
+            session.add(run)
+            session.commit()
+        self.markers.add(str(run.id))
+        return str(run.id)
+
+    def user_id(self) -> str:
+        with self.sessions() as session:
+            user = User(
+                organisation_id=self.organisation_id,
+                email=f"{uuid.uuid4().hex[:8]}@example.org",
+                display_name="Matrix target",
+                role=Role.marketer.value,
+            )
+            session.add(user)
+            session.commit()
+        self.markers.add(str(user.id))
+        return str(user.id)
+
 
 def fill(template: str, resources: Resources) -> str:
-    factories: dict[str, Callable[[], str]] = {"brief_id": resources.brief_id, "draft_id": resources.draft_id}
+    factories: dict[str, Callable[[], str]] = {
+        "brief_id": resources.brief_id,
+        "draft_id": resources.draft_id,
+        "escalation_id": resources.escalation_id,
+        "run_id": resources.run_id,
+        "user_id": resources.user_id,
+    }
     return re.sub(r"\{(\w+)\}", lambda m: factories[m.group(1)](), template)
 
 
@@ -163,9 +234,14 @@ def expected(page: Page, role: Role, org: str) -> int:
     return page.ok
 
 
+def no_suite(name: str, splits: list[str] | None, options: dict[str, Any]) -> NoReturn:
+    raise RuntimeError("the matrix starts runs; it does not run suites")
+
+
 def test_every_page_for_every_role_in_both_organisations(
     web_client: TestClient, sessions: sessionmaker[Session]
 ) -> None:
+    cast(FastAPI, web_client.app).state.services.evals.runner = no_suite  # runs are started, not run
     people = {
         (org, role): make_person(sessions, org=org, role=role) for org in (OWNER, OTHER) for role in PEOPLE
     }
