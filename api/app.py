@@ -33,6 +33,7 @@ from api.routes import (
     knowledge,
     organisations,
     redact,
+    review_queue,
     webhooks,
 )
 from api.security_headers import install_security_middleware
@@ -62,6 +63,7 @@ ROUTERS: list[APIRouter] = [
     evals.router,
     approval_policy.router,
     escalations.router,
+    review_queue.router,
     dispositions.router,
     dispositions.export_router,
 ]

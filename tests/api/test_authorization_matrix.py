@@ -203,6 +203,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/v1/evals/runs/{run_id}"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
     ("GET", "/v1/evals/runs/{run_id}/report.html"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
     # The escalation queue: marketers see what is waiting; reviewers and admins take and close it.
+    ("GET", "/v1/review-queue"): Access(admits(ADMIN, REVIEWER), 200),
     ("GET", "/v1/escalations"): Access(admits(ADMIN, REVIEWER, MARKETER), 200),
     ("GET", "/v1/escalations/{escalation_id}"): Access(admits(ADMIN, REVIEWER, MARKETER), 200, other_org=404),
     ("POST", "/v1/escalations/{escalation_id}/assign"): Access(admits(ADMIN, REVIEWER), 200, other_org=404),
