@@ -147,7 +147,7 @@ class Orchestrator:
             claims=library.usable_claims(day, brief.product_ids),
             consents=[c for c in consents if c.id in set(brief.consent_ids)],
             day=day,
-            provided=provided_facts(brief, library),
+            provided=provided_facts(brief, library, PROMPT_VERSION),
         )
 
     def context(self, job: _Job, platform: Platform) -> CheckContext:

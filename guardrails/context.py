@@ -127,6 +127,11 @@ class ProvidedFacts(_Fact):
     texts: list[str] = Field(
         default_factory=list, description="The brief's own wording (topic, key messages, reply text)"
     )
+    instructions: list[str] = Field(
+        default_factory=list,
+        description="The fixed wording of the instructions the writer was given (a prompt without "
+        "the brief and knowledge filled in): a draft repeating it is not copy",
+    )
 
 
 class ContextFacts(_Fact):

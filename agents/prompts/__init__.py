@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 _FIELD = re.compile(r"\{([a-z_]+)\}")
@@ -22,6 +23,10 @@ class Prompt:
     def fields(self) -> set[str]:
         return set(_FIELD.findall(self.template))
 
+    def wording(self) -> list[str]:
+        """The template's own text between its fields: what no filled-in value contributes."""
+        return [part for part in _FIELD.split(self.template)[::2] if part.strip()]
+
     def render(self, **values: str) -> str:
         """Fill every {field}; a missing or unknown field is an error, not an empty string."""
         if missing := self.fields() - values.keys():
@@ -34,3 +39,12 @@ class Prompt:
 def load_prompt(name: str, version: str = "v1") -> Prompt:
     text = resources.files(__package__).joinpath(f"{name}.{version}.md").read_text(encoding="utf-8")
     return Prompt(name=name, version=version, template=text)
+
+
+PROMPT_NAMES = ("draft", "reply", "revise")
+
+
+@lru_cache(maxsize=4)
+def instruction_wording(version: str = "v1") -> tuple[str, ...]:
+    """The fixed wording of every drafting prompt of `version`, for the guardrails' `echo` family."""
+    return tuple(part for name in PROMPT_NAMES for part in load_prompt(name, version).wording())

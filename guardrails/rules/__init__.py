@@ -7,6 +7,7 @@ from guardrails.rules.accessibility import AccessibilityFamily
 from guardrails.rules.brand import BrandFamily
 from guardrails.rules.claims import UnsubstantiatedClaimFamily
 from guardrails.rules.disclaimers import DisclaimersFamily
+from guardrails.rules.echo import EchoFamily
 from guardrails.rules.fair_balance import FairBalanceFamily
 from guardrails.rules.off_label import OffLabelFamily
 from guardrails.rules.patient_status import PatientStatusFamily
@@ -25,6 +26,7 @@ FAMILIES: tuple[type[RuleFamily], ...] = (
     OffLabelFamily,
     DisclaimersFamily,
     ProvenanceFamily,
+    EchoFamily,
 )
 
 

@@ -47,3 +47,13 @@ def test_the_brief_part_is_never_cached() -> None:
     facts = provided_facts(other, library)
     assert facts.links[0] == "https://larkspurvalleyhealth.example/other"
     assert facts.texts[:-1] == list(other.free_text_fields().values())
+
+
+def test_a_draft_carries_its_prompts_fixed_wording_but_none_of_the_filled_in_values() -> None:
+    brief = first_brief()
+    instructions = provided_facts(brief, load_pack_library()).instructions
+    joined = "".join(instructions)
+    assert "Return JSON with `text` (the post)" in joined  # the draft prompt
+    assert "Key messages (all must appear):" in joined
+    assert "{" not in joined  # no field left in
+    assert brief.topic not in joined  # the brief's wording belongs in the draft; it is not an echo
