@@ -54,6 +54,10 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
             break
+    # A final silent e goes too, so that "stroke" meets "strokes" (-> "strok") and "reduce"
+    # meets "reduced" (-> "reduc").
+    if word.endswith("e") and len(word) >= 5:
+        word = word[:-1]
     return word[:6]
 
 

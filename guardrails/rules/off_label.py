@@ -61,6 +61,7 @@ _TEXT_AGES = (
     re.compile(r"\bin\s+(?:your|their)\s+([1-9])0s\b", re.IGNORECASE),
     re.compile(r"\bunder\s+(\d{1,2})\s+months\b", re.IGNORECASE),
     re.compile(r"\b(?:kids|children|anyone|everyone|ages|people)\s+under\s+(\d{1,2})\b", re.IGNORECASE),
+    re.compile(r"\b(\d{1,2})[- ](?:years?|yrs?)[- ]olds?\b", re.IGNORECASE),
 )
 
 _OPEN_MAX = 120
@@ -104,6 +105,8 @@ def text_ages(sentence: str) -> Iterator[tuple[int, int, float, float]]:
                 yield match.start(), match.end(), 0.0, float(match[1]) / 12 - 0.01
             elif index == 5:
                 yield match.start(), match.end(), 0.0, float(match[1]) - 1
+            elif index == 6:  # "your 6-year-old": one age
+                yield match.start(), match.end(), float(match[1]), float(match[1])
             else:
                 yield match.start(), match.end(), float(match[1]), _OPEN_MAX
 
@@ -276,12 +279,17 @@ class OffLabelFamily(RuleFamily):
                     and ages is not None
                     and (population.age[1] < ages[0] or population.age[0] > ages[1])
                 )
-                if limited or (outside and not indicated):
+                # Named in both the indication and a limitation ("adolescents 12 and older" vs
+                # "not studied in children under 12"), the group is split by age: explicit ages
+                # decide below, the word alone does not.
+                if not indicated and (limited or outside):
                     yield _Use("off_label.population", offset + match.start(), offset + match.end(), message)
         if ages is None:
             return
         for start, end, low, high in text_ages(sentence):
-            if negated(sentence[:start], sentence[end:], self._text):
+            lead = sentence[:start]
+            # "not approved for psoriasis or for children under 12" states the limit
+            if negated(lead, sentence[end:], self._text) or self._text.negation_word.search(lead):
                 continue
             if low < ages[0] or high > ages[1]:
                 yield _Use("off_label.population", offset + start, offset + end, message)
