@@ -323,6 +323,24 @@ def test_product_claims_need_a_library_unless_configured(claims: Unsubstantiated
             "off_label.condition",
             "lose 10 pounds",
         ),
+        # a set-up question answered by the product's sentence, even without a benefit word
+        (
+            "Eczema driving you crazy? ZOLVANT (pemitrazine) could be the answer.",
+            "off_label.condition",
+            "Eczema",
+        ),
+        # a headline closed by an emoji is a set-up line, and the emoji ends the sentence
+        (
+            "Lose those last 15 pounds 🎯 ZOLVANT (pemitrazine) is here.",
+            "off_label.condition",
+            "Lose those last 15 pounds",
+        ),
+        # taking more than one at a time
+        (
+            "If one ZOLVANT (pemitrazine) tablet isn't enough, many people take two.",
+            "off_label.dose",
+            "take two",
+        ),
         # an age in years, below the label's
         ("ZOLVANT (pemitrazine) for your 7-year-old's psoriasis.", "off_label.population", "7-year-old"),
         # everything a limitation clause excludes
@@ -356,6 +374,8 @@ def test_off_label(off_label: OffLabelFamily, text: str, rule: str, span: str) -
         "Your kidneys work hard. Sensa 7 helps manage diabetes in people age 2 and older.",
         # research news disclosing an unapproved use
         "Now enrolling: a Phase 3 study of ZOLVANT in children with eczema. ZOLVANT is not approved for this use.",
+        # "take two minutes" is not a dose
+        "Take two minutes to ask about ZOLVANT (pemitrazine) for plaque psoriasis in adults.",
         # a negated age limit anywhere before it in the sentence
         "ZOLVANT (pemitrazine) treats plaque psoriasis; it is not approved for the eyes or for anyone under 18.",
         # no product facts: off_label has nothing to compare with
@@ -505,3 +525,41 @@ def test_a_stroke_indication_covers_preventing_strokes() -> None:
     }
     text = "Cardivex (rivanoxate) helps prevent strokes in adults with AFib."
     assert run_family(family, text, context={"products": [product]}) == []
+
+
+def test_a_limitations_number_must_stand_with_its_words() -> None:
+    # "not for use in type 1 diabetes": a "1" elsewhere in the sentence is not type 1 diabetes
+    family = make_family(OffLabelFamily)
+    product = {
+        "id": "gl",
+        "brand_name": "Glucentra",
+        "established_name": "sitavaglutide",
+        "indications": ["to improve glycemic control in adults with type 2 diabetes mellitus"],
+        "limitations": ["not for use in type 1 diabetes"],
+    }
+    context = {"products": [product]}
+    ok = "For adults with type 2 diabetes, Glucentra (sitavaglutide) lowered A1C by up to 1.8% in a study."
+    assert run_family(family, ok, context=context) == []
+    bad = "Glucentra (sitavaglutide) helps people with type 1 diabetes lower their blood sugar."
+    assert [f.rule_id for f in run_family(family, bad, context=context)] == ["off_label.condition"]
+
+
+def test_an_emoji_before_a_capital_ends_a_sentence() -> None:
+    from guardrails.rules.claim_text import sentences
+
+    text = "Fuller lips in minutes 💋 Swelling is common. Book now ✨ today"
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "Fuller lips in minutes 💋",
+        "Swelling is common.",
+        "Book now ✨ today",
+    ]
+
+
+def test_plump_is_approved_volume_wording(claims: UnsubstantiatedClaimFamily) -> None:
+    product = {"id": "vel", "brand_name": "Vellora", "established_name": "hyaluronic acid filler"}
+    approved = [{"id": "v1", "product_id": "vel", "text": "Adds volume to the lips for up to 6 months"}]
+    context = {"products": [product], "approved_claims": approved}
+    ok = "Plump lips for up to 6 months with Vellora (hyaluronic acid filler) 💋 Bruising is common."
+    assert run_family(claims, ok, context=context) == []
+    new = "Vellora (hyaluronic acid filler) erases smoker's lines for good."
+    assert run_family(claims, new, context=context) != []
