@@ -162,6 +162,10 @@ def off_label() -> OffLabelFamily:
         ("Our foot detox pads draw out toxins while you sleep.", "draw out toxins"),
         ("Zinc lozenges keep sniffles away all season long.", "away all season long"),
         ("This cream wipes out psoriasis plaques.", "wipes out psoriasis"),
+        ("95% client satisfaction on every facial.", "95% client satisfaction"),
+        ("Anyone who follows our plan loses weight.", "Anyone who follows our plan loses"),
+        ("These insoles work wonderfully for everyone.", "work wonderfully for everyone"),
+        ("The county's premier spine team.", "The county's premier"),
     ],
 )
 def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
@@ -230,6 +234,9 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         "Not every patient sees the same results, so we start with a consult.",
         "Named after our founder, Dr. Ruth Baker, the clinic opened in 1962.",
         "Hand washing keeps germs away.",
+        # a universal over things, not the people treated
+        "All of our offices are back to regular hours on Monday.",
+        "Anyone who joins the 5K gets a free T-shirt.",
         # an approved organisation-wide claim
         "Northside Health is the region's only Level I trauma center.",
     ],

@@ -180,6 +180,18 @@ POSITIVES = [
     ("post", "Lydia is finally off her insulin after our lifestyle program.", RESULTS),
     ("post", "After six months of treatment with us, her skin is clear.", RESULTS),
     ("post", "From three migraines a week to none: Ana tells how our clinic helped.", RESULTS),
+    # what one person did after care, or finally likes, or overcame
+    (
+        "post",
+        "Luis could not walk a block in May. After 12 weeks of rehab with us he climbed Pikes Peak.",
+        RESULTS,
+    ),
+    (
+        "post",
+        "After years of covering her teeth, Mona finally loves her smile thanks to her new crowns.",
+        RESULTS,
+    ),
+    ("post", "Dale reversed his fatty liver in a year with our nutrition coaching.", RESULTS),
     # more words before "questions", a speculative diagnosis as the health subject
     ("post", "Bring your hip and knee pain questions to tonight's live chat with our surgeon!", ADVICE),
     ("post", "Message us a photo and our team will let you know whether it could be a wart.", ADVICE),
@@ -241,6 +253,7 @@ NEGATIVES = [
     ("post", "We're proud to partner with the YMCA on free diabetes prevention classes."),
     ("post", "For the first time in our history, we've opened a second campus!"),
     ("post", "Share a photo of your team at our 5K for a chance to be featured!"),
+    ("post", "Our nurses ran the city marathon together on Sunday to raise money for the NICU."),
     # "is home to" is a place, a change denied is not a story
     ("post", "Our campus is home to the region's only burn unit, where Dr. Ames leads the team."),
     ("post", "No therapy is pain-free for everyone, so we check in with you after every session."),
