@@ -131,11 +131,11 @@ def off_label() -> OffLabelFamily:
         # claim structure: a universal quantifier over the people treated plus an outcome
         (
             "Every client who tries our peel leaves with brighter skin.",
-            "Every client who tries our peel leaves with",
+            "Every client who tries our peel leaves with brighter skin",
         ),
         (
             "All of our hip patients are back on their bikes in a month.",
-            "All of our hip patients are back on",
+            "All of our hip patients are back on their bikes",
         ),
         (
             "Not one of our implant patients has had an infection.",
@@ -166,6 +166,8 @@ def off_label() -> OffLabelFamily:
         ("Anyone who follows our plan loses weight.", "Anyone who follows our plan loses"),
         ("These insoles work wonderfully for everyone.", "work wonderfully for everyone"),
         ("The county's premier spine team.", "The county's premier"),
+        ("Unlike other dentists, we never cause pain.", "never cause pain"),
+        ("Our knee injections give you relief that lasts for years.", "relief that lasts for years"),
     ],
 )
 def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
@@ -237,6 +239,8 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         # a universal over things, not the people treated
         "All of our offices are back to regular hours on Monday.",
         "Anyone who joins the 5K gets a free T-shirt.",
+        "Every patient leaves with a printed care plan and a follow-up date.",
+        "All of our patients are back in their rooms by 6 p.m. for visiting hours.",
         # an approved organisation-wide claim
         "Northside Health is the region's only Level I trauma center.",
     ],

@@ -195,6 +195,11 @@ POSITIVES = [
     # more words before "questions", a speculative diagnosis as the health subject
     ("post", "Bring your hip and knee pain questions to tonight's live chat with our surgeon!", ADVICE),
     ("post", "Message us a photo and our team will let you know whether it could be a wart.", ADVICE),
+    (
+        "post",
+        "Changes in your hearing lately? Describe them in a comment and our audiologist will reply.",
+        ADVICE,
+    ),
 ]
 
 NEGATIVES = [
