@@ -200,6 +200,14 @@ POSITIVES = [
         "Changes in your hearing lately? Describe them in a comment and our audiologist will reply.",
         ADVICE,
     ),
+    ("post", "Ask Dr. Park anything about fertility on our live stream Friday!", ADVICE),
+    ("post", "Before: knees aching on every stair. After: dancing at her granddaughter's wedding.", RESULTS),
+    ("post", "Tried the new hydrafacial at Lumen Spa (they covered my session) and I'm glowing!", CONNECTION),
+    (
+        "post",
+        "Book your first cleaning at Bright Dental, mention my name and we both get $20 off!",
+        CONNECTION,
+    ),
 ]
 
 NEGATIVES = [
@@ -259,6 +267,8 @@ NEGATIVES = [
     ("post", "For the first time in our history, we've opened a second campus!"),
     ("post", "Share a photo of your team at our 5K for a chance to be featured!"),
     ("post", "Our nurses ran the city marathon together on Sunday to raise money for the NICU."),
+    ("post", "Medicare covered my screening, so don't skip yours: book at 555-0100."),
+    ("post", "Refer a friend to our wellness classes and you both get a free water bottle!"),
     # "is home to" is a place, a change denied is not a story
     ("post", "Our campus is home to the region's only burn unit, where Dr. Ames leads the team."),
     ("post", "No therapy is pain-free for everyone, so we check in with you after every session."),
