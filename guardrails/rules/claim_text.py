@@ -19,7 +19,11 @@ from guardrails.rules.product_text import TextLexicon, phrase_pattern
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Dr|Mr|Mrs|Ms|St|vs|etc|e\.g|i\.e|No|Inc|Jr|Sr|approx|Mt|Ft)|(?<![\w.])(?:[A-Za-z]\.){2,}|\b[A-Z])\.?$"
 )
-_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|\s+[•·|]\s+")
+# Social posts often end a sentence with an emoji instead of a full stop ("... in 20 minutes 💋 X can
+# cause ..."): an emoji followed by a capitalised word is a break too.
+_BREAK = re.compile(
+    r"(?<=[.!?])[\"')\]]*\s+|\n+|\s+[•·|]\s+|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\ufe0f?\s+(?=[A-Z])"
+)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -54,6 +58,10 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
             break
+    # A final silent e goes too, so that "stroke" meets "strokes" (-> "strok") and "reduce"
+    # meets "reduced" (-> "reduc").
+    if word.endswith("e") and len(word) >= 5:
+        word = word[:-1]
     return word[:6]
 
 

@@ -60,6 +60,9 @@ class RedFlag(_Strict):
     pattern: Pattern
     negatable: bool = True
     attributable: bool = False
+    # A sentence matching this names the flag's substantiation ("in clinical trials"), so the
+    # flag does not apply to it; narrower than `attributable`, which wants a source and a year.
+    unless: Pattern | None = None
 
 
 class ApprovedMatch(_Strict):
@@ -254,6 +257,8 @@ class UnsubstantiatedClaimFamily(RuleFamily):
         taken: list[tuple[int, int]] = []
         for flag in lexicon.red_flags:
             if flag.kind in seen_kinds or (flag.attributable and attributed):
+                continue
+            if flag.unless is not None and flag.unless.search(sentence):
                 continue
             for match in flag.pattern.finditer(sentence):
                 if flag.negatable and negated(sentence[: match.start()], sentence[match.end() :], self._text):

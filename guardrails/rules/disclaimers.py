@@ -49,6 +49,10 @@ _TRAILING_TAGS = re.compile(r"(?:\s*#\w+){2,}\s*$")
 # Whose story: he or she, or the author ("I felt so much better").
 _PRONOUNS = re.compile(r"\b(?:he|she|his|her|him|i|i'm|i've|my|me)\b", re.IGNORECASE)
 _STORY_TYPES = frozenset({ContentType.POST, ContentType.AD})
+# A change denied just before it ("No treatment is 100% pain-free") is not one person's story.
+_DENIED = re.compile(
+    r"\b(?:no|not|never|none|isn't|aren't|wasn't|weren't|won't|can't)\b[^.!?\n]{0,30}$", re.IGNORECASE
+)
 _QUOTE_REACH = 100  # characters around a quotation searched for its speaker
 
 
@@ -221,6 +225,8 @@ class DisclaimersFamily(RuleFamily):
         scene = self._scene(text, matchable, ctx)
         for m in p.outcome.finditer(matchable):
             sentence = scene.sentence_of(m.start())
+            if self._denied(scene, m.start()):
+                continue
             if self._individual(scene, sentence):
                 return m.span()
         for q in _QUOTATION.finditer(matchable):
@@ -235,12 +241,25 @@ class DisclaimersFamily(RuleFamily):
         starts = scene.sentence_starts
         for sentence, start in enumerate(starts):
             end = starts[sentence + 2] if sentence + 2 < len(starts) else len(scene.text)
-            change = p.story_change.search(scene.text, start, end)
+            change = next(
+                (
+                    m
+                    for m in p.story_change.finditer(scene.text, start, end)
+                    if not self._denied(scene, m.start())
+                ),
+                None,
+            )
             if change is None or not p.story_care.search(scene.text, start, end):
                 continue
             if self._individual(scene, sentence) and self._named_non_staff(scene, start, end):
                 return change.span()
         return None
+
+    @staticmethod
+    def _denied(scene: _Text, offset: int) -> bool:
+        return (
+            _DENIED.search(scene.text, scene.sentence_starts[scene.sentence_of(offset)], offset) is not None
+        )
 
     @staticmethod
     def _named_non_staff(scene: _Text, start: int, end: int) -> bool:

@@ -61,9 +61,13 @@ _TEXT_AGES = (
     re.compile(r"\bin\s+(?:your|their)\s+([1-9])0s\b", re.IGNORECASE),
     re.compile(r"\bunder\s+(\d{1,2})\s+months\b", re.IGNORECASE),
     re.compile(r"\b(?:kids|children|anyone|everyone|ages|people)\s+under\s+(\d{1,2})\b", re.IGNORECASE),
+    re.compile(r"\b(\d{1,2})[- ](?:years?|yrs?)[- ]olds?\b", re.IGNORECASE),
 )
 
 _OPEN_MAX = 120
+# A set-up line before the product's sentence: a question, or a headline closed by an emoji
+# ("Lose 10 pounds before the holidays ❄️ X freezes fat away").
+_SET_UP = re.compile(r"(?:\?|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,8 @@ def text_ages(sentence: str) -> Iterator[tuple[int, int, float, float]]:
                 yield match.start(), match.end(), 0.0, float(match[1]) / 12 - 0.01
             elif index == 5:
                 yield match.start(), match.end(), 0.0, float(match[1]) - 1
+            elif index == 6:  # "your 6-year-old": one age
+                yield match.start(), match.end(), float(match[1]), float(match[1])
             else:
                 yield match.start(), match.end(), float(match[1]), _OPEN_MAX
 
@@ -168,13 +174,13 @@ class OffLabelFamily(RuleFamily):
     def _window(
         self, body: str, spans: Sequence[tuple[int, int]], group: Sequence[Mention]
     ) -> list[tuple[int, int]]:
-        """Sentences naming the product, the one after, and a set-up question before one
+        """Sentences naming the product, the one after, and a set-up line before one
         ("Clenching your jaw at night? X can ease ...")."""
         chosen: set[int] = set()
         for mention in group:
             index = sentence_index(spans, mention.start)
             chosen.update({index, index + 1} & set(range(len(spans))))
-            if index > 0 and body[spans[index - 1][0] : spans[index - 1][1]].rstrip().endswith("?"):
+            if index > 0 and _SET_UP.search(body[spans[index - 1][0] : spans[index - 1][1]]):
                 chosen.add(index - 1)
         return [spans[i] for i in sorted(chosen)]
 
@@ -205,7 +211,16 @@ class OffLabelFamily(RuleFamily):
             answer = (
                 body[window[position + 1][0] : window[position + 1][1]] if position + 1 < len(window) else ""
             )
-            benefit = self._benefit(sentence) or (sentence.rstrip().endswith("?") and self._benefit(answer))
+            # A set-up question answered by a sentence naming the product promotes the product for
+            # what it asks about ("Scalp psoriasis driving you crazy? X could be the answer.").
+            asks = (
+                sentence.rstrip().endswith("?")
+                and position + 1 < len(window)
+                and any(window[position + 1][0] <= m.start < window[position + 1][1] for m in group)
+            )
+            benefit = (
+                asks or self._benefit(sentence) or (sentence.rstrip().endswith("?") and self._benefit(answer))
+            )
             if self._claims.risk_sentence.search(sentence) or _is_approved_safety_copy(sentence, product):
                 continue  # "tell your doctor if you are pregnant" states a risk, not a use
             for match in any_dose(self._lexicon, sentence):
@@ -237,7 +252,7 @@ class OffLabelFamily(RuleFamily):
                 continue
             words = self._vocabulary.stems(sentence)
             for key in keys:
-                if not key <= words:
+                if not key <= words or not _numbers_in_place(sentence, key):
                     continue
                 tokens = [t for t in _TOKEN.finditer(sentence) if stem(t.group(0)) in key]
                 first = tokens[0].start() if tokens else 0
@@ -276,12 +291,17 @@ class OffLabelFamily(RuleFamily):
                     and ages is not None
                     and (population.age[1] < ages[0] or population.age[0] > ages[1])
                 )
-                if limited or (outside and not indicated):
+                # Named in both the indication and a limitation ("adolescents 12 and older" vs
+                # "not studied in children under 12"), the group is split by age: explicit ages
+                # decide below, the word alone does not.
+                if not indicated and (limited or outside):
                     yield _Use("off_label.population", offset + match.start(), offset + match.end(), message)
         if ages is None:
             return
         for start, end, low, high in text_ages(sentence):
-            if negated(sentence[:start], sentence[end:], self._text):
+            lead = sentence[:start]
+            # "not approved for psoriasis or for children under 12" states the limit
+            if negated(lead, sentence[end:], self._text) or self._text.negation_word.search(lead):
                 continue
             if low < ages[0] or high > ages[1]:
                 yield _Use("off_label.population", offset + start, offset + end, message)
@@ -325,6 +345,19 @@ class OffLabelFamily(RuleFamily):
 
 _CLAUSE_BREAK = re.compile(r",|;|\(|\)|\bor\b|\band\b|\bsuch\s+as\b|\bincluding\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _numbers_in_place(sentence: str, key: frozenset[str]) -> bool:
+    """A number of a limitation clause ("type 1 diabetes") must stand beside its other words in
+    the sentence, not anywhere ("type 2 diabetes ... lowered A1C by up to 1.8%")."""
+    numbers = [w for w in key if w.isdigit()]
+    if not numbers:
+        return True
+    stems = [stem(t.group(0)) for t in _TOKEN.finditer(sentence)]
+    near = {i for i, s in enumerate(stems) if s in key and not s.isdigit()}
+    return all(
+        any(abs(i - j) <= 2 for i, s in enumerate(stems) if s == number for j in near) for number in numbers
+    )
 
 
 def _without_names(body: str, names: Sequence[str]) -> str:

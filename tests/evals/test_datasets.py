@@ -92,4 +92,5 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh2.jsonl",
         "dev_fresh3.jsonl",
         "dev_fresh4.jsonl",
+        "dev_fresh6.jsonl",
     ]

@@ -27,3 +27,12 @@ def test_fresh4_batch_matches_its_source() -> None:
         shipped = [json.loads(line) for line in handle if line.strip()]
     assert shipped == expected
     assert sum(1 for case in shipped if not case["labels"]) >= 30  # hard negatives
+
+
+def test_fresh6_batch_matches_its_source() -> None:
+    with (DATA / "dev_fresh6.src.jsonl").open(encoding="utf-8") as handle:
+        expected = [expand(source) for source in read_jsonl(handle)]
+    with (DATA / "dev_fresh6.jsonl").open(encoding="utf-8") as handle:
+        shipped = [json.loads(line) for line in handle if line.strip()]
+    assert shipped == expected
+    assert sum(1 for case in shipped if not case["labels"]) >= 30  # hard negatives

@@ -128,6 +128,46 @@ def off_label() -> OffLabelFamily:
         ("Three stretches that fixed my back pain in a week.", "fixed my back pain in a week"),
         ("Our laser facials erase acne scars completely.", "erase acne scars completely"),
         ("Our hearing aids restore hearing to normal.", "restore hearing to normal"),
+        # claim structure: a universal quantifier over the people treated plus an outcome
+        (
+            "Every client who tries our peel leaves with brighter skin.",
+            "Every client who tries our peel leaves with brighter skin",
+        ),
+        (
+            "All of our hip patients are back on their bikes in a month.",
+            "All of our hip patients are back on their bikes",
+        ),
+        (
+            "Not one of our implant patients has had an infection.",
+            "Not one of our implant patients has had an infection",
+        ),
+        (
+            "Our program gets rid of cravings for every member who sticks with it.",
+            "gets rid of cravings for every member who",
+        ),
+        # an outcome figure with no source
+        ("87% of our patients report less pain after one visit.", "87% of our patients"),
+        ("4 out of 5 clients notice firmer skin.", "4 out of 5 clients"),
+        ("Our IVF success rate is 68%.", "success rate is 68%"),
+        ("Members lose an average of 18 pounds.", "lose an average of 18"),
+        # a comparison with a class of treatment, no comparator source
+        ("Heals in half the time of conventional stitches.", "half the time of conventional"),
+        (
+            "Our aligners work three times as fast as traditional braces.",
+            "three times as fast as traditional",
+        ),
+        # an unattributed vote, regrowth, toxins, a season without illness, wiping out
+        ("Voted Albany's best pharmacy!", "Voted Albany's best"),
+        ("PRP injections regrow damaged tendons.", "regrow damaged tendons"),
+        ("Our foot detox pads draw out toxins while you sleep.", "draw out toxins"),
+        ("Zinc lozenges keep sniffles away all season long.", "away all season long"),
+        ("This cream wipes out psoriasis plaques.", "wipes out psoriasis"),
+        ("95% client satisfaction on every facial.", "95% client satisfaction"),
+        ("Anyone who follows our plan loses weight.", "Anyone who follows our plan loses"),
+        ("These insoles work wonderfully for everyone.", "work wonderfully for everyone"),
+        ("The county's premier spine team.", "The county's premier"),
+        ("Unlike other dentists, we never cause pain.", "never cause pain"),
+        ("Our knee injections give you relief that lasts for years.", "relief that lasts for years"),
     ],
 )
 def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
@@ -185,6 +225,22 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         "The latest guidance in Ohio says to get your booster.",
         "Flu is the most common reason for missed school days in winter.",
         "Our ER is busier than usual tonight.",
+        # figures with their source, risks as figures, statistics about a population
+        "In clinical trials, 70% of patients saw clearer skin at 16 weeks.",
+        "In our 2025 Press Ganey survey, 94% of patients said they felt heard.",
+        "About 1 in 10 patients get a mild headache after the injection.",
+        "80% of adults will have back pain at some point.",
+        "People with AFib are five times as likely to have a stroke.",
+        # universal words without an outcome, and an outcome denied
+        "Every patient gets a reminder call the day before.",
+        "Not every patient sees the same results, so we start with a consult.",
+        "Named after our founder, Dr. Ruth Baker, the clinic opened in 1962.",
+        "Hand washing keeps germs away.",
+        # a universal over things, not the people treated
+        "All of our offices are back to regular hours on Monday.",
+        "Anyone who joins the 5K gets a free T-shirt.",
+        "Every patient leaves with a printed care plan and a follow-up date.",
+        "All of our patients are back in their rooms by 6 p.m. for visiting hours.",
         # an approved organisation-wide claim
         "Northside Health is the region's only Level I trauma center.",
     ],
@@ -278,6 +334,26 @@ def test_product_claims_need_a_library_unless_configured(claims: Unsubstantiated
             "off_label.condition",
             "lose 10 pounds",
         ),
+        # a set-up question answered by the product's sentence, even without a benefit word
+        (
+            "Eczema driving you crazy? ZOLVANT (pemitrazine) could be the answer.",
+            "off_label.condition",
+            "Eczema",
+        ),
+        # a headline closed by an emoji is a set-up line, and the emoji ends the sentence
+        (
+            "Lose those last 15 pounds 🎯 ZOLVANT (pemitrazine) is here.",
+            "off_label.condition",
+            "Lose those last 15 pounds",
+        ),
+        # taking more than one at a time
+        (
+            "If one ZOLVANT (pemitrazine) tablet isn't enough, many people take two.",
+            "off_label.dose",
+            "take two",
+        ),
+        # an age in years, below the label's
+        ("ZOLVANT (pemitrazine) for your 7-year-old's psoriasis.", "off_label.population", "7-year-old"),
         # everything a limitation clause excludes
         (
             "Use ZOLVANT (pemitrazine) in the eyes to clear psoriasis there too.",
@@ -309,6 +385,10 @@ def test_off_label(off_label: OffLabelFamily, text: str, rule: str, span: str) -
         "Your kidneys work hard. Sensa 7 helps manage diabetes in people age 2 and older.",
         # research news disclosing an unapproved use
         "Now enrolling: a Phase 3 study of ZOLVANT in children with eczema. ZOLVANT is not approved for this use.",
+        # "take two minutes" is not a dose
+        "Take two minutes to ask about ZOLVANT (pemitrazine) for plaque psoriasis in adults.",
+        # a negated age limit anywhere before it in the sentence
+        "ZOLVANT (pemitrazine) treats plaque psoriasis; it is not approved for the eyes or for anyone under 18.",
         # no product facts: off_label has nothing to compare with
         "Ozempic for weight loss? Ask us.",
         # a product not mentioned
@@ -417,3 +497,80 @@ def test_the_organisations_own_name_is_not_a_use(off_label: OffLabelFamily) -> N
     # the same word outside the name is still a use the labeling excludes
     used = "ZOLVANT (pemitrazine) clears plaque psoriasis fast, even near the eye."
     assert [f.rule_id for f in run_family(off_label, used, context=context)] == ["off_label.condition"]
+
+
+def test_a_group_both_indicated_and_limited_is_decided_by_age() -> None:
+    # "adolescents 12 and older" is indicated, "children under 12" is a limitation: "teens" alone
+    # is inside the label, a stated age below 12 is not.
+    family = make_family(OffLabelFamily)
+    product = {
+        "id": "derm",
+        "brand_name": "Dermiva",
+        "established_name": "lebrikumab",
+        "indications": ["atopic dermatitis in adults and adolescents 12 years and older"],
+        "limitations": ["not studied in children under 12"],
+    }
+    context = {"products": [product]}
+    ok = "Dermiva (lebrikumab) is for adults and teens 12 and older with eczema."
+    assert run_family(family, ok, context=context) == []
+    young = "Ask if Dermiva (lebrikumab) is right for your 6-year-old's eczema."
+    findings = run_family(family, young, context=context)
+    assert [f.rule_id for f in findings] == ["off_label.population"]
+    assert spans_of(findings, young) == ["6-year-old"]
+
+
+@pytest.mark.parametrize(("a", "b"), [("stroke", "strokes"), ("reduce", "reduced"), ("reduce", "reduces")])
+def test_stems_meet_across_a_silent_e(a: str, b: str) -> None:
+    from guardrails.rules.claim_text import stem
+
+    assert stem(a) == stem(b)
+
+
+def test_a_stroke_indication_covers_preventing_strokes() -> None:
+    family = make_family(OffLabelFamily)
+    product = {
+        "id": "cv",
+        "brand_name": "Cardivex",
+        "established_name": "rivanoxate",
+        "indications": ["to reduce the risk of stroke in adults with nonvalvular atrial fibrillation"],
+    }
+    text = "Cardivex (rivanoxate) helps prevent strokes in adults with AFib."
+    assert run_family(family, text, context={"products": [product]}) == []
+
+
+def test_a_limitations_number_must_stand_with_its_words() -> None:
+    # "not for use in type 1 diabetes": a "1" elsewhere in the sentence is not type 1 diabetes
+    family = make_family(OffLabelFamily)
+    product = {
+        "id": "gl",
+        "brand_name": "Glucentra",
+        "established_name": "sitavaglutide",
+        "indications": ["to improve glycemic control in adults with type 2 diabetes mellitus"],
+        "limitations": ["not for use in type 1 diabetes"],
+    }
+    context = {"products": [product]}
+    ok = "For adults with type 2 diabetes, Glucentra (sitavaglutide) lowered A1C by up to 1.8% in a study."
+    assert run_family(family, ok, context=context) == []
+    bad = "Glucentra (sitavaglutide) helps people with type 1 diabetes lower their blood sugar."
+    assert [f.rule_id for f in run_family(family, bad, context=context)] == ["off_label.condition"]
+
+
+def test_an_emoji_before_a_capital_ends_a_sentence() -> None:
+    from guardrails.rules.claim_text import sentences
+
+    text = "Fuller lips in minutes 💋 Swelling is common. Book now ✨ today"
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "Fuller lips in minutes 💋",
+        "Swelling is common.",
+        "Book now ✨ today",
+    ]
+
+
+def test_plump_is_approved_volume_wording(claims: UnsubstantiatedClaimFamily) -> None:
+    product = {"id": "vel", "brand_name": "Vellora", "established_name": "hyaluronic acid filler"}
+    approved = [{"id": "v1", "product_id": "vel", "text": "Adds volume to the lips for up to 6 months"}]
+    context = {"products": [product], "approved_claims": approved}
+    ok = "Plump lips for up to 6 months with Vellora (hyaluronic acid filler) 💋 Bruising is common."
+    assert run_family(claims, ok, context=context) == []
+    new = "Vellora (hyaluronic acid filler) erases smoker's lines for good."
+    assert run_family(claims, new, context=context) != []

@@ -175,6 +175,39 @@ POSITIVES = [
     ("post", "Send us a message describing your symptoms and we will let you know what to do.", ADVICE),
     ("post", "This is where I'd send my own family for checkups, no question. #TeamBrightSmiles", CONNECTION),
     ("post", "Worried about a new mole? Comment below and our dermatologist will answer tonight!", ADVICE),
+    # one person's measurable result, stated plainly
+    ("post", "Meet Tom. A year into our diabetes program, he's down 30 pounds.", RESULTS),
+    ("post", "Lydia is finally off her insulin after our lifestyle program.", RESULTS),
+    ("post", "After six months of treatment with us, her skin is clear.", RESULTS),
+    ("post", "From three migraines a week to none: Ana tells how our clinic helped.", RESULTS),
+    # what one person did after care, or finally likes, or overcame
+    (
+        "post",
+        "Luis could not walk a block in May. After 12 weeks of rehab with us he climbed Pikes Peak.",
+        RESULTS,
+    ),
+    (
+        "post",
+        "After years of covering her teeth, Mona finally loves her smile thanks to her new crowns.",
+        RESULTS,
+    ),
+    ("post", "Dale reversed his fatty liver in a year with our nutrition coaching.", RESULTS),
+    # more words before "questions", a speculative diagnosis as the health subject
+    ("post", "Bring your hip and knee pain questions to tonight's live chat with our surgeon!", ADVICE),
+    ("post", "Message us a photo and our team will let you know whether it could be a wart.", ADVICE),
+    (
+        "post",
+        "Changes in your hearing lately? Describe them in a comment and our audiologist will reply.",
+        ADVICE,
+    ),
+    ("post", "Ask Dr. Park anything about fertility on our live stream Friday!", ADVICE),
+    ("post", "Before: knees aching on every stair. After: dancing at her granddaughter's wedding.", RESULTS),
+    ("post", "Tried the new hydrafacial at Lumen Spa (they covered my session) and I'm glowing!", CONNECTION),
+    (
+        "post",
+        "Book your first cleaning at Bright Dental, mention my name and we both get $20 off!",
+        CONNECTION,
+    ),
 ]
 
 NEGATIVES = [
@@ -233,6 +266,13 @@ NEGATIVES = [
     ("post", "We're proud to partner with the YMCA on free diabetes prevention classes."),
     ("post", "For the first time in our history, we've opened a second campus!"),
     ("post", "Share a photo of your team at our 5K for a chance to be featured!"),
+    ("post", "Our nurses ran the city marathon together on Sunday to raise money for the NICU."),
+    ("post", "Medicare covered my screening, so don't skip yours: book at 555-0100."),
+    ("post", "Refer a friend to our wellness classes and you both get a free water bottle!"),
+    # "is home to" is a place, a change denied is not a story
+    ("post", "Our campus is home to the region's only burn unit, where Dr. Ames leads the team."),
+    ("post", "No therapy is pain-free for everyone, so we check in with you after every session."),
+    ("post", "Sales are down 30 percent this quarter, our CFO Grace Lin told the board."),
 ]
 
 
