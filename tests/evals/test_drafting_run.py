@@ -141,7 +141,8 @@ def test_cli_engine_and_model_options(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "at_least"), [("drafting", 40), ("drafting-ci", 40), ("drafting-local-ci", 3)]
+    ("name", "at_least"),
+    [("drafting", 40), ("drafting-ci", 40), ("drafting-local", 45), ("drafting-local-ci", 3)],
 )
 def test_shipped_drafting_suites_read_the_briefs_dataset(name: str, at_least: int) -> None:
     loaded = load_suite(name)
