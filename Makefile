@@ -75,8 +75,9 @@ evals: install  ## eval suites with their thresholds (guardrails test split, red
 	exit $$status
 
 # The guardrail suite is left out until its thresholds hold on the test split (`make evals` runs it).
-evals-ci: install-dev  ## the eval suites `make test` gates on: redact, retrieval, drafting-ci (modular), drafting-local-ci (local)
+evals-ci: install-dev  ## the eval suites `make test` gates on: guardrails-ci (no regression on test), redact, retrieval, drafting-ci (modular), drafting-local-ci (local)
 	@status=0; \
+	$(BIN)/carepost eval run guardrails-ci --out var/evals-ci/guardrails-ci || status=1; \
 	$(BIN)/carepost eval run redact --out var/evals-ci/redact || status=1; \
 	$(BIN)/carepost eval run retrieval --out var/evals-ci/retrieval || status=1; \
 	$(BIN)/carepost eval run drafting-ci --out var/evals-ci/drafting-ci || status=1; \

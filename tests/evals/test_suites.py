@@ -132,7 +132,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
 def test_unknown_suite_name_lists_the_named_suites() -> None:
     with pytest.raises(
         EvalError,
-        match="named suites: drafting, drafting-ci, drafting-local, drafting-local-ci, guardrails, redact, retrieval",
+        match="named suites: drafting, drafting-ci, drafting-local, drafting-local-ci, guardrails, guardrails-ci, redact, retrieval",
     ):
         load_suite("nope")
 
