@@ -38,6 +38,7 @@ def test_the_suites_are_shipped() -> None:
         "drafting-local",
         "drafting-local-ci",
         "guardrails",
+        "guardrails-ci",
         "redact",
         "retrieval",
     ]
