@@ -39,6 +39,7 @@ from guardrails.rules.claim_text import (
     sentence_index,
     sentences,
 )
+from guardrails.rules.claims import CLAIMS_LEXICON, load_claims_lexicon
 from guardrails.rules.product_text import (
     PRODUCTS_LEXICON,
     Mention,
@@ -85,6 +86,9 @@ class FairBalanceOptions(_Strict):
     # Sentences on either side of a product mention in which a benefit claim is taken to be
     # about that product; posts are short and claims often follow the name ("Meet X. It ...").
     claim_window: int = Field(default=2, ge=0)
+    # The unsubstantiated-claim family's red flags ("cures", "guaranteed", "99% success rate")
+    # are benefit claims too, and the boldest kind: near a product they need its risks.
+    claims_lexicon: str = CLAIMS_LEXICON
     # Brands recognised from the shared lexicon (no product facts) must carry their
     # established name too; turn off for accounts whose products all come with facts.
     check_known_brand_names: bool = True
@@ -142,6 +146,7 @@ class FairBalanceFamily(RuleFamily):
         self._finder = MentionFinder(products.names)
         self._vocabulary = Vocabulary(products.text)
         self._label = LabelTerms(self._vocabulary, products.text)
+        self._red_flags = [flag.pattern for flag in load_claims_lexicon(options.claims_lexicon).red_flags]
 
     @property
     def _options(self) -> FairBalanceOptions:
@@ -224,6 +229,8 @@ class FairBalanceFamily(RuleFamily):
             if first_claim(self._products.claims.benefit_patterns, chunk, self._products.text) is not None:
                 return True
             if first_claim(self._products.claims.indication_patterns, chunk, self._products.text) is not None:
+                return True
+            if first_claim(self._red_flags, chunk, self._products.text) is not None:
                 return True
             if mention.product is not None and self._label.states_use(chunk, mention.product):
                 return True

@@ -89,6 +89,15 @@ def rules(family: FairBalanceFamily, text: str, context: dict[str, Any] | None =
         ("Say goodbye to stubborn fat with CoolSculpting®. Book today!", ["fair_balance.missing_risk"]),
         ("Our laser hair removal packages mean smoother skin all summer.", ["fair_balance.missing_risk"]),
         ("Here's her before-and-after from her chemical peel.", ["fair_balance.missing_risk"]),
+        # the claims family's red flags are benefit claims too, the boldest kind
+        (
+            "Tired of rosacea? Our laser treatment wipes it out for good, guaranteed.",
+            ["fair_balance.missing_risk"],
+        ),
+        (
+            "Our hip replacement success rate is 98%.",
+            ["fair_balance.missing_risk"],
+        ),
         (
             "Botox smooths frown lines in minutes.",
             ["fair_balance.established_name", "fair_balance.missing_risk"],
