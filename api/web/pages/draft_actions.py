@@ -1,0 +1,97 @@
+"""A draft's edit, version diff and audit history pages.
+
+No business logic here: an edit calls `api.workflow.versions.edit` (the service behind
+`POST /v1/drafts/{id}/versions`), which reruns the guardrails and decides the state; the diff
+is that module's word diff; the history reads the same audit store as /v1/audit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from api.deps import ServicesDep, SessionDep
+from api.problems import ProblemError
+from api.store.drafting_repository import DraftingRepository
+from api.store.models import Role
+from api.web.errors import WebPageError
+from api.web.pages import form_data, web_router
+from api.web.pages.drafts import draft_page_response
+from api.web.principal import WebPrincipal, require_web_roles
+from api.workflow import versions
+from api.workflow.schemas import MAX_TEXT, VersionIn
+from api.workflow.states import ACTION_ROLES, Action
+
+router = web_router()
+
+Editor = Annotated[WebPrincipal, require_web_roles(*sorted(ACTION_ROLES[Action.edit]))]
+HistoryReader = Annotated[WebPrincipal, require_web_roles(Role.admin, Role.reviewer)]
+Form = Annotated[FormData, Depends(form_data)]
+
+EMPTY_TEXT = "Write the text of the post; it cannot be empty."
+TOO_LONG = f"The text is too long: at most {MAX_TEXT:,} characters."
+BAD_TEXT = "The text contains a character that cannot be stored; remove it and try again."
+STALE = (
+    "The draft changed since you opened it (someone saved a newer version). Reload the page and edit again."
+)
+NO_DRAFT = "There is no such draft in your organisation."
+
+
+def _field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+@router.post("/drafts/{draft_id}/versions")
+def edit_page(
+    request: Request,
+    draft_id: uuid.UUID,
+    services: ServicesDep,
+    session: SessionDep,
+    principal: Editor,
+    form: Form,
+) -> Response:
+    text = _field(form, "text").replace("\r\n", "\n")
+
+    def again(status: int, *, error: str | None = None, alert: str | None = None) -> Response:
+        return draft_page_response(
+            request,
+            services,
+            session,
+            principal,
+            draft_id,
+            status=status,
+            edit_text=text,
+            edit_error=error,
+            alert=alert,
+        )
+
+    if not text.strip():
+        return again(422, error=EMPTY_TEXT)
+    if len(text) > MAX_TEXT:
+        return again(422, error=TOO_LONG)
+    try:
+        body = VersionIn(text=text)
+    except ValidationError:
+        return again(422, error=BAD_TEXT)
+    # The page says which version it edited: a save over someone else's newer version is refused,
+    # the same 409 the service gives when the draft moves while the edit is being checked.
+    draft = DraftingRepository(session).draft(principal.organisation_id, draft_id)
+    if draft is None:
+        raise WebPageError(404, NO_DRAFT)
+    if _field(form, "version") != str(draft.current_version):
+        return again(409, alert=STALE)
+    try:
+        versions.edit(session, services.workflow, principal.workflow_actor, draft_id, body)
+    except ProblemError as problem:
+        session.rollback()
+        if problem.status == 404:
+            raise WebPageError(404, NO_DRAFT) from None
+        return again(problem.status, alert=str(problem))
+    session.commit()
+    return RedirectResponse(f"/web/drafts/{draft_id}?done=edit", status_code=303)

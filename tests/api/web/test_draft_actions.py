@@ -1,0 +1,134 @@
+"""The draft page's edit form, version diff and audit history, through the test client."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx2
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.store.drafting_models import DraftRow, DraftVersionRow
+from api.store.library_repository import knowledge_org
+from api.store.models import Role
+from api.workflow.schemas import MAX_TEXT
+from knowledge.pack.loader import load_pack_library
+from tests.api.web.helpers import Person, csrf_of, make_person, sign_in
+from tests.api.workflow.helpers import CLEAN_TEXT, PHI_TEXT, make_draft, services_of
+
+EDITED = CLEAN_TEXT + " Walk-ins welcome."
+
+
+def signed_in(client: TestClient, sessions: sessionmaker[Session], role: Role = Role.marketer) -> Person:
+    person = make_person(sessions, role=role)
+    assert sign_in(client, person).status_code == 303
+    return person
+
+
+@pytest.fixture
+def draft_id(web_client: TestClient, sessions: sessionmaker[Session]) -> uuid.UUID:
+    """A draft of "acme", whose knowledge library is the default pack (so edits are checked)."""
+    org = make_person(sessions, role=Role.admin).organisation_id
+    services_of(web_client).knowledge.libraries.put(knowledge_org(org), load_pack_library())
+    return make_draft(sessions, org).draft_id
+
+
+def post_edit(client: TestClient, draft_id: uuid.UUID, text: str, version: str = "1") -> httpx2.Response:
+    token = csrf_of(client.get(f"/web/drafts/{draft_id}").text)
+    return client.post(
+        f"/web/drafts/{draft_id}/versions",
+        data={"csrf_token": token, "text": text, "version": version},
+        follow_redirects=False,
+    )
+
+
+def stored(sessions: sessionmaker[Session], draft_id: uuid.UUID) -> tuple[str, list[str]]:
+    with sessions() as session:
+        texts = session.scalars(
+            select(DraftVersionRow.text)
+            .where(DraftVersionRow.draft_id == draft_id)
+            .order_by(DraftVersionRow.number)
+        ).all()
+        return session.get_one(DraftRow, draft_id).state, list(texts)
+
+
+def test_an_edit_is_a_new_checked_version_shown_with_its_findings(
+    web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID
+) -> None:
+    signed_in(web_client, sessions)
+    page = web_client.get(f"/web/drafts/{draft_id}").text
+    assert '<label for="edit-text">' in page
+    assert f">{CLEAN_TEXT}</textarea>" in page
+
+    blocked = post_edit(web_client, draft_id, PHI_TEXT)
+    assert blocked.status_code == 303
+    assert blocked.headers["location"] == f"/web/drafts/{draft_id}?done=edit"
+    assert stored(sessions, draft_id) == ("blocked", [CLEAN_TEXT, PHI_TEXT])
+    shown = web_client.get(blocked.headers["location"]).text
+    assert "version 2" in shown
+    assert "Blocked: cannot be approved" in shown
+    assert 'class="finding sev-block"' in shown  # the new version's findings
+    assert 'role="status">Your edit is saved' in shown
+
+    fixed = post_edit(web_client, draft_id, EDITED, version="2")
+    assert fixed.status_code == 303
+    assert stored(sessions, draft_id) == ("needs_review", [CLEAN_TEXT, PHI_TEXT, EDITED])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("   ", "cannot be empty"), ("x" * (MAX_TEXT + 1), "too long"), ("a\x00b", "cannot be stored")],
+)
+def test_an_invalid_text_is_refused_next_to_the_field(
+    web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID, text: str, message: str
+) -> None:
+    signed_in(web_client, sessions)
+    page = post_edit(web_client, draft_id, text)
+    assert page.status_code == 422
+    assert 'id="edit-error" class="field-error" role="alert"' in page.text
+    assert message in page.text
+    assert 'aria-invalid="true"' in page.text
+    assert stored(sessions, draft_id) == ("needs_review", [CLEAN_TEXT])
+
+
+def test_a_stale_edit_is_a_409_with_a_message_not_a_save(
+    web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID
+) -> None:
+    signed_in(web_client, sessions)
+    assert post_edit(web_client, draft_id, EDITED).status_code == 303
+    stale = post_edit(web_client, draft_id, PHI_TEXT, version="1")  # the form of version 1, posted late
+    assert stale.status_code == 409
+    assert 'role="alert">The draft changed since you opened it' in stale.text
+    assert stored(sessions, draft_id)[1] == [CLEAN_TEXT, EDITED]
+
+
+def test_an_illegal_edit_shows_the_workflow_refusal(
+    web_client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    person = signed_in(web_client, sessions)
+    draft = make_draft(sessions, person.organisation_id, state="published").draft_id
+    page = web_client.get(f"/web/drafts/{draft}").text
+    assert 'id="edit-form"' not in page  # not offered for a published draft
+    token = csrf_of(page)
+    refused = web_client.post(
+        f"/web/drafts/{draft}/versions", data={"csrf_token": token, "text": EDITED, "version": "1"}
+    )
+    assert refused.status_code == 409
+    assert 'class="alert" role="alert"' in refused.text
+    assert stored(sessions, draft) == ("published", [CLEAN_TEXT])
+
+
+def test_an_edit_needs_the_csrf_token_and_an_editor(
+    web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID
+) -> None:
+    signed_in(web_client, sessions)
+    missing = web_client.post(f"/web/drafts/{draft_id}/versions", data={"text": EDITED, "version": "1"})
+    assert missing.status_code == 403
+    web_client.cookies.clear()
+    signed_in(web_client, sessions, Role.reviewer)
+    page = web_client.get(f"/web/drafts/{draft_id}").text
+    assert 'id="edit-form"' not in page
+    assert post_edit(web_client, draft_id, EDITED).status_code == 403
+    assert stored(sessions, draft_id) == ("needs_review", [CLEAN_TEXT])
