@@ -10,19 +10,23 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from api.deps import ServicesDep, SessionDep
+from api.drafting.views import draft_view
 from api.problems import ProblemError
+from api.store.drafting_models import DraftRow
 from api.store.drafting_repository import DraftingRepository
 from api.store.models import Role
 from api.web.errors import WebPageError
 from api.web.pages import form_data, web_router
 from api.web.pages.drafts import draft_page_response
-from api.web.principal import WebPrincipal, require_web_roles
+from api.web.principal import Reader, WebPrincipal, require_web_roles
+from api.web.templating import render
 from api.workflow import versions
 from api.workflow.schemas import MAX_TEXT, VersionIn
 from api.workflow.states import ACTION_ROLES, Action
@@ -81,9 +85,7 @@ def edit_page(
         return again(422, error=BAD_TEXT)
     # The page says which version it edited: a save over someone else's newer version is refused,
     # the same 409 the service gives when the draft moves while the edit is being checked.
-    draft = DraftingRepository(session).draft(principal.organisation_id, draft_id)
-    if draft is None:
-        raise WebPageError(404, NO_DRAFT)
+    draft = _draft_or_404(session, principal, draft_id)
     if _field(form, "version") != str(draft.current_version):
         return again(409, alert=STALE)
     try:
@@ -95,3 +97,40 @@ def edit_page(
         return again(problem.status, alert=str(problem))
     session.commit()
     return RedirectResponse(f"/web/drafts/{draft_id}?done=edit", status_code=303)
+
+
+def _draft_or_404(session: Session, principal: WebPrincipal, draft_id: uuid.UUID) -> DraftRow:
+    draft = DraftingRepository(session).draft(principal.organisation_id, draft_id)
+    if draft is None:
+        raise WebPageError(404, NO_DRAFT)
+    return draft
+
+
+@router.get("/drafts/{draft_id}/diff")
+def diff_page(
+    request: Request,
+    draft_id: uuid.UUID,
+    session: SessionDep,
+    principal: Reader,
+    start: Annotated[str, Query(alias="from", max_length=12)] = "",
+    end: Annotated[str, Query(alias="to", max_length=12)] = "",
+) -> Response:
+    draft = _draft_or_404(session, principal, draft_id)
+    shown = draft_view(session, draft)
+    numbers = [v.number for v in shown.versions]
+    # Default: what the latest edit changed.
+    default_start = numbers[-2] if len(numbers) > 1 else numbers[-1]
+    try:
+        first = int(start) if start else default_start
+        last = int(end) if end else numbers[-1]
+    except ValueError:
+        first = last = 0
+    if first not in numbers or last not in numbers:
+        # Fixed text: a crafted link's values are not repeated.
+        raise WebPageError(422, "This draft has no such version to compare; choose versions from the list.")
+    result = versions.diff(session, principal.workflow_actor, draft_id, first, last)
+    return render(
+        request,
+        "draft_diff.html",
+        {"draft": shown, "first": first, "last": last, "ops": result.ops},
+    )

@@ -132,3 +132,51 @@ def test_an_edit_needs_the_csrf_token_and_an_editor(
     assert 'id="edit-form"' not in page
     assert post_edit(web_client, draft_id, EDITED).status_code == 403
     assert stored(sessions, draft_id) == ("needs_review", [CLEAN_TEXT])
+
+
+def test_the_diff_page_lists_versions_and_marks_words_without_colour_alone(
+    web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID
+) -> None:
+    signed_in(web_client, sessions)
+    assert post_edit(web_client, draft_id, EDITED).status_code == 303
+    page = web_client.get(f"/web/drafts/{draft_id}/diff")
+    assert page.status_code == 200
+    with sessions() as session:
+        rows = session.scalars(
+            select(DraftVersionRow)
+            .where(DraftVersionRow.draft_id == draft_id)
+            .order_by(DraftVersionRow.number)
+        ).all()
+        hashes = [row.content_sha256[:12] for row in rows]
+    assert all(f"<code>{h}</code>" in page.text for h in hashes)
+    # Default: the latest edit, 1 -> 2; the added words carry a "+" and hidden "added:" text.
+    assert "Changes from version 1 to version 2" in page.text
+    assert (
+        '<ins><span class="diff-mark" aria-hidden="true">+</span>'
+        '<span class="visually-hidden">added: </span>Walk-ins welcome.</ins>'
+    ) in page.text
+    assert "<del>" not in page.text
+    assert '<label for="diff-from">' in page.text
+    assert '<label for="diff-to">' in page.text
+
+    backwards = web_client.get(f"/web/drafts/{draft_id}/diff", params={"from": 2, "to": 1}).text
+    assert '<span class="visually-hidden">removed: </span>Walk-ins welcome.</del>' in backwards
+    assert "<ins>" not in backwards
+
+
+@pytest.mark.parametrize("query", [{"from": "9"}, {"to": "zz-crafted"}, {"from": "0", "to": "1"}])
+def test_the_diff_page_refuses_an_unknown_version_without_echoing_it(
+    web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID, query: dict[str, str]
+) -> None:
+    signed_in(web_client, sessions)
+    page = web_client.get(f"/web/drafts/{draft_id}/diff", params=query)
+    assert page.status_code == 422
+    assert "zz-crafted" not in page.text
+
+
+def test_the_diff_page_of_another_organisations_draft_is_404(
+    web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID
+) -> None:
+    outsider = make_person(sessions, org="other-org", role=Role.reviewer)
+    assert sign_in(web_client, outsider).status_code == 303
+    assert web_client.get(f"/web/drafts/{draft_id}/diff").status_code == 404
