@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -22,6 +23,9 @@ from api.problems import ProblemError
 from api.store.drafting_models import DraftRow
 from api.store.drafting_repository import DraftingRepository
 from api.store.models import Role
+from api.store.repositories import AuditRepository
+from api.store.workflow_models import SignatureRow
+from api.users import people
 from api.web.errors import WebPageError
 from api.web.pages import form_data, web_router
 from api.web.pages.drafts import draft_page_response
@@ -44,6 +48,7 @@ STALE = (
     "The draft changed since you opened it (someone saved a newer version). Reload the page and edit again."
 )
 NO_DRAFT = "There is no such draft in your organisation."
+MAX_HISTORY = 500  # a draft sees a few dozen events; the full trail is /v1/audit/export
 
 
 def _field(form: FormData, name: str) -> str:
@@ -134,3 +139,47 @@ def diff_page(
         "draft_diff.html",
         {"draft": shown, "first": first, "last": last, "ops": result.ops},
     )
+
+
+@router.get("/drafts/{draft_id}/history")
+def history_page(
+    request: Request, draft_id: uuid.UUID, session: SessionDep, principal: HistoryReader
+) -> Response:
+    """The draft's audit events and those of its signatures, oldest first (the roles of /v1/audit)."""
+    draft = _draft_or_404(session, principal, draft_id)
+    audit = AuditRepository(session)
+    org = principal.organisation_id
+    signature_ids = [
+        str(s) for s in session.scalars(select(SignatureRow.id).where(SignatureRow.draft_id == draft.id))
+    ]
+    events = [
+        *audit.about(org, "draft", [str(draft.id)], limit=MAX_HISTORY),
+        *audit.about(org, "signature", signature_ids, limit=MAX_HISTORY),
+    ]
+    events.sort(key=lambda e: e.seq)
+    names = {user.id: user.display_name for user in people(session, org)}
+    rows = [
+        {
+            "what": e.event_type,
+            "who": _who(e.actor_user_id, e.actor_key_id, names),
+            "when": e.created_at,
+            # Details hold ids, codes and counts only; of them the page shows the signature meaning
+            # and the version, never a payload.
+            "meaning": str(e.details.get("meaning", "")).replace("_", " "),
+            "version": e.details.get("version"),
+        }
+        for e in events[:MAX_HISTORY]
+    ]
+    return render(
+        request,
+        "draft_history.html",
+        {"draft_id": draft.id, "rows": rows, "truncated": len(events) > MAX_HISTORY, "limit": MAX_HISTORY},
+    )
+
+
+def _who(user_id: uuid.UUID | None, key_id: uuid.UUID | None, names: dict[uuid.UUID, str]) -> str:
+    if user_id is not None:
+        return names.get(user_id, "a former user")
+    if key_id is not None:
+        return f"API key {str(key_id)[:8]}"
+    return "the system"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import httpx2
@@ -12,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.store.drafting_models import DraftRow, DraftVersionRow
 from api.store.library_repository import knowledge_org
-from api.store.models import Role
+from api.store.models import AuditEvent, Role
 from api.workflow.schemas import MAX_TEXT
 from knowledge.pack.loader import load_pack_library
-from tests.api.web.helpers import Person, csrf_of, make_person, sign_in
+from tests.api.web.helpers import PASSWORD, Person, csrf_of, make_person, sign_in
 from tests.api.workflow.helpers import CLEAN_TEXT, PHI_TEXT, make_draft, services_of
 
 EDITED = CLEAN_TEXT + " Walk-ins welcome."
@@ -180,3 +181,54 @@ def test_the_diff_page_of_another_organisations_draft_is_404(
     outsider = make_person(sessions, org="other-org", role=Role.reviewer)
     assert sign_in(web_client, outsider).status_code == 303
     assert web_client.get(f"/web/drafts/{draft_id}/diff").status_code == 404
+
+
+def test_the_history_lists_edits_and_signatures_with_their_meaning_and_no_text(
+    web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID
+) -> None:
+    signed_in(web_client, sessions)
+    assert post_edit(web_client, draft_id, PHI_TEXT).status_code == 303
+    assert post_edit(web_client, draft_id, EDITED, version="2").status_code == 303
+    assert web_client.get(f"/web/drafts/{draft_id}/history").status_code == 403  # marketers: no audit
+    web_client.cookies.clear()
+    reviewer = signed_in(web_client, sessions, Role.reviewer)
+    page = web_client.get(f"/web/drafts/{draft_id}").text
+    assert f'href="/web/drafts/{draft_id}/history"' in page
+    token = csrf_of(page)
+    refused = web_client.post(
+        f"/web/drafts/{draft_id}/approve", data={"csrf_token": token, "password": "wrong guess here"}
+    )
+    assert refused.status_code == 403
+    approved = web_client.post(
+        f"/web/drafts/{draft_id}/approve",
+        data={"csrf_token": token, "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert approved.status_code == 303
+
+    history = web_client.get(f"/web/drafts/{draft_id}/history")
+    assert history.status_code == 200
+    whats = re.findall(r"<td><code>([a-z_.]+)</code></td>", history.text)
+    assert whats[:2] == ["draft.edit", "draft.edit"]
+    assert "signature.refused" in whats
+    assert "signature.recorded" in whats
+    assert whats.index("signature.refused") < whats.index("signature.recorded")
+    assert "approved for publication" in history.text
+    assert history.text.count("Test reviewer") >= 2
+    assert history.text.count("Test marketer") == 2
+    with sessions() as session:
+        recorded = session.scalars(
+            select(AuditEvent.event_type).where(AuditEvent.actor_user_id == reviewer.user_id)
+        ).all()
+    assert len(whats) >= len([e for e in recorded if e != "user.signed_in"])
+    # Events store no text, and the page adds none: no word of the PHI version appears.
+    assert "Lopez" not in history.text
+    assert "bypass" not in history.text
+
+
+def test_the_history_of_another_organisations_draft_is_404(
+    web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID
+) -> None:
+    outsider = make_person(sessions, org="other-org", role=Role.admin)
+    assert sign_in(web_client, outsider).status_code == 303
+    assert web_client.get(f"/web/drafts/{draft_id}/history").status_code == 404
