@@ -28,16 +28,18 @@ from api.store.workflow_models import SignatureRow
 from api.users import people
 from api.web.errors import WebPageError
 from api.web.pages import form_data, web_router
+from api.web.pages import review as review_pages
 from api.web.pages.drafts import draft_page_response
 from api.web.principal import Reader, WebPrincipal, require_web_roles
 from api.web.templating import render
-from api.workflow import versions
-from api.workflow.schemas import MAX_TEXT, VersionIn
+from api.workflow import review, versions
+from api.workflow.schemas import MAX_TEXT, OverrideIn, VersionIn
 from api.workflow.states import ACTION_ROLES, Action
 
 router = web_router()
 
 Editor = Annotated[WebPrincipal, require_web_roles(*sorted(ACTION_ROLES[Action.edit]))]
+Overrider = Annotated[WebPrincipal, require_web_roles(*sorted(ACTION_ROLES[Action.override]))]
 HistoryReader = Annotated[WebPrincipal, require_web_roles(Role.admin, Role.reviewer)]
 Form = Annotated[FormData, Depends(form_data)]
 
@@ -183,3 +185,48 @@ def _who(user_id: uuid.UUID | None, key_id: uuid.UUID | None, names: dict[uuid.U
     if key_id is not None:
         return f"API key {str(key_id)[:8]}"
     return "the system"
+
+
+NEED_FINDINGS = "Choose at least one finding to override; nothing was signed."
+
+
+@router.post("/drafts/{draft_id}/override")
+def override_page(
+    request: Request,
+    draft_id: uuid.UUID,
+    services: ServicesDep,
+    session: SessionDep,
+    principal: Overrider,
+    form: Form,
+) -> Response:
+    """Override with an e-signature: the same service as POST /v1/drafts/{id}/override, refusals shown."""
+    try:
+        indexes = [int(v) for v in form.getlist("finding") if isinstance(v, str)]
+    except ValueError:
+        indexes = []
+    reason = review_pages.reason_of(form)
+    signature = review_pages.signature_of(form, Action.override)
+    if not indexes or reason is None or signature is None:
+        message = (
+            NEED_FINDINGS
+            if not indexes
+            else review_pages.NEED_REASON
+            if reason is None
+            else review_pages.NEED_REAUTH
+        )
+        return draft_page_response(request, services, session, principal, draft_id, alert=message, status=422)
+    try:
+        body = OverrideIn(reason=reason, finding_indexes=indexes, signature=signature)
+    except ValidationError:
+        return draft_page_response(
+            request, services, session, principal, draft_id, alert=NEED_FINDINGS, status=422
+        )
+    return review_pages.decide(
+        request,
+        services,
+        session,
+        principal,
+        draft_id,
+        Action.override,
+        lambda: review.override(session, services.workflow, principal.workflow_actor, draft_id, body),
+    )

@@ -20,6 +20,7 @@ from api.web.pages import web_router
 from api.web.preview import platform_family
 from api.web.principal import Reader, WebPrincipal
 from api.web.templating import render
+from api.workflow.review import is_overridable
 from api.workflow.schemas import MAX_TEXT
 from api.workflow.signing import MEANING_OF, MEANING_TEXT
 from api.workflow.states import ACTION_ROLES, Action, is_legal
@@ -31,6 +32,7 @@ NOTICES = {
     "approve": "Your approval is signed and recorded.",
     "request_changes": "Changes were requested; the draft went back to its authors.",
     "reject": "Your rejection is signed and recorded.",
+    "override": "Your override is signed and recorded.",
     "edit": "Your edit is saved as a new version and was checked again.",
 }
 
@@ -66,8 +68,15 @@ def draft_page_response(
     reviewer = principal.role in ACTION_ROLES[Action.approve]
     actions = {
         a.value: reviewer and is_legal(a, draft.state)
-        for a in (Action.approve, Action.request_changes, Action.reject)
+        for a in (Action.approve, Action.request_changes, Action.reject, Action.override)
     }
+    # Only findings the workflow would accept are offered (never PHI or patient status); the
+    # service checks again when the form is posted.
+    overridable = [
+        (i, f)
+        for i, f in enumerate(shown.draft.findings)
+        if is_overridable(services.workflow, f.model_dump(mode="json"))
+    ]
     return render(
         request,
         "draft.html",
@@ -76,7 +85,8 @@ def draft_page_response(
             "brief_id": brief.id,
             "reviewer": reviewer,
             "actions": actions,
-            "signing": {a.value: _signing(a) for a in (Action.approve, Action.reject)},
+            "signing": {a.value: _signing(a) for a in (Action.approve, Action.reject, Action.override)},
+            "overridable": overridable,
             "alert": alert,
             "notice": notice,
             "editor": principal.role in ACTION_ROLES[Action.edit] and is_legal(Action.edit, draft.state),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 
@@ -14,10 +15,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.store.drafting_models import DraftRow, DraftVersionRow
 from api.store.library_repository import knowledge_org
 from api.store.models import AuditEvent, Role
+from api.store.workflow_models import SignatureRow
 from api.workflow.schemas import MAX_TEXT
 from knowledge.pack.loader import load_pack_library
 from tests.api.web.helpers import PASSWORD, Person, csrf_of, make_person, sign_in
-from tests.api.workflow.helpers import CLEAN_TEXT, PHI_TEXT, make_draft, services_of
+from tests.api.web.test_review_pages import state_of
+from tests.api.workflow.helpers import (
+    BRAND_BLOCK,
+    CLEAN_TEXT,
+    PATIENT_STATUS_BLOCK,
+    PHI_BLOCK,
+    PHI_TEXT,
+    make_draft,
+    services_of,
+)
 
 EDITED = CLEAN_TEXT + " Walk-ins welcome."
 
@@ -232,3 +243,104 @@ def test_the_history_of_another_organisations_draft_is_404(
     outsider = make_person(sessions, org="other-org", role=Role.admin)
     assert sign_in(web_client, outsider).status_code == 303
     assert web_client.get(f"/web/drafts/{draft_id}/history").status_code == 404
+
+
+@pytest.fixture
+def blocked_id(web_client: TestClient, sessions: sessionmaker[Session], draft_id: uuid.UUID) -> uuid.UUID:
+    """A blocked draft of the same organisation: one overridable block, one PHI, one patient status.
+
+    The default configuration makes no rule overridable; here the brand rule is (as a deployment may
+    configure it), and PHI and patient status are made overridable too, so only the workflow's own
+    "never" keeps them off the form.
+    """
+    services = services_of(web_client)
+    services.workflow = dataclasses.replace(services.workflow, overridable=lambda rule_id: True)
+    with sessions() as session:
+        org = session.get_one(DraftRow, draft_id).organisation_id
+    findings = [BRAND_BLOCK, PHI_BLOCK, PATIENT_STATUS_BLOCK]
+    return make_draft(sessions, org, state="blocked", findings=findings).draft_id
+
+
+def post_override(
+    client: TestClient, draft_id: uuid.UUID, findings: list[str], password: str = PASSWORD
+) -> httpx2.Response:
+    token = csrf_of(client.get(f"/web/drafts/{draft_id}").text)
+    return client.post(
+        f"/web/drafts/{draft_id}/override",
+        data={
+            "csrf_token": token,
+            "finding": findings,
+            "reason": "Approved brand exception.",
+            "password": password,
+        },
+        follow_redirects=False,
+    )
+
+
+def signatures(sessions: sessionmaker[Session], draft_id: uuid.UUID) -> list[str]:
+    with sessions() as session:
+        return list(session.scalars(select(SignatureRow.meaning).where(SignatureRow.draft_id == draft_id)))
+
+
+def test_a_reviewer_overrides_only_what_may_be_overridden_with_a_signature(
+    web_client: TestClient, sessions: sessionmaker[Session], blocked_id: uuid.UUID
+) -> None:
+    signed_in(web_client, sessions, Role.reviewer)
+    page = web_client.get(f"/web/drafts/{blocked_id}").text
+    assert 'id="override-form"' in page
+    assert '<label for="override-f0">' in page
+    assert 'value="1"' not in page.split('id="override-form"')[1].split("</form>")[0]  # no PHI offered
+    assert 'id="override-f2"' not in page  # nor patient status
+    assert '<label for="override-password">' in page
+
+    forced = post_override(web_client, blocked_id, ["0", "1"])  # PHI forced into the post
+    assert forced.status_code == 422
+    assert "cannot be overridden" in forced.text
+    assert signatures(sessions, blocked_id) == []
+
+    done = post_override(web_client, blocked_id, ["0"])
+    assert done.status_code == 303
+    assert signatures(sessions, blocked_id) == ["block_finding_overridden"]
+    assert state_of(sessions, blocked_id) == "blocked"  # PHI and patient status still block
+
+
+def test_a_wrong_password_signs_nothing_and_is_audited(
+    web_client: TestClient, sessions: sessionmaker[Session], blocked_id: uuid.UUID
+) -> None:
+    signed_in(web_client, sessions, Role.reviewer)
+    refused = post_override(web_client, blocked_id, ["0"], password="not the password at all")
+    assert refused.status_code == 403
+    assert "does not match your account" in refused.text
+    assert "not the password at all" not in refused.text
+    assert signatures(sessions, blocked_id) == []
+    with sessions() as session:
+        kinds = session.scalars(
+            select(AuditEvent.event_type).where(AuditEvent.subject_id == str(blocked_id))
+        ).all()
+    assert "signature.refused" in kinds
+
+
+def test_an_author_cannot_override_their_own_draft(
+    web_client: TestClient, sessions: sessionmaker[Session], blocked_id: uuid.UUID
+) -> None:
+    reviewer = signed_in(web_client, sessions, Role.reviewer)
+    with sessions() as session:
+        version = session.get_one(DraftVersionRow, (blocked_id, 1))
+        version.author_user_id = reviewer.user_id
+        session.commit()
+    refused = post_override(web_client, blocked_id, ["0"])
+    assert refused.status_code == 403, refused.status_code
+    assert 'class="alert" role="alert"' in refused.text
+    assert signatures(sessions, blocked_id) == []
+
+
+def test_an_override_needs_a_finding_and_the_csrf_token(
+    web_client: TestClient, sessions: sessionmaker[Session], blocked_id: uuid.UUID
+) -> None:
+    signed_in(web_client, sessions, Role.reviewer)
+    assert post_override(web_client, blocked_id, []).status_code == 422
+    missing = web_client.post(
+        f"/web/drafts/{blocked_id}/override", data={"finding": "0", "reason": "x", "password": PASSWORD}
+    )
+    assert missing.status_code == 403
+    assert signatures(sessions, blocked_id) == []

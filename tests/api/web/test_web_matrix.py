@@ -77,6 +77,13 @@ WEB_MATRIX: dict[tuple[str, str], Page] = {
         data={"text": "Free flu shots on Saturdays at the clinic.", "version": "1"},
     ),
     ("GET", "/web/drafts/{draft_id}/diff"): Page(PEOPLE, 200, other_org=404),
+    # The matrix's draft needs review, not blocked: a reviewer is let through, the state machine refuses.
+    ("POST", "/web/drafts/{draft_id}/override"): Page(
+        frozenset({REVIEWER}),
+        409,
+        other_org=404,
+        data={"finding": "0", "reason": "Exception.", "password": PASSWORD},
+    ),
     ("GET", "/web/drafts/{draft_id}/history"): Page(frozenset({ADMIN, REVIEWER}), 200, other_org=404),
     # Everyone sees the knowledge; only admins change it, as with the API.
     ("GET", "/web/knowledge"): Page(PEOPLE, 200),
