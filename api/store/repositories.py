@@ -143,6 +143,23 @@ class AuditRepository:
             select(AuditEvent).where(AuditEvent.id == event_id, AuditEvent.organisation_id == organisation_id)
         )
 
+    def about(
+        self, organisation_id: uuid.UUID, subject_type: str, subject_ids: list[str], *, limit: int
+    ) -> list[AuditEvent]:
+        """Events about some subjects (a draft and its signatures), oldest first, at most `limit`."""
+        return list(
+            self.session.scalars(
+                select(AuditEvent)
+                .where(
+                    AuditEvent.organisation_id == organisation_id,
+                    AuditEvent.subject_type == subject_type,
+                    AuditEvent.subject_id.in_(subject_ids),
+                )
+                .order_by(AuditEvent.seq)
+                .limit(limit)
+            )
+        )
+
     def page(
         self, organisation_id: uuid.UUID, *, limit: int, offset: int, event_type: str | None = None
     ) -> AuditPage:

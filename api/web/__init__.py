@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from api.settings import Settings
 from api.web.context import WebContext
 from api.web.errors import install_error_handlers
-from api.web.pages import auth, briefs, drafts, escalations, evals, knowledge, review, users
+from api.web.pages import auth, briefs, draft_actions, drafts, escalations, evals, knowledge, review, users
 from api.web.templating import STATIC_DIR
 
 # Every page router, in one place.
@@ -22,6 +22,7 @@ PAGE_ROUTERS = (
     auth.router,
     briefs.router,
     drafts.router,
+    draft_actions.router,
     knowledge.router,
     review.router,
     escalations.router,

@@ -8,6 +8,7 @@ content hash and to the review round; an edit or a re-review starts a new round.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -40,6 +41,15 @@ MAX_APPROVAL_LIFETIME = timedelta(days=3650)
 # patient, which discloses PHI) is cleared only by a valid consent, and a crashed rule is a
 # check that did not run.
 NEVER_OVERRIDABLE = frozenset({Category.PHI.value, Category.PATIENT_STATUS.value, Category.RULE_ERROR.value})
+
+
+def is_overridable(deps: WorkflowDeps, finding: Mapping[str, object]) -> bool:
+    """A block finding a reviewer may override: the one rule `override` applies (pages offer only these)."""
+    return (
+        finding.get("severity") == Severity.BLOCK.value
+        and finding.get("category") not in NEVER_OVERRIDABLE
+        and deps.overridable(str(finding.get("rule_id")))
+    )
 
 
 def _locked(session: Session, actor: WorkflowActor, draft_id: uuid.UUID, now: datetime) -> DraftRow:
@@ -363,7 +373,7 @@ def override(
         if finding is None or finding.get("severity") != Severity.BLOCK.value:
             raise ProblemError(422, f"Finding {index} is not a block finding of the current version.")
         rule_id = str(finding.get("rule_id"))
-        if finding.get("category") in NEVER_OVERRIDABLE or not deps.overridable(rule_id):
+        if not is_overridable(deps, finding):
             raise ProblemError(
                 422,
                 f"Finding {index} ({rule_id}) cannot be overridden; PHI is cleared only by a valid consent.",

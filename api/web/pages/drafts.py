@@ -13,12 +13,15 @@ from api.deps import ServicesDep, SessionDep
 from api.drafting.views import draft_view
 from api.services import Services
 from api.store.drafting_repository import DraftingRepository
+from api.store.models import Role
 from api.web.draft_display import display
 from api.web.errors import WebPageError
 from api.web.pages import web_router
 from api.web.preview import platform_family
 from api.web.principal import Reader, WebPrincipal
 from api.web.templating import render
+from api.workflow.review import is_overridable
+from api.workflow.schemas import MAX_TEXT
 from api.workflow.signing import MEANING_OF, MEANING_TEXT
 from api.workflow.states import ACTION_ROLES, Action, is_legal
 
@@ -29,6 +32,8 @@ NOTICES = {
     "approve": "Your approval is signed and recorded.",
     "request_changes": "Changes were requested; the draft went back to its authors.",
     "reject": "Your rejection is signed and recorded.",
+    "override": "Your override is signed and recorded.",
+    "edit": "Your edit is saved as a new version and was checked again.",
 }
 
 
@@ -47,6 +52,8 @@ def draft_page_response(
     alert: str | None = None,
     notice: str | None = None,
     status: int = 200,
+    edit_text: str | None = None,
+    edit_error: str | None = None,
 ) -> Response:
     """The draft's page; the review pages re-render it with an alert when an action is refused."""
     repository = DraftingRepository(session)
@@ -61,8 +68,15 @@ def draft_page_response(
     reviewer = principal.role in ACTION_ROLES[Action.approve]
     actions = {
         a.value: reviewer and is_legal(a, draft.state)
-        for a in (Action.approve, Action.request_changes, Action.reject)
+        for a in (Action.approve, Action.request_changes, Action.reject, Action.override)
     }
+    # Only findings the workflow would accept are offered (never PHI or patient status); the
+    # service checks again when the form is posted.
+    overridable = [
+        (i, f)
+        for i, f in enumerate(shown.draft.findings)
+        if is_overridable(services.workflow, f.model_dump(mode="json"))
+    ]
     return render(
         request,
         "draft.html",
@@ -71,9 +85,17 @@ def draft_page_response(
             "brief_id": brief.id,
             "reviewer": reviewer,
             "actions": actions,
-            "signing": {a.value: _signing(a) for a in (Action.approve, Action.reject)},
+            "signing": {a.value: _signing(a) for a in (Action.approve, Action.reject, Action.override)},
+            "overridable": overridable,
             "alert": alert,
             "notice": notice,
+            "editor": principal.role in ACTION_ROLES[Action.edit] and is_legal(Action.edit, draft.state),
+            # A refused edit keeps what was typed (it is the editor's own text, not an echo of PHI
+            # to anyone else); otherwise the form starts from the current version.
+            "edit_text": shown.draft.text if edit_text is None else edit_text,
+            "edit_error": edit_error,
+            "history": principal.role in (Role.admin, Role.reviewer),
+            "max_text": MAX_TEXT,
         },
         status=status,
     )

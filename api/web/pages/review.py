@@ -112,7 +112,7 @@ def _field(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _decide(
+def decide(
     request: Request,
     services: Services,
     session: Session,
@@ -151,7 +151,7 @@ def _refused(
     return draft_page_response(request, services, session, principal, draft_id, alert=message, status=status)
 
 
-def _signature(form: FormData, action: Action) -> SignatureIn | None:
+def signature_of(form: FormData, action: Action) -> SignatureIn | None:
     password = _field(form, "password")
     if not password:
         return None
@@ -161,7 +161,7 @@ def _signature(form: FormData, action: Action) -> SignatureIn | None:
         return None  # too long: the message names the field, never its value
 
 
-def _reason(form: FormData) -> str | None:
+def reason_of(form: FormData) -> str | None:
     try:
         return ReasonIn(reason=_field(form, "reason").strip()).reason
     except ValidationError:
@@ -177,11 +177,11 @@ def approve_page(
     principal: Signer,
     form: Form,
 ) -> Response:
-    signature = _signature(form, Action.approve)
+    signature = signature_of(form, Action.approve)
     if signature is None:
         return _refused(request, services, session, principal, draft_id, 422, NEED_REAUTH)
     body = ApproveIn(signature=signature)
-    return _decide(
+    return decide(
         request,
         services,
         session,
@@ -201,11 +201,11 @@ def request_changes_page(
     principal: Signer,
     form: Form,
 ) -> Response:
-    reason = _reason(form)
+    reason = reason_of(form)
     if reason is None:
         return _refused(request, services, session, principal, draft_id, 422, NEED_REASON)
     body = ReasonIn(reason=reason)
-    return _decide(
+    return decide(
         request,
         services,
         session,
@@ -225,13 +225,13 @@ def reject_page(
     principal: Signer,
     form: Form,
 ) -> Response:
-    reason = _reason(form)
-    signature = _signature(form, Action.reject)
+    reason = reason_of(form)
+    signature = signature_of(form, Action.reject)
     if reason is None or signature is None:
         message = NEED_REASON if reason is None else NEED_REAUTH
         return _refused(request, services, session, principal, draft_id, 422, message)
     body = RejectIn(reason=reason, signature=signature)
-    return _decide(
+    return decide(
         request,
         services,
         session,

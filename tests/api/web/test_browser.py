@@ -28,7 +28,7 @@ from api.store.library_repository import knowledge_org
 from api.store.models import Role
 from knowledge.pack.loader import load_pack_library
 from tests.api.web.helpers import PASSWORD, Person, make_person
-from tests.api.web.review_data import make_draft
+from tests.api.web.review_data import TEXT, make_draft
 from tests.evals.test_report_browser import ARGS, CHROMIUM
 
 if TYPE_CHECKING:
@@ -283,3 +283,31 @@ def test_a_wrong_password_at_signing_is_refused(
     assert page.get_by_text("Needs review").first.is_visible()
     assert _state(sessions, draft_id) == "needs_review"
     shot(page, "review-wrong-password")
+
+
+def test_a_marketer_edits_a_draft_and_compares_the_versions(
+    page: Page, live_server: LiveServer, sessions: sessionmaker[Session]
+) -> None:
+    marketer = make_person(sessions, role=Role.marketer)
+    live_server.services.knowledge.libraries.put(knowledge_org(marketer.organisation_id), load_pack_library())
+    draft_id = make_draft(sessions, marketer.organisation_id)
+    sign_in(page, live_server, marketer)
+    page.goto(f"{live_server.url}/web/drafts/{draft_id}")
+    page.get_by_label("Text of version 2").fill(TEXT + " Walk-ins welcome.")
+    page.get_by_role("button", name="Save as a new version").click()
+    assert (
+        page.get_by_role("status").inner_text()
+        == "Your edit is saved as a new version and was checked again."
+    )
+    assert page.get_by_text("version 2", exact=False).first.is_visible()
+    shot(page, "draft-edited")
+    page.get_by_role("link", name="Compare versions").click()
+    assert page.get_by_role("heading", name="Changes from version 1 to version 2").is_visible()
+    added = page.locator(".diff ins")
+    assert added.count() == 1
+    assert added.text_content() == "+added: Walk-ins welcome."  # the visible "+" and the hidden words
+    page.get_by_label("From version").select_option("2")
+    page.get_by_label("To version").select_option("1")
+    page.get_by_role("button", name="Compare").click()
+    assert page.locator(".diff del").count() == 1
+    shot(page, "draft-diff")

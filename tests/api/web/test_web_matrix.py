@@ -24,7 +24,9 @@ from api.drafting.submit import Submitter, submit_brief
 from api.jobs.queue import JobQueue
 from api.store.drafting_models import DraftRow, DraftVersionRow, EscalationRow
 from api.store.eval_models import EvalRun
+from api.store.library_repository import knowledge_org
 from api.store.models import Role, User, utcnow
+from knowledge.pack.loader import load_pack_library
 from tests.api.test_authorization_matrix import served_routes
 from tests.api.web.helpers import PASSWORD, Person, csrf_of, make_person, sign_in
 
@@ -66,6 +68,23 @@ WEB_MATRIX: dict[tuple[str, str], Page] = {
     ("POST", "/web/drafts/{draft_id}/reject"): Page(
         frozenset({REVIEWER}), 303, other_org=404, data={"reason": "Off-brand.", "password": PASSWORD}
     ),
+    # Edits are the API's editors' (marketers, admins); everyone compares versions; the audit
+    # history is for those who read the audit trail (admins, reviewers), as GET /v1/audit/events.
+    ("POST", "/web/drafts/{draft_id}/versions"): Page(
+        frozenset({ADMIN, MARKETER}),
+        303,
+        other_org=404,
+        data={"text": "Free flu shots on Saturdays at the clinic.", "version": "1"},
+    ),
+    ("GET", "/web/drafts/{draft_id}/diff"): Page(PEOPLE, 200, other_org=404),
+    # The matrix's draft needs review, not blocked: a reviewer is let through, the state machine refuses.
+    ("POST", "/web/drafts/{draft_id}/override"): Page(
+        frozenset({REVIEWER}),
+        409,
+        other_org=404,
+        data={"finding": "0", "reason": "Exception.", "password": PASSWORD},
+    ),
+    ("GET", "/web/drafts/{draft_id}/history"): Page(frozenset({ADMIN, REVIEWER}), 200, other_org=404),
     # Everyone sees the knowledge; only admins change it, as with the API.
     ("GET", "/web/knowledge"): Page(PEOPLE, 200),
     ("POST", "/web/knowledge/documents"): Page(
@@ -246,6 +265,9 @@ def test_every_page_for_every_role_in_both_organisations(
         (org, role): make_person(sessions, org=org, role=role) for org in (OWNER, OTHER) for role in PEOPLE
     }
     resources = Resources(sessions, people[OWNER, ADMIN].organisation_id)
+    # The owner has a knowledge library, so an edit is checked (and saved) rather than refused.
+    libraries = cast(FastAPI, web_client.app).state.services.knowledge.libraries
+    libraries.put(knowledge_org(resources.organisation_id), load_pack_library())
     mismatches = []
     for (method, template), page in WEB_MATRIX.items():
         for (org, role), person in people.items():
