@@ -108,6 +108,11 @@ def people(session: Session, organisation_id: uuid.UUID) -> list[User]:
     )
 
 
+def reference_names(session: Session, organisation_id: uuid.UUID) -> dict[str, str]:
+    """Display names by workflow reference ("user:<id>"), for pages that show who did what."""
+    return {f"user:{user.id}": user.display_name for user in people(session, organisation_id)}
+
+
 def get_person(session: Session, organisation_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
     return session.scalar(select(User).where(User.id == user_id, User.organisation_id == organisation_id))
 

@@ -21,6 +21,7 @@ from api.drafting.submit import IdempotencyKeyReused, Submitter, submit_brief
 from api.drafting.views import brief_view, drafts_of_brief
 from api.services import Services
 from api.store.library_repository import knowledge_org
+from api.users import reference_names
 from api.web.brief_form import FORM_LEVEL, MEDIA_ROWS, BriefForm, empty_form, read_form, to_brief
 from api.web.draft_display import display
 from api.web.errors import WebPageError
@@ -140,7 +141,8 @@ def brief_page(
     displays = []
     if view.job.state == "succeeded":
         family = platform_family(services.guardrails.checker)
-        displays = [display(family, d, view.content_type) for d in drafts_of_brief(session, view.id)]
+        names = reference_names(session, principal.organisation_id)
+        displays = [display(family, d, view.content_type, names) for d in drafts_of_brief(session, view.id)]
     return render(
         request,
         "brief.html",

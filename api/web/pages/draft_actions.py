@@ -25,7 +25,8 @@ from api.store.drafting_repository import DraftingRepository
 from api.store.models import Role
 from api.store.repositories import AuditRepository
 from api.store.workflow_models import SignatureRow
-from api.users import people
+from api.users import people, reference_names
+from api.web.draft_display import author_name
 from api.web.errors import WebPageError
 from api.web.pages import form_data, web_router
 from api.web.pages import review as review_pages
@@ -136,10 +137,17 @@ def diff_page(
         # Fixed text: a crafted link's values are not repeated.
         raise WebPageError(422, "This draft has no such version to compare; choose versions from the list.")
     result = versions.diff(session, principal.workflow_actor, draft_id, first, last)
+    names = reference_names(session, principal.organisation_id)
     return render(
         request,
         "draft_diff.html",
-        {"draft": shown, "first": first, "last": last, "ops": result.ops},
+        {
+            "draft": shown,
+            "first": first,
+            "last": last,
+            "ops": result.ops,
+            "authors": {v.number: author_name(v.author, names) for v in shown.versions},
+        },
     )
 
 

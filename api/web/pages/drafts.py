@@ -14,6 +14,7 @@ from api.drafting.views import draft_view
 from api.services import Services
 from api.store.drafting_repository import DraftingRepository
 from api.store.models import Role
+from api.users import reference_names
 from api.web.draft_display import display
 from api.web.errors import WebPageError
 from api.web.pages import web_router
@@ -62,7 +63,10 @@ def draft_page_response(
     if draft is None or brief is None:
         raise WebPageError(404, "There is no such draft in your organisation.")
     shown = display(
-        platform_family(services.guardrails.checker), draft_view(session, draft), brief.content_type
+        platform_family(services.guardrails.checker),
+        draft_view(session, draft),
+        brief.content_type,
+        reference_names(session, principal.organisation_id),
     )
     # Which forms to offer; the workflow decides again (and refuses) when one is posted.
     reviewer = principal.role in ACTION_ROLES[Action.approve]

@@ -170,6 +170,10 @@ def test_the_diff_page_lists_versions_and_marks_words_without_colour_alone(
     assert "<del>" not in page.text
     assert '<label for="diff-from">' in page.text
     assert '<label for="diff-to">' in page.text
+    # Who wrote each version, by name: the edit's author is the signed-in marketer.
+    assert "<td>Test marketer</td>" in page.text
+    assert "user:" not in page.text
+    assert "<td>Test marketer</td>" in web_client.get(f"/web/drafts/{draft_id}").text
 
     backwards = web_client.get(f"/web/drafts/{draft_id}/diff", params={"from": 2, "to": 1}).text
     assert '<span class="visually-hidden">removed: </span>Walk-ins welcome.</del>' in backwards
