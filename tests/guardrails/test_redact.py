@@ -51,6 +51,9 @@ def masked(redactor: Redactor, text: str) -> list[tuple[str, str]]:
             [("SSN", "123-45-6780"), ("ACCOUNT_NUMBER", "4111 1111 1111 1111")],
         ),
         ("Grandma turns 92 on Sunday, October 6!", [("AGE", "92"), ("DATE", "Sunday, October 6")]),
+        # an address is widened to its scheme and host, never to the word before it
+        ("Notes:https://my.clinic.example/forms today", [("URL", "https://my.clinic.example/forms")]),
+        ("Portal link=www.janedoe-design.com now", [("URL", "www.janedoe-design.com")]),
         # states, countries, years and generic ages stay
         ("She moved from Texas to Portugal in 2019 and is 45 now.", []),
         ("Our support hours are 9 a.m. to 6 p.m., Monday through Friday.", []),

@@ -38,10 +38,18 @@ _ADDRESS_CHAR = regex.compile(r"[^\s<>()\[\]{}\"'`]")
 _TRAILING = ".,;:!?"
 
 
+# What may stand before a match and still be the same address: a scheme and host characters.
+# Only these, so "Notes:https://..." or "link=www..." do not take the word before them along.
+_ADDRESS_HEAD = regex.compile(r"(?:[a-z][a-z0-9+.-]*://)?[\w.~%+-]*\Z", regex.IGNORECASE)
+_HEAD_WINDOW = 300
+
+
 def _whole_address(text: str, start: int, end: int) -> tuple[int, int]:
-    """Extend [start, end) to the address's whole run of URL characters, less trailing punctuation."""
-    while start > 0 and _ADDRESS_CHAR.match(text, start - 1):
-        start -= 1
+    """Extend [start, end) to the whole address: back over its scheme and host, forward over every
+    URL character, less trailing punctuation."""
+    head = _ADDRESS_HEAD.search(text, max(0, start - _HEAD_WINDOW), start)
+    if head is not None:
+        start = head.start()
     while end < len(text) and _ADDRESS_CHAR.match(text, end):
         end += 1
     while end > start and text[end - 1] in _TRAILING:
