@@ -22,7 +22,7 @@ from agents.chat import ChatMessage, ChatModel, structured
 from agents.errors import AgentError, EngineNotConfigured
 from agents.firewall import PhiFirewall, unresolved_placeholders
 from agents.modular import Composition, ModularComposer, style_for
-from agents.prompts import load_prompt
+from agents.prompts import PROMPT_VERSION, load_prompt
 from agents.provenance import provided_facts, with_contact_numbers
 from agents.replies import compose_reply, refuse_fabrication
 from agents.reply_drafting import draft_reply
@@ -42,7 +42,6 @@ from knowledge.libraries.models import Claim, Disclaimer, KnowledgeLibrary
 from knowledge.retrieval import KnowledgeBase, library_disclaimers, library_facts
 
 DEFAULT_MAX_ROUNDS = 2
-PROMPT_VERSION = "v1"
 
 
 class LlmDraft(BaseModel):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from agents.brief import Brief
-from agents.prompts import instruction_wording
+from agents.prompts import PROMPT_VERSION, instruction_wording
 from guardrails.context import ContextFacts, Location, ProvidedFacts
 from knowledge.libraries.models import KnowledgeLibrary
 
@@ -25,7 +25,9 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`)\]]+")
 _CODE = re.compile(r"[^\s,;:!?()\[\]]*\d[^\s,;:!?()\[\]]*")
 
 
-def provided_facts(brief: Brief, library: KnowledgeLibrary, prompt_version: str = "v1") -> ProvidedFacts:
+def provided_facts(
+    brief: Brief, library: KnowledgeLibrary, prompt_version: str = PROMPT_VERSION
+) -> ProvidedFacts:
     links, codes = _library_links_and_codes(_Same(library))
     return ProvidedFacts(
         links=list(dict.fromkeys([*brief.links, *links])),

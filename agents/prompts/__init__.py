@@ -8,6 +8,8 @@ from functools import lru_cache
 from importlib import resources
 
 _FIELD = re.compile(r"\{([a-z_]+)\}")
+# The prompt files drafting uses now; a draft records it, and the echo check reads the same files.
+PROMPT_VERSION = "v1"
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Prompt:
         return _FIELD.sub(lambda m: values[m.group(1)], self.template)
 
 
-def load_prompt(name: str, version: str = "v1") -> Prompt:
+def load_prompt(name: str, version: str = PROMPT_VERSION) -> Prompt:
     text = resources.files(__package__).joinpath(f"{name}.{version}.md").read_text(encoding="utf-8")
     return Prompt(name=name, version=version, template=text)
 
@@ -45,6 +47,6 @@ PROMPT_NAMES = ("draft", "reply", "revise")
 
 
 @lru_cache(maxsize=4)
-def instruction_wording(version: str = "v1") -> tuple[str, ...]:
+def instruction_wording(version: str = PROMPT_VERSION) -> tuple[str, ...]:
     """The fixed wording of every drafting prompt of `version`, for the guardrails' `echo` family."""
     return tuple(part for name in PROMPT_NAMES for part in load_prompt(name, version).wording())
