@@ -169,8 +169,11 @@ def _forget_after_rollback(session: Session) -> None:
 def attach_audit_key(sessions: sessionmaker[Session], key: bytes) -> None:
     """Give every session of `sessions` the audit key and sign each committing transaction's new head."""
     info = dict(sessions.kw.get("info") or {})
+    # Not `event.contains`: it keys on id(sessions), and a new sessionmaker may reuse the address of
+    # one already freed whose listeners are not yet collected, so it would wrongly report "attached".
+    attached = AUDIT_KEY_INFO in info
     info[AUDIT_KEY_INFO] = key
     sessions.configure(info=info)
-    if not event.contains(sessions, "before_commit", _sign_before_commit):
+    if not attached:
         event.listen(sessions, "before_commit", _sign_before_commit)
         event.listen(sessions, "after_rollback", _forget_after_rollback)

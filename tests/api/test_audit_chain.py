@@ -197,3 +197,19 @@ def test_a_refused_event_is_not_stored(signed_sessions: sessionmaker[Session]) -
     with signed_sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 1
         assert verify_chain(session, AUDIT_KEY).ok
+
+
+def test_a_new_sessionmaker_signs_even_at_a_freed_ones_address(database_url: str) -> None:
+    # sessionmakers freed in a loop are usually reallocated at the same address; each must still sign
+    engine = make_engine(database_url)
+    try:
+        for round_number in range(1, 4):
+            sessions = make_sessionmaker(engine)
+            attach_audit_key(sessions, AUDIT_KEY)
+            append_events(sessions, 1)
+            with sessions() as session:
+                signed = session.scalar(select(func.max(AuditCheckpoint.seq)))
+            assert signed == round_number
+            del sessions
+    finally:
+        engine.dispose()
