@@ -45,6 +45,7 @@ from guardrails.rules.product_text import (
     ProductLexicon,
     load_product_lexicon,
 )
+from guardrails.rules.regex_union import any_of
 
 CLAIMS_LEXICON = "lexicons/claims.yaml"
 
@@ -212,6 +213,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
     def prepare(self, resources: RuleResources) -> None:
         options = self._options
         self._lexicon = load_claims_lexicon(options.lexicon)
+        self._any_red_flag = any_of([flag.pattern for flag in self._lexicon.red_flags])
         products: ProductLexicon = load_product_lexicon(options.products_lexicon)
         self._benefits = products.claims.benefit_patterns
         self._risk_sentence = products.claims.risk_sentence
@@ -251,6 +253,8 @@ class UnsubstantiatedClaimFamily(RuleFamily):
         yield from self._product_claims(text, ctx, spans, mentions, names, flagged)
 
     def _red_flags(self, text: AnalyzedText, sentence: str, offset: int) -> Iterator[Finding]:
+        if self._any_red_flag is not None and self._any_red_flag.search(sentence) is None:
+            return  # most sentences: one scan instead of one per flag
         lexicon = self._lexicon
         attributed = lexicon.attribution.search(sentence) is not None
         seen_kinds: set[str] = set()

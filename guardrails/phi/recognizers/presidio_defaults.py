@@ -71,12 +71,24 @@ class QuickUrlRecognizer(UrlRecognizer):
     """
 
     def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
-        if not _passes(_HOST, text):
-            return []
-        found = list(super().analyze(text, entities, *args, **kwargs))
-        for result in found:
-            result.start, result.end = _whole_address(text, result.start, result.end)
+        found: list[RecognizerResult] = []
+        # presidio's patterns (a 6,000-character alternation of top-level domains) match no
+        # whitespace, so running them on each whitespace-free word that looks like a host finds
+        # the same addresses as running them on the whole post, in a tenth of the time.
+        for word_start, word_end in _host_words(text):
+            for result in super().analyze(text[word_start:word_end], entities, *args, **kwargs):
+                result.start, result.end = _whole_address(
+                    text, result.start + word_start, result.end + word_start
+                )
+                found.append(result)
         return found
+
+
+_WORD = regex.compile(r"\S+")
+
+
+def _host_words(text: str) -> list[tuple[int, int]]:
+    return [word.span() for word in _WORD.finditer(text) if _HOST.search(word.group()) is not None]
 
 
 class QuickIpRecognizer(IpRecognizer):
