@@ -54,6 +54,11 @@ def masked(redactor: Redactor, text: str) -> list[tuple[str, str]]:
         # an address is widened to its scheme and host, never to the word before it
         ("Notes:https://my.clinic.example/forms today", [("URL", "https://my.clinic.example/forms")]),
         ("Portal link=www.janedoe-design.com now", [("URL", "www.janedoe-design.com")]),
+        # every address of a post, quoted or bare, each found within its own word
+        (
+            "Photos at 'janedoe-design.com' and (https://t.example.org/a?b=1).",
+            [("URL", "janedoe-design.com"), ("URL", "https://t.example.org/a?b=1")],
+        ),
         # states, countries, years and generic ages stay
         ("She moved from Texas to Portugal in 2019 and is 45 now.", []),
         ("Our support hours are 9 a.m. to 6 p.m., Monday through Friday.", []),

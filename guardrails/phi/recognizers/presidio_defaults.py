@@ -35,7 +35,8 @@ def _passes(pattern: Any, text: str) -> bool:
 
 
 _ADDRESS_CHAR = regex.compile(r"[^\s<>()\[\]{}\"'`]")
-_TRAILING = ".,;:!?"
+_QUOTES = "\"'"
+_TRAILING = ".,;:!?" + _QUOTES
 
 
 # What may stand before a match and still be the same address: a scheme and host characters.
@@ -46,7 +47,9 @@ _HEAD_WINDOW = 300
 
 def _whole_address(text: str, start: int, end: int) -> tuple[int, int]:
     """Extend [start, end) to the whole address: back over its scheme and host, forward over every
-    URL character, less trailing punctuation."""
+    URL character, less quotes and trailing punctuation."""
+    while start < end and text[start] in _QUOTES:
+        start += 1  # presidio's quoted-URL patterns take the quotes along
     head = _ADDRESS_HEAD.search(text, max(0, start - _HEAD_WINDOW), start)
     if head is not None:
         start = head.start()
