@@ -119,8 +119,14 @@ class Redactor:
 def build_redactor(nlp: Language | None = None, lexicon_path: Path | None = None) -> Redactor:
     """Load the spaCy pipeline (unless given the checker's), presidio and our recognizers."""
     from guardrails.nlp import load_pipeline
-    from guardrails.phi.lexicon import load_dictionary, load_lexicon
+    from guardrails.phi.lexicon import load_dictionary, load_given_names, load_lexicon
 
     lexicon = load_lexicon(lexicon_path)
     pipeline = nlp if nlp is not None else load_pipeline()
-    return Redactor(PhiEngine(pipeline, lexicon, load_dictionary(lexicon.dictionary_file)), lexicon)
+    engine = PhiEngine(
+        pipeline,
+        lexicon,
+        load_dictionary(lexicon.dictionary_file),
+        load_given_names(lexicon.given_names_file),
+    )
+    return Redactor(engine, lexicon)

@@ -28,6 +28,7 @@ from guardrails.phi.entities import ENTITY_OF, RANK
 from guardrails.phi.evidence import NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.recognizers import SPACY_LABELS, build_recognizers
+from guardrails.phi.recognizers.given_name import lone_given_name
 from guardrails.phi.recognizers.hashtag_name import HASHTAG_RECOGNIZER
 from guardrails.phi.recognizers.person_cues import CAPS_RECOGNIZER, PAIR_RECOGNIZER
 
@@ -161,12 +162,19 @@ class WeakResultEnhancer(LemmaContextAwareEnhancer):
 class PhiEngine:
     """Finds identifiers of every kind in a normalised text; context decides elsewhere."""
 
-    def __init__(self, nlp: Language, lexicon: PhiLexicon, dictionary: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        lexicon: PhiLexicon,
+        dictionary: frozenset[str] = frozenset(),
+        given_names: frozenset[str] = frozenset(),
+    ) -> None:
         self.nlp = nlp
         self._dictionary = dictionary
+        self._given_names = given_names
         self.lexicon = lexicon
         self.nlp_engine = SharedSpacyNlpEngine(nlp)
-        self._recognizers = build_recognizers(lexicon, dictionary)
+        self._recognizers = build_recognizers(lexicon, dictionary, given_names)
         self._enhancer = WeakResultEnhancer(
             context_similarity_factor=0.35,
             min_score_with_context_similarity=SCORE_THRESHOLD,
@@ -189,13 +197,14 @@ class PhiEngine:
         self._not_names = frozenset(lexicon.not_name_words) | frozenset(lexicon.staff_roles)
         self._regions = frozenset(lexicon.large_regions)
         self._common = frozenset(lexicon.common_words)
-        self._evidence = NameEvidence(lexicon, dictionary)
+        self._evidence = NameEvidence(lexicon, dictionary, given_names)
 
     def detect(self, text: str, doc: Doc | None = None) -> list[Detection]:
         """Identifiers in `text` (already normalised); `doc` is the shared spaCy doc of `text`."""
         if doc is None:
             doc = self.nlp(text)
         results = self._analyze(text, self.nlp_engine.artifacts(doc))
+        sentences = [(sent.start_char, sent.end_char) for sent in doc.sents] or [(0, len(text))]
         detections: list[Detection] = []
         products = self._evidence.marked_products(text)
         for result in results:
@@ -210,6 +219,8 @@ class PhiEngine:
                 and _RESIDENCE_BEFORE.search(text, max(0, start - 30), start)
             ):
                 kind = "LOCATION"
+            if kind in ("ORGANIZATION", "LOCATION") and self._named_person(text, start, end, sentences):
+                kind = "PERSON"  # "Mason did so well with his first filling": the small model said ORG
             if kind == "PERSON" and _PLACE_END.search(text, start, end):
                 kind = "LOCATION"  # "Lakeview Elementary", "Cobblestone Lane": a school or street
             elif (
@@ -232,7 +243,6 @@ class PhiEngine:
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
                 kind = "FAX_NUMBER"
             detections.append(Detection(kind, start, end, float(result.score), recognizer))
-        sentences = [(sent.start_char, sent.end_char) for sent in doc.sents] or [(0, len(text))]
         detections = self._drop_ordinary_words(text, detections, sentences)
         return resolve_overlaps(self._conjoined(text, detections))
 
@@ -268,6 +278,14 @@ class PhiEngine:
         ]
         deduplicated: list[RecognizerResult] = EntityRecognizer.remove_duplicates(results)
         return deduplicated
+
+    def _named_person(self, text: str, start: int, end: int, sentences: list[tuple[int, int]]) -> bool:
+        """A single given name the NER model read as a place or an organisation, with person evidence."""
+        word = text[start:end]
+        if " " in word or not word.istitle() or not self._evidence.given_name(word):
+            return False
+        sentence = next(((s, e) for s, e in sentences if s <= start < e), (0, len(text)))
+        return self._evidence.has_evidence(text, start, end, sentence)
 
     def _drop_ordinary_words(
         self, text: str, detections: list[Detection], sentences: list[tuple[int, int]]
@@ -378,8 +396,10 @@ class PhiEngine:
             return None
         if not caps_name and all(_ACRONYM.fullmatch(token) for token in span.split()):
             return None  # an acronym ("CV", "ICU"), not a name
-        if all(word in self._common or len(word) < 2 for word in words):
-            return None
+        if all(word in self._common or len(word) < 2 for word in words) and not lone_given_name(
+            text, start, start + len(span), self._given_names
+        ):
+            return None  # "Healthy Steps"; but "Dr. Ortiz says Summer was the bravest"
         return start, start + len(span)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import regex  # type: ignore[import-untyped]
 
 from guardrails.phi.lexicon import PhiLexicon
+from guardrails.phi.recognizers.given_name import lone_given_name
 
 _HASHTAG = regex.compile(r"#[\p{L}\p{N}_]+")
 # "Cardelle®", "Renavor ™": the word before the mark is a product's.
@@ -32,6 +33,7 @@ _VOCATIVE_END = regex.compile(r"^\s*(?:[!?]|\.(?:\s|$)|$)")
 # "Swelling, bruising, and lumps": the first item of a list, not someone addressed.
 _LIST = regex.compile(r"^,\s*\p{Ll}[\p{L}-]*(?:,|\s+(?:and|or)\b)")
 _OPENING = regex.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"'“‘(]*$")
+_NEXT_WORD = regex.compile(r"\s+([\p{L}'’]+)")
 _TOKEN = regex.compile(r"[\p{L}][\p{L}'’.-]*")
 
 
@@ -47,8 +49,11 @@ def name_words(name: str) -> list[str]:
 class NameEvidence:
     """Decides whether capitalised dictionary words are used as a person's name."""
 
-    def __init__(self, lexicon: PhiLexicon, dictionary: frozenset[str]) -> None:
+    def __init__(
+        self, lexicon: PhiLexicon, dictionary: frozenset[str], given_names: frozenset[str] = frozenset()
+    ) -> None:
         self._dictionary = dictionary
+        self._given_names = given_names
         weak = frozenset(lexicon.weak_person_cues)
         cues = [
             *lexicon.honorifics,
@@ -89,13 +94,33 @@ class NameEvidence:
             return True
         if _COMMA_BEFORE.search(before) and _VOCATIVE_END.match(after):
             return True  # "We're so proud of you, Gloria!"
+        if lone_given_name(text, start, end, self._given_names):
+            return True  # "Dr. Ortiz says Summer was ...": capitalised inside a sentence
         opening = _OPENING.search(text, max(0, s - 2), start) is not None or start == s
         sentence_text = text[s:e]
+        if opening and self._subject_given_name(text, start, end, sentence_text):
+            return True  # "Mason did so well with his first filling"
         if opening and after.startswith(",") and not _LIST.match(after) and _SECOND.search(sentence_text):
             return True  # "Colin, the comment came from your address"
         # A pronoun says a person is in the sentence; a sentence-opening word like
         # "Brush" or "Hope" needs more than that.
         return not opening and _SINGULAR.search(sentence_text) is not None
+
+    def _subject_given_name(self, text: str, start: int, end: int, sentence_text: str) -> bool:
+        """A given name opening a sentence, a lower-case word after it, and "he" or "she" later
+        in the sentence: the sentence is about that person ("Hope she feels better" is not)."""
+        if text[start:end].lower() not in self._given_names:
+            return False
+        following = _NEXT_WORD.match(text, end)
+        return (
+            following is not None
+            and following.group(1).islower()
+            and _SINGULAR.fullmatch(following.group(1)) is None
+            and _SINGULAR.search(sentence_text) is not None
+        )
+
+    def given_name(self, word: str) -> bool:
+        return word.lower() in self._given_names
 
     @staticmethod
     def in_hashtag(text: str, start: int, end: int) -> bool:

@@ -33,6 +33,9 @@ class PhiLexicon(_Lexicon):
     """Cue words that let context decide whose an identifier is."""
 
     dictionary_file: str = Field(min_length=1)
+    # Given names (guardrails/data/lexicons/first_names.yaml): a capitalised word that is one
+    # is read as a name where an ordinary word would not be capitalised.
+    given_names_file: str | None = None
     # A lexicon (under guardrails/data) whose `care_terms` and `condition_terms` also tie
     # care to the person a comment reply addresses ("your eczema", "your touch-up").
     personal_care_file: str | None = None
@@ -115,6 +118,10 @@ class Dictionary(_Lexicon):
     single_words: str = ""  # the unranked rest of the dictionary list
 
 
+class GivenNames(_Lexicon):
+    names: str = Field(min_length=1)
+
+
 class PublicFigures(_Lexicon):
     names: list[str] = Field(min_length=1)
 
@@ -149,6 +156,16 @@ def load_dictionary(name: str) -> frozenset[str]:
         return frozenset(dictionary.words.split()) | frozenset(dictionary.single_words.split())
     except ValidationError as exc:
         raise ConfigError(f"invalid dictionary {name}: {exc}") from None
+
+
+def load_given_names(name: str | None) -> frozenset[str]:
+    """The lower-case given names of the file a PHI lexicon names; none when it names none."""
+    if name is None:
+        return frozenset()
+    try:
+        return frozenset(GivenNames.model_validate(_read(name, None)).names.lower().split())
+    except ValidationError as exc:
+        raise ConfigError(f"invalid given-names list {name}: {exc}") from None
 
 
 class _CareTerms(BaseModel):

@@ -15,6 +15,7 @@ from guardrails.phi.lexicon import (
     PhiLexicon,
     load_care_terms,
     load_dictionary,
+    load_given_names,
     load_lexicon,
     load_public_figures,
 )
@@ -38,7 +39,9 @@ def load_phi(
     """presidio with our recognizers over `nlp`, and the lexicons context decides with."""
     lexicon = load_lexicon(lexicon_path)
     figures = load_public_figures(public_figures_path)
-    engine = PhiEngine(nlp, lexicon, load_dictionary(lexicon.dictionary_file))
+    engine = PhiEngine(
+        nlp, lexicon, load_dictionary(lexicon.dictionary_file), load_given_names(lexicon.given_names_file)
+    )
     # The first e-mail makes tldextract parse its public-suffix snapshot (about 0.3 s):
     # pay that here, at start-up, not on the first request.
     engine.detect("Warm-up: write to someone@example.com or call 555-0100 on March 3.")

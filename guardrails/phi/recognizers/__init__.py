@@ -20,6 +20,7 @@ from guardrails.phi.recognizers.age import AgeRecognizer, SpelledAgeRecognizer
 from guardrails.phi.recognizers.biometric import BiometricIdRecognizer
 from guardrails.phi.recognizers.dates import CalendarDateRecognizer, SpelledDateRecognizer
 from guardrails.phi.recognizers.device import DeviceSerialRecognizer
+from guardrails.phi.recognizers.given_name import GivenNameRecognizer
 from guardrails.phi.recognizers.handle import SocialHandleRecognizer
 from guardrails.phi.recognizers.hashtag_name import HashtagNameRecognizer
 from guardrails.phi.recognizers.health_plan import HealthPlanIdRecognizer
@@ -53,7 +54,7 @@ SPACY_LABELS = {
 
 
 def build_recognizers(
-    lexicon: PhiLexicon, dictionary: frozenset[str] = frozenset()
+    lexicon: PhiLexicon, dictionary: frozenset[str] = frozenset(), given_names: frozenset[str] = frozenset()
 ) -> list[EntityRecognizer]:
     return [
         SpacyRecognizer(supported_language="en", supported_entities=sorted(set(SPACY_LABELS.values()))),
@@ -66,6 +67,16 @@ def build_recognizers(
             person_after_cues=lexicon.person_after_cues,
             dictionary=dictionary,
             credentials=lexicon.credentials,
+        ),
+        GivenNameRecognizer(
+            given_names,
+            excluded=[
+                *lexicon.not_name_words,
+                *lexicon.common_words,
+                *lexicon.honorifics,
+                *lexicon.staff_titles,
+                *lexicon.large_regions,
+            ],
         ),
         HashtagNameRecognizer(lexicon.hashtag_name_prefixes, lexicon.hashtag_name_suffixes, dictionary),
         QuickEmailRecognizer(),
