@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 _PRONOUN = regex.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", regex.IGNORECASE)
 _SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
 _POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.IGNORECASE)
+_BREAK = regex.compile(r"[.!?;\n]")
+_OWNER_GAP = 30
 _PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
 _FOLLOW = regex.compile(
     r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$"
@@ -142,6 +144,23 @@ class ContextJudge:
             return PersonCall(Verdict.PHI, "patient in context")
         return None
 
+    def _named_just_before(
+        self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]
+    ) -> PersonCall | None:
+        """ "Call our patient Dana at 555-014-2231": a number right after a patient's name, with
+        nothing between them that makes it the organisation's ("Dana, call our front desk at")."""
+        for person, call in calls.items():
+            gap = scene.text[person.end : d.start]
+            if (
+                call.verdict is not Verdict.CLEAR
+                and person.end <= d.start
+                and len(gap) <= _OWNER_GAP
+                and not _BREAK.search(gap)
+                and not self.cues.org_phone.search(gap)
+            ):
+                return call
+        return None
+
     def _decision(self, d: Detection, entity: Entity, anchor: PersonCall | None, reason: str) -> Decision:
         if anchor is None:
             return Decision(d, entity, Verdict.CLEAR, reason)
@@ -162,6 +181,9 @@ class ContextJudge:
             number = digits(value)
             if number[-7:] in scene.org_phones or number in self.cues.public_numbers:
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public number")
+            owner = self._named_just_before(scene, d, calls)
+            if owner is not None:
+                return self._decision(d, entity, owner, "named person's number")
             if not _PERSONAL.search(scene.before(d.start, 40)) and self.cues.org_phone.search(before):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's number")
             return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")

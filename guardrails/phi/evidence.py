@@ -23,9 +23,10 @@ _HASHTAG = regex.compile(r"#[\p{L}\p{N}_]+")
 _MARKED = regex.compile(r"(\p{L}[\p{L}\p{N}'’-]*)\s?[®™]")
 _SINGULAR = regex.compile(r"\b(?:he|she|him|his|her|hers|himself|herself)\b", regex.IGNORECASE)
 _SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
-# "Jordan's", "Grace, 94,", "Dolores ('Dee' ...)", "the Ortega family"
+# "Jordan's", "Grace, 94,", "Mae, aged 94", "Vera, who ...", "Dolores ('Dee' ...)", "the Ortega family"
 _AFTER = regex.compile(
-    r"^(?:['’]s\b|,\s*\d|\s*\(\s*['\"‘“]|\s+(?:family|families|household|twins)\b)", regex.IGNORECASE
+    r"^(?:['’]s\b|,\s*(?:aged?\s+)?\d|,\s*who\b|\s*\(\s*['\"‘“]|\s+(?:family|families|household|twins)\b)",
+    regex.IGNORECASE,
 )
 _NICKNAME_BEFORE = regex.compile(r"\(\s*['\"‘“]$")
 _COMMA_BEFORE = regex.compile(r",\s*$")

@@ -96,6 +96,11 @@ def blocked_spans(
             "Ahmad Karimi of Westbury logged in from 198.51.100.23 for his asthma follow-up.",
             ["Ahmad Karimi", "Westbury", "198.51.100.23"],
         ),
+        # a number right after a patient's name is theirs, unless the words between make it ours
+        ("Call our patient Dana Reyes at 555-014-2231 about her follow-up.", ["Dana Reyes", "555-014-2231"]),
+        ("Dana, call our front desk at 555-014-2231 to move your infusion.", ["Dana"]),
+        # a name the small model reads as an organisation, with an age in apposition
+        ("Mae, aged 94, went home from the cardiac unit on Jan. 4.", ["Mae", "94", "Jan. 4"]),
         # staff are not PHI: titles, credentials, roles, the staff directory
         ("Dr. Maya Chen and Dr. Patel cared for Walter Pruitt after his surgery.", ["Walter Pruitt"]),
         ("Thanks, Amara, for caring for our patients on 5 East!", []),

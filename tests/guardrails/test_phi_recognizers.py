@@ -225,6 +225,11 @@ def test_dates(text: str, expected: list[str]) -> None:
         case("adults in their 90s face a higher risk"),
         case("people who live past 100"),
         case("we are 100% committed"),
+        case("Ruth, 94 y/o, had her hip replaced", "94"),
+        case("Happy 100th to Clara!", "100"),
+        case("A spry 97, Otto walked out of 3 North", "97"),
+        case("A total of 97, Smith said"),
+        case("Happy 40th to Clara!"),
     ],
 )
 def test_age(text: str, expected: list[str]) -> None:

@@ -32,6 +32,14 @@ class AgeRecognizer(DataRecognizer):
         Pattern("age in brackets", rf"(?<=(?-i:\b[A-Z][a-z'.-]+)\s\(){_OLD}(?=\))", 0.75),
         Pattern("age after is", rf"(?<=\b(?:is|was|now)\s+){_OLD}(?=\s*(?:and|but|,|\.|!|$))(?!\s*%)", 0.6),
         Pattern("ordinal birthday", rf"\b{_OLD}(?=(?:st|nd|rd|th)\s+birthday\b)", 0.85),
+        Pattern("happy ordinal", rf"(?<=\b(?i:happy)\s+){_OLD}(?=(?:st|nd|rd|th)\b)", 0.85),
+        Pattern("age before y/o", rf"\b{_OLD}(?=\s*(?i:y/o|y\.o\.|yo|yrs?\.?\s+old)(?!\w))", 0.85),
+        # "A spry 97, Otto walked out ..."
+        Pattern(
+            "age before a name",
+            rf"(?<=(?:^|[.!?]\s+)(?i:a|an)\s+\p{{Ll}}+\s+){_OLD}(?=,\s+\p{{Lu}}\p{{Ll}})",
+            0.6,
+        ),
     )
 
 
