@@ -280,10 +280,13 @@ class PhiEngine:
         return deduplicated
 
     def _named_person(self, text: str, start: int, end: int, sentences: list[tuple[int, int]]) -> bool:
-        """A single given name the NER model read as a place or an organisation, with person evidence."""
+        """A single name the NER model read as a place or an organisation: a given name with person
+        evidence, or a word that is not English before a person's verb ("Kenji lives on ...")."""
         word = text[start:end]
-        if " " in word or not word.istitle() or not self._evidence.given_name(word):
+        if " " in word or not word.istitle() or word.lower() in self._regions:
             return False
+        if not self._evidence.given_name(word):
+            return word.lower() not in self._dictionary and self._evidence.person_verb_after(text, end)
         sentence = next(((s, e) for s, e in sentences if s <= start < e), (0, len(text)))
         return self._evidence.has_evidence(text, start, end, sentence)
 

@@ -120,6 +120,10 @@ class NameEvidence:
             and _SINGULAR.search(sentence_text) is not None
         )
 
+    def person_verb_after(self, text: str, end: int) -> bool:
+        """A person's verb right after: "turns", "was discharged", "lives"."""
+        return self._cue_after.match(text[end : end + 40]) is not None
+
     def given_name(self, word: str) -> bool:
         return word.lower() in self._given_names
 
