@@ -1,38 +1,32 @@
-"""The fresh PHI batch: its expanded file is exactly what its marked-up source expands to."""
+"""The fresh dev batches written in marked-up form: each expanded file is exactly what its source
+expands to, and each keeps enough hard negatives."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from evals.datasets.guardrails.markup import expand, read_jsonl
 
 DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
 
 
-def test_fresh_phi_batch_matches_its_source() -> None:
-    with (DATA / "dev_fresh_phi.src.jsonl").open(encoding="utf-8") as handle:
+@pytest.mark.parametrize(
+    ("batch", "at_least"),
+    [("dev_fresh_phi", 120), ("dev_fresh4", 90), ("dev_fresh6", 100), ("dev_fresh7", 130)],
+)
+def test_batch_matches_its_source(batch: str, at_least: int) -> None:
+    with (DATA / f"{batch}.src.jsonl").open(encoding="utf-8") as handle:
         expected = [expand(source) for source in read_jsonl(handle)]
-    with (DATA / "dev_fresh_phi.jsonl").open(encoding="utf-8") as handle:
+    with (DATA / f"{batch}.jsonl").open(encoding="utf-8") as handle:
         shipped = [json.loads(line) for line in handle if line.strip()]
     assert shipped == expected
-    assert len(shipped) >= 120
+    assert len(shipped) >= at_least
     assert sum(1 for case in shipped if not case["labels"]) >= 30  # hard negatives
 
 
-def test_fresh4_batch_matches_its_source() -> None:
-    with (DATA / "dev_fresh4.src.jsonl").open(encoding="utf-8") as handle:
-        expected = [expand(source) for source in read_jsonl(handle)]
-    with (DATA / "dev_fresh4.jsonl").open(encoding="utf-8") as handle:
-        shipped = [json.loads(line) for line in handle if line.strip()]
-    assert shipped == expected
-    assert sum(1 for case in shipped if not case["labels"]) >= 30  # hard negatives
-
-
-def test_fresh6_batch_matches_its_source() -> None:
-    with (DATA / "dev_fresh6.src.jsonl").open(encoding="utf-8") as handle:
-        expected = [expand(source) for source in read_jsonl(handle)]
-    with (DATA / "dev_fresh6.jsonl").open(encoding="utf-8") as handle:
-        shipped = [json.loads(line) for line in handle if line.strip()]
-    assert shipped == expected
-    assert sum(1 for case in shipped if not case["labels"]) >= 30  # hard negatives
+def test_every_source_batch_is_checked() -> None:
+    sources = sorted(path.name.removesuffix(".src.jsonl") for path in DATA.glob("*.src.jsonl"))
+    assert sources == ["dev_fresh4", "dev_fresh6", "dev_fresh7", "dev_fresh_phi"]
