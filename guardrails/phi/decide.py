@@ -92,6 +92,10 @@ class ContextJudge:
         found = [d for d in detections if d.entity is not None or d.kind == "ORGANIZATION"]
         numbers = any(d.entity in _ALWAYS_PERSONAL for d in found)
         scene = Scene(text, doc, ctx, self.cues, has_personal_numbers=numbers)
+        if scene.is_reply and not numbers:
+            # "Hi Bea! Your note said 'text me at 555-014-5519'": a reply that repeats someone's own
+            # phone number ties them to the organisation as surely as a record number does.
+            scene.has_personal_numbers = any(self._personal_phone(scene, d) for d in found)
         persons = [d for d in found if d.kind == "PERSON"]
         calls = self.people.judge(scene, persons)
         decisions: list[Decision] = []
@@ -144,6 +148,14 @@ class ContextJudge:
             return PersonCall(Verdict.PHI, "patient in context")
         return None
 
+    def _personal_phone(self, scene: Scene, d: Detection) -> bool:
+        if d.entity not in (Entity.PHONE, Entity.FAX):
+            return False
+        number = digits(scene.text[d.start : d.end])
+        if number[-7:] in scene.org_phones or number in self.cues.public_numbers:
+            return False
+        return not self.cues.org_phone.search(scene.words_before(d.start, 6))
+
     def _named_just_before(
         self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]
     ) -> PersonCall | None:
@@ -186,7 +198,9 @@ class ContextJudge:
                 return self._decision(d, entity, owner, "named person's number")
             if not _PERSONAL.search(scene.before(d.start, 40)) and self.cues.org_phone.search(before):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's number")
-            return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
+            # A reply that shows someone's own number discloses it to everyone reading.
+            linked = scene.care_linked or (scene.is_reply and scene.has_personal_numbers)
+            return self._decision(d, entity, patient if linked else None, "not linked to care")
         if entity in (Entity.EMAIL, Entity.URL):
             host_match = _HOST.match(value.split("@")[-1])
             host = host_match.group(1).lower() if host_match else ""

@@ -85,7 +85,10 @@ class Detection:
 class SharedSpacyNlpEngine(SpacyNlpEngine):
     """presidio's spaCy engine around an already loaded pipeline (no download, no second load)."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, context_words: frozenset[str] = frozenset()) -> None:
+        # spaCy counts "call" as a stop word, and presidio drops stop words before it looks for a
+        # recognizer's context words: "call you at 5550142266" would never find its "call".
+        self._stop_words = frozenset(STOP_WORDS) - context_words
         configuration = NerModelConfiguration(
             model_to_presidio_entity_mapping=dict(SPACY_LABELS),
             labels_to_ignore=[],
@@ -128,7 +131,7 @@ class SharedSpacyNlpEngine(SpacyNlpEngine):
     # presidio asks these for every token when it builds context keywords; a set
     # lookup is much cheaper than a vocabulary lookup.
     def is_stopword(self, word: str, language: str) -> bool:
-        return word in STOP_WORDS
+        return word in self._stop_words
 
     def is_punct(self, word: str, language: str) -> bool:
         return _PUNCT.fullmatch(word) is not None
@@ -173,8 +176,9 @@ class PhiEngine:
         self._dictionary = dictionary
         self._given_names = given_names
         self.lexicon = lexicon
-        self.nlp_engine = SharedSpacyNlpEngine(nlp)
         self._recognizers = build_recognizers(lexicon, dictionary, given_names)
+        context = frozenset(word.lower() for r in self._recognizers for word in (r.context or ()))
+        self.nlp_engine = SharedSpacyNlpEngine(nlp, context)
         self._enhancer = WeakResultEnhancer(
             context_similarity_factor=0.35,
             min_score_with_context_similarity=SCORE_THRESHOLD,

@@ -34,6 +34,11 @@ _VOCATIVE_END = regex.compile(r"^\s*(?:[!?]|\.(?:\s|$)|$)")
 # "Swelling, bruising, and lumps": the first item of a list, not someone addressed.
 _LIST = regex.compile(r"^,\s*\p{Ll}[\p{L}-]*(?:,|\s+(?:and|or)\b)")
 _OPENING = regex.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"'“‘(]*$")
+# "Beatrix is 98 years old", "Ignatius turns ninety-three": a person's age follows
+_AGE_AFTER = regex.compile(
+    r"^\s+(?:is|was|turns|turned|turning|just\s+turned)\s+(?:\d{1,3}(?!\s*%|\d)|ninety|a\s+hundred|one\s+hundred)",
+    regex.IGNORECASE,
+)
 _NEXT_WORD = regex.compile(r"\s+([\p{L}'’]+)")
 _TOKEN = regex.compile(r"[\p{L}][\p{L}'’.-]*")
 
@@ -91,7 +96,12 @@ class NameEvidence:
         after = text[end : min(e, end + 40)]
         if self._cue_before.search(before) or _NICKNAME_BEFORE.search(before):
             return True
-        if _AFTER.match(after) or self._cue_after.match(after) or self._credential.match(after):
+        if (
+            _AFTER.match(after)
+            or _AGE_AFTER.match(after)
+            or self._cue_after.match(after)
+            or self._credential.match(after)
+        ):
             return True
         if _COMMA_BEFORE.search(before) and _VOCATIVE_END.match(after):
             return True  # "We're so proud of you, Gloria!"
@@ -122,7 +132,8 @@ class NameEvidence:
 
     def person_verb_after(self, text: str, end: int) -> bool:
         """A person's verb right after: "turns", "was discharged", "lives"."""
-        return self._cue_after.match(text[end : end + 40]) is not None
+        after = text[end : end + 40]
+        return self._cue_after.match(after) is not None or _AGE_AFTER.match(after) is not None
 
     def given_name(self, word: str) -> bool:
         return word.lower() in self._given_names

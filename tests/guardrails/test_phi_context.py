@@ -99,6 +99,9 @@ def blocked_spans(
         # a number right after a patient's name is theirs, unless the words between make it ours
         ("Call our patient Dana Reyes at 555-014-2231 about her follow-up.", ["Dana Reyes", "555-014-2231"]),
         ("Dana, call our front desk at 555-014-2231 to move your infusion.", ["Dana"]),
+        # an age after the name, and a surname's initial
+        ("Beatrix is 98 years old and just got her first hearing aids.", ["Beatrix", "98"]),
+        ("Discharged today after a week with pneumonia: Edna R. (92).", ["Edna R.", "92"]),
         # a name the small model reads as an organisation, with an age in apposition
         ("Mae, aged 94, went home from the cardiac unit on Jan. 4.", ["Mae", "94", "Jan. 4"]),
         # staff are not PHI: titles, credentials, roles, the staff directory
@@ -207,6 +210,31 @@ def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -
     ("text", "content_type", "expected"),
     [
         # the person a review reply addresses is a patient by implication
+        # a reply that repeats someone's own number ties them to the organisation
+        (
+            'Hi Bea! Your note said "text me at 555-014-5519 when it comes in" and it just did.',
+            "comment_reply",
+            ["Bea", "555-014-5519"],
+        ),
+        # "those stitches": one person's care, not care in general; ten bare digits after "call"
+        ("Wes, we'll take those stitches out on the 9th.", "comment_reply", ["Wes", "the 9th"]),
+        (
+            "Farida will call you at 5550142266 about the prior auth, Tomas.",
+            "comment_reply",
+            ["5550142266", "Tomas"],
+        ),
+        # a record number after "filed under" or in digit groups after "chart #"
+        (
+            "Gordon, your lab slip was filed under SRH-00-441-782; chart #00 7719 2284 is fixed too.",
+            "comment_reply",
+            ["Gordon", "SRH-00-441-782", "00 7719 2284"],
+        ),
+        # a reply answering a general question stays clean
+        (
+            "Hi Bea! We'll have flu shots every Tuesday; call our front desk at 555-014-5519.",
+            "comment_reply",
+            [],
+        ),
         ("Thank you for the kind words, Dana! We're glad your visit went well.", "review_response", ["Dana"]),
         (
             "Ms. Pruett, we explained all of this at your August 3 visit.",

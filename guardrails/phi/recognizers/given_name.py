@@ -18,6 +18,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerRe
 
 GIVEN_NAME_RECOGNIZER = "GivenNameRecognizer"
 _TITLE_WORD = regex.compile(r"(?<![\p{L}\p{N}'’@#./_-])\p{Lu}\p{Ll}+(?![\p{L}\p{N}_@-]|['’]\p{Ll}{2,})")
+_INITIAL = regex.compile(r" \p{Lu}\.(?!\w)")
 _WORD_BEFORE = regex.compile(r"(\p{L}[\p{L}'’-]*)[ \t]+$")
 _WORD_AFTER = regex.compile(r"[ \t]+(\p{L})")
 _SENTENCE_BEFORE = regex.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"'“‘(]*$")
@@ -80,8 +81,14 @@ class GivenNameRecognizer(LocalRecognizer):
         for match in _TITLE_WORD.finditer(text):
             # A name that is also an English word ("Mason") is kept afterwards only with person
             # evidence (guardrails.phi.evidence), as every ordinary-word name is.
-            if match.group().lower() in self._given and stands_alone(text, *match.span()):
-                results.append(self._result(*match.span()))
+            if match.group().lower() not in self._given:
+                continue
+            start, end = match.span()
+            initial = _INITIAL.match(text, end)
+            if initial is not None:
+                end = initial.end()  # "Edna R. (92)": a surname's initial is part of the name
+            if stands_alone(text, start, end):
+                results.append(self._result(start, end))
         return results
 
     def _result(self, start: int, end: int) -> RecognizerResult:

@@ -17,5 +17,7 @@ class LocalPhoneRecognizer(DataRecognizer):
             0.5,
         ),
         Pattern("local number", r"(?<![\w.-])\d{3}[ .-]\d{4}\b(?![-.]\d)", 0.4),
+        # "call you at 5550142266": ten bare digits count only with a phone word before them
+        Pattern("ten digits", r"(?<![\w.-])\d{10}\b(?![-.]\d)", 0.3),
     )
     CONTEXT = ("call", "phone", "fax", "text", "cell", "mobile", "number", "reach", "contact", "tel")

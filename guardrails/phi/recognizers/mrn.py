@@ -21,6 +21,10 @@ class MedicalRecordNumberRecognizer(DataRecognizer):
     REQUIRES = DIGIT
     PATTERNS = (
         Pattern("mrn after a record keyword", _LEAD + _ID, 0.9),
+        # "chart #00 7719 2284": digit groups after a record keyword
+        Pattern("mrn digit groups after a record keyword", _LEAD + r"\d{2,4}(?:\s\d{2,4}){1,4}\b", 0.9),
+        # "your lab slip was filed under SRH-00-441-782"
+        Pattern("mrn filed under", r"(?<=\bfiled\s+under\s+)" + _ID, 0.6),
         Pattern("mrn hash, letters and digit groups", r"(?-i:#[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.5),
         Pattern("mrn lettered prefix and digit groups", r"(?-i:\b[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.2),
         Pattern("mrn digits only (weak)", r"\b\d{6,10}\b", 0.05),
