@@ -54,7 +54,8 @@ _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 _NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
 # "went home to Dover Falls", "lives in Kittery": what the NER model calls a person here is a place.
 _PLACE_END = regex.compile(
-    r"\s(?-i:Elementary|Middle\s+School|High\s+School|Academy|Street|Avenue|Road|Lane|Boulevard|Terrace|Circle)$"
+    r"\s(?-i:Elementary|Middle\s+School|High\s+School|School|Academy|Street|Avenue|Road|Lane|Boulevard|Terrace"
+    r"|Circle)$"
 )
 _FROM_BEFORE = regex.compile(r"\bfrom\s+$", regex.IGNORECASE)
 _RESIDENCE_BEFORE = regex.compile(
@@ -247,7 +248,7 @@ class PhiEngine:
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
                 kind = "FAX_NUMBER"
             detections.append(Detection(kind, start, end, float(result.score), recognizer))
-        detections = self._drop_ordinary_words(text, detections, sentences)
+        detections = self._drop_ordinary_words(text, _without_names_in_places(text, detections), sentences)
         return resolve_overlaps(self._conjoined(text, detections))
 
     def _analyze(self, text: str, artifacts: NlpArtifacts) -> list[RecognizerResult]:
@@ -418,3 +419,19 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
         if all(detection.end <= other.start or other.end <= detection.start for other in kept):
             kept.append(detection)
     return sorted(kept, key=lambda d: (d.start, d.end))
+
+
+def _without_names_in_places(text: str, detections: list[Detection]) -> list[Detection]:
+    """ "a second grader at St. Brendan's School": the saint is part of the school's name, and the
+    school, not the saint, is the identifier."""
+    places = [
+        d for d in detections if d.kind == "LOCATION" and _PLACE_END.search(text, d.start, d.end) is not None
+    ]
+    return [
+        d
+        for d in detections
+        if d.kind != "PERSON"
+        or not any(
+            p.start <= d.start and d.end <= p.end and p.end - p.start > d.end - d.start for p in places
+        )
+    ]

@@ -99,6 +99,19 @@ def blocked_spans(
         # a number right after a patient's name is theirs, unless the words between make it ours
         ("Call our patient Dana Reyes at 555-014-2231 about her follow-up.", ["Dana Reyes", "555-014-2231"]),
         ("Dana, call our front desk at 555-014-2231 to move your infusion.", ["Dana"]),
+        # a given name and a surname the small model called a group; a school holding a saint's name
+        (
+            "After her valve surgery, Marguerite Oyelaran (93) of Oldcastle is back to her roses.",
+            ["Marguerite Oyelaran", "93", "Oldcastle"],
+        ),
+        (
+            "Ezra, a second grader at St. Brendan's School, was brave for his shots.",
+            ["Ezra", "St. Brendan's School"],
+        ),
+        # form-like lines, a room with a wing, a relative's age
+        ("Patient spotlight! Name: Lorne · Age: 91 · Favourite PT exercise: stairs.", ["Lorne", "91"]),
+        ("Ilse in Rm 7-214 rang the chemo bell this morning!", ["Ilse", "Rm 7-214"]),
+        ("Tobias had his checkup today, and his great-grandma, 92, held his hand.", ["Tobias", "92"]),
         # an age after the name, and a surname's initial
         ("Beatrix is 98 years old and just got her first hearing aids.", ["Beatrix", "98"]),
         ("Discharged today after a week with pneumonia: Edna R. (92).", ["Edna R.", "92"]),

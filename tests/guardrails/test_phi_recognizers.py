@@ -230,6 +230,8 @@ def test_dates(text: str, expected: list[str]) -> None:
         case("A spry 97, Otto walked out of 3 North", "97"),
         case("A total of 97, Smith said"),
         case("Happy 40th to Clara!"),
+        case("Name: Lorne · Age: 91 · Room: 4 East", "91"),
+        case("his great-grandma, 92, came along", "92"),
     ],
 )
 def test_age(text: str, expected: list[str]) -> None:

@@ -77,6 +77,7 @@ def build_recognizers(
                 *lexicon.staff_titles,
                 *lexicon.large_regions,
             ],
+            dictionary=dictionary,
         ),
         HashtagNameRecognizer(lexicon.hashtag_name_prefixes, lexicon.hashtag_name_suffixes, dictionary),
         QuickEmailRecognizer(),

@@ -32,6 +32,15 @@ class AgeRecognizer(DataRecognizer):
         Pattern("age in brackets", rf"(?<=(?-i:\b[A-Z][a-z'.-]+)\s\(){_OLD}(?=\))", 0.75),
         Pattern("age after is", rf"(?<=\b(?:is|was|now)\s+){_OLD}(?=\s*(?:and|but|,|\.|!|$))(?!\s*%)", 0.6),
         Pattern("ordinal birthday", rf"\b{_OLD}(?=(?:st|nd|rd|th)\s+birthday\b)", 0.85),
+        # a form-like line: "Name: Lorne · Age: 91"
+        Pattern("age after an age label", rf"(?<=\b(?i:age)\s*:\s*){_OLD}\b", 0.85),
+        # a relative in apposition: "his great-grandma, 92, came along"
+        Pattern(
+            "age after a relative",
+            rf"(?<=\b(?i:grandma|grandpa|grandmother|grandfather|great-grandma|great-grandpa|great-grandmother"
+            rf"|great-grandfather|mom|mother|dad|father|aunt|uncle|husband|wife|neighbou?r),\s){_OLD}(?=\s*,)",
+            0.75,
+        ),
         Pattern("happy ordinal", rf"(?<=\b(?i:happy)\s+){_OLD}(?=(?:st|nd|rd|th)\b)", 0.85),
         Pattern("age before y/o", rf"\b{_OLD}(?=\s*(?i:y/o|y\.o\.|yo|yrs?\.?\s+old)(?!\w))", 0.85),
         # "A spry 97, Otto walked out ..."

@@ -18,6 +18,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerRe
 
 GIVEN_NAME_RECOGNIZER = "GivenNameRecognizer"
 _TITLE_WORD = regex.compile(r"(?<![\p{L}\p{N}'’@#./_-])\p{Lu}\p{Ll}+(?![\p{L}\p{N}_@-]|['’]\p{Ll}{2,})")
+_SURNAME = regex.compile(r" (\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)?)(?![\p{L}\p{N}_@-])")
 _INITIAL = regex.compile(r" \p{Lu}\.(?!\w)")
 _WORD_BEFORE = regex.compile(r"(\p{L}[\p{L}'’-]*)[ \t]+$")
 _WORD_AFTER = regex.compile(r"[ \t]+(\p{L})")
@@ -65,8 +66,13 @@ class GivenNameRecognizer(LocalRecognizer):
     ENTITY = "PERSON"
     SCORE = 0.55
 
-    def __init__(self, given_names: frozenset[str], excluded: Iterable[str]) -> None:
-        self._given = given_names - frozenset(word.lower() for word in excluded)
+    def __init__(
+        self, given_names: frozenset[str], excluded: Iterable[str], dictionary: frozenset[str] = frozenset()
+    ) -> None:
+        never = frozenset(word.lower() for word in excluded)
+        self._given = given_names - never
+        # A surname is joined to a given name only when it is no ordinary or cue word.
+        self._not_surnames = dictionary | never
         super().__init__(
             supported_entities=[self.ENTITY], supported_language="en", name=GIVEN_NAME_RECOGNIZER
         )
@@ -84,8 +90,10 @@ class GivenNameRecognizer(LocalRecognizer):
             if match.group().lower() not in self._given:
                 continue
             start, end = match.span()
-            initial = _INITIAL.match(text, end)
-            if initial is not None:
+            surname = _SURNAME.match(text, end)
+            if surname is not None and surname.group(1).lower() not in self._not_surnames:
+                end = surname.end()  # "Marguerite Oyelaran (93)": the small model said NORP
+            elif (initial := _INITIAL.match(text, end)) is not None:
                 end = initial.end()  # "Edna R. (92)": a surname's initial is part of the name
             if stands_alone(text, start, end):
                 results.append(self._result(start, end))

@@ -62,6 +62,8 @@ class PersonCueRecognizer(LocalRecognizer):
         flags = regex.VERSION1 | regex.MULTILINE
         strong = [
             rf"(?<=\b(?i:{hon})\.?\s+){FULL_NAME}",
+            # a form-like line: "Name: Lorne · Age: 91"
+            rf"(?<=\b(?i:name|patient)\s*:\s*){FULL_NAME}",
             rf"(?<=\b(?i:{rel})\s+){FULL_NAME}",
             rf"(?<=\b(?i:{rel})\s+{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+){FULL_NAME}",
             # "the Nakashima family" (lower case: "the Hendricks Family Foundation" is a name)
@@ -83,6 +85,8 @@ class PersonCueRecognizer(LocalRecognizer):
             rf"(?<=(?:^|\s)[-–—~]\s?){FULL_NAME}(?=\s*$)",
             # an age in apposition: "Otis, 88, who ..."
             rf"{FULL_NAME}(?=,\s\d{{1,3}}\s*,)",
+            # "Ilse in Rm 7-214 rang the chemo bell"
+            rf"{_SENTENCE_START}{FULL_NAME}(?=\s+in\s+(?i:room|rm\.?|bed|bay|suite)\s*\d)",
             # "Liam from the Northgate neighborhood got his shots"
             rf"{_SENTENCE_START}{FULL_NAME}(?=\s+from\s+(?:the\s+)?\p{{Lu}})",
         ]

@@ -16,7 +16,7 @@ class RoomBedRecognizer(DataRecognizer):
             # not where vehicles stand ("ambulance bay 2", "loading bay 4")
             r"(?<!\b(?:ambulance|loading|parking|delivery|service|drive-through)\s)"
             r"\b(?:room|rm\.?|bed|bay|crib|bassinet|isolette|cubicle|unit|apt\.?|apartment)\s*(?:no\.?\s*|#\s*)?"
-            r"(?:\d{1,4}(?:-?(?-i:[A-Z]))?|(?-i:[A-Z])-?\d{1,4})\b",
+            r"(?:\d{1,4}(?:-\d{1,4})?(?:-?(?-i:[A-Z]))?|(?-i:[A-Z])-?\d{1,4})\b",
             0.7,
         ),
     )
