@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 _PRONOUN = regex.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", regex.IGNORECASE)
 _SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
 _POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.IGNORECASE)
+_NOT_PATIENTS = frozenset({"public figure", "staff"})
 _BREAK = regex.compile(r"[.!?;\n]")
 _OWNER_GAP = 30
 _PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
@@ -258,6 +259,11 @@ class ContextJudge:
             return Decision(d, Entity.DATE, Verdict.CLEAR, "month not tied to a named patient")
         if not life and self.cues.events.search(scene.sentence_text(d.start)):
             return Decision(d, Entity.DATE, Verdict.CLEAR, "event date")
+        s, e = scene.sentence(d.start)
+        here = [c for p, c in calls.items() if s <= p.start < e]
+        if here and all(c.verdict is Verdict.CLEAR and c.reason in _NOT_PATIENTS for c in here):
+            # "Florence Nightingale was born on 12 May 1820": the only person here is no patient
+            return Decision(d, Entity.DATE, Verdict.CLEAR, "date of someone who is not a patient")
         anchor = self._anchor(scene, d, calls)
         if anchor is None and (life or _POSSESSIVE.search(scene.before(d.start, 30))) and scene.care_linked:
             anchor = PersonCall(Verdict.PHI, "patient's date")
@@ -290,6 +296,8 @@ class ContextJudge:
         # patient is theirs, even after "at" or "on".
         if _SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
             anchor = self._anchor_in_sentence(scene, d, calls)
+            if anchor is None and self.cues.residence.ends(before):
+                anchor = self._anchor(scene, d, calls)  # "She lives on Birch Lane": whoever "she" is
             if anchor is None and scene.is_reply:
                 # a reply's reader: "to your place on Cobblestone Lane", "their camp forms for
                 # Lakeview Elementary" (your/their in a reply about care)

@@ -112,6 +112,14 @@ def blocked_spans(
         ("Patient spotlight! Name: Lorne · Age: 91 · Favourite PT exercise: stairs.", ["Lorne", "91"]),
         ("Ilse in Rm 7-214 rang the chemo bell this morning!", ["Ilse", "Rm 7-214"]),
         ("Tobias had his checkup today, and his great-grandma, 92, held his hand.", ["Tobias", "92"]),
+        # a holiday as the day of a birth; a street after "lives on"; a device serial in two groups
+        ("Happy first birthday to Mateo, born on New Year's Day in our NICU!", ["Mateo", "New Year's Day"]),
+        (
+            "We're bringing Mrs. Kowalczyk's oxygen today. She lives on Birch Lane.",
+            ["Kowalczyk", "Birch Lane"],
+        ),
+        # a date of a public figure is not a patient's
+        ("Florence Nightingale was born on 12 May 1820. Happy Nurses Day to our nurses!", []),
         # an age after the name, and a surname's initial
         ("Beatrix is 98 years old and just got her first hearing aids.", ["Beatrix", "98"]),
         ("Discharged today after a week with pneumonia: Edna R. (92).", ["Edna R.", "92"]),

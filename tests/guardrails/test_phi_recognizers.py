@@ -121,6 +121,8 @@ def test_room_bed(text: str, expected: list[str]) -> None:
         case("hearing aid, serial HA-7Q2-55810, was left", "HA-7Q2-55810"),
         case("S/N: 3MH0049221K", "3MH0049221K"),
         case("Serial killers are a popular podcast topic"),
+        case("your mom's device, serial CRT-D 44A9-0021, was checked", "CRT-D 44A9-0021"),
+        case("serial ABC-D and more"),
     ],
 )
 def test_device_serial(text: str, expected: list[str]) -> None:
@@ -207,6 +209,9 @@ def test_other_id(text: str, expected: list[str]) -> None:
         case("Open since 1962 with 40 beds"),
         case("Add 1/2 cup of sugar"),
         case("You may need a booster in May."),
+        case("your flu shot from 14/09 is on file", "14/09"),
+        case("Admit date Apr-09, home date Apr-22.", "Apr-09", "Apr-22"),
+        case("Mix 13/4 of the dose"),
     ],
 )
 def test_dates(text: str, expected: list[str]) -> None:

@@ -28,6 +28,12 @@ _MEASURE = (
 )
 NUMERIC = rf"(?<![$€£\d.,])\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{{2}})?\b(?![/.-]\d){_MEASURE}"
 ISO = r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"
+# "14/09", "25/12/2025": day first, where the day cannot be a month
+DAY_FIRST = (
+    rf"(?<![$€£\d.,])\b(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?:/(?:19|20)?\d{{2}})?\b(?![/.-]\d){_MEASURE}"
+)
+# "Admit date Apr-09": a form's short month and day
+MONTH_DASH_DAY = rf"\b{_MONTH}-(?:0[1-9]|[12]\d|3[01])\b(?!-)"
 # "on the 19th", "for the 3rd": a day of the month alone, after a preposition, and not
 # "the 3rd floor" or "the 2nd time".
 DAY_ALONE = (
@@ -48,6 +54,8 @@ class CalendarDateRecognizer(DataRecognizer):
         Pattern("day and month", DAY_MONTH, 0.6),
         Pattern("numeric date", NUMERIC, 0.5),
         Pattern("iso date", ISO, 0.7),
+        Pattern("day-first date", DAY_FIRST, 0.5),
+        Pattern("month-dash-day", MONTH_DASH_DAY, 0.6),
         Pattern("weekday the nth", WEEKDAY_ORDINAL, 0.6),
         Pattern("the nth alone", DAY_ALONE, 0.5),
     )
@@ -78,6 +86,13 @@ _MONTH_ALONE = (
 )
 
 
+_HOLIDAY_EVENT = (
+    r"(?<=\b(?:born|admitted|discharged|died|delivered|arrived|operated)\s+on\s+)"
+    r"(?-i:New\s+Year['’]s(?:\s+(?:Day|Eve))?|Christmas(?:\s+(?:Day|Eve))?|Valentine['’]s\s+Day|Halloween"
+    r"|Thanksgiving(?:\s+Day)?|Independence\s+Day|the\s+Fourth\s+of\s+July|Easter(?:\s+Sunday)?)"
+)
+
+
 class SpelledDateRecognizer(DataRecognizer):
     """Dates written in words ("the fourteenth of February", "March the third"): no digit needed."""
 
@@ -89,4 +104,6 @@ class SpelledDateRecognizer(DataRecognizer):
         Pattern("month and ordinal word", rf"\b{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL_WORD})\b", 0.6),
         # "his surgery in January": a month alone is a date element too; context decides whose
         Pattern("month alone", _MONTH_ALONE, 0.5),
+        # "born on New Year's Day": a holiday names the day of a life event
+        Pattern("holiday of a life event", _HOLIDAY_EVENT, 0.6),
     )

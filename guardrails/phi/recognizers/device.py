@@ -18,7 +18,8 @@ class DeviceSerialRecognizer(DataRecognizer):
     PATTERNS = (
         Pattern(
             "serial after a device keyword",
-            _LEAD + r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){3,29})\b",
+            # one inner space only before a group with a digit: "serial CRT-D 44A9-0021"
+            _LEAD + r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])| (?=[A-Z0-9-]*\d)){3,29})\b",
             0.9,
         ),
     )
