@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _PRONOUN = regex.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", regex.IGNORECASE)
 _SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
 _POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.IGNORECASE)
-_NOT_PATIENTS = frozenset({"public figure", "staff"})
+_NOT_PATIENTS = frozenset({"public figure"})
 _BREAK = regex.compile(r"[.!?;\n]")
 _OWNER_GAP = 30
 _PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
@@ -262,7 +262,8 @@ class ContextJudge:
         s, e = scene.sentence(d.start)
         here = [c for p, c in calls.items() if s <= p.start < e]
         if here and all(c.verdict is Verdict.CLEAR and c.reason in _NOT_PATIENTS for c in here):
-            # "Florence Nightingale was born on 12 May 1820": the only person here is no patient
+            # "Florence Nightingale was born on 12 May 1820": the only person here is a public figure
+            # (not staff: "Dr. Lee moved your surgery to May 3" is the patient's date)
             return Decision(d, Entity.DATE, Verdict.CLEAR, "date of someone who is not a patient")
         anchor = self._anchor(scene, d, calls)
         if anchor is None and (life or _POSSESSIVE.search(scene.before(d.start, 30))) and scene.care_linked:

@@ -250,6 +250,8 @@ def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -
             "comment_reply",
             ["Gordon", "SRH-00-441-782", "00 7719 2284"],
         ),
+        # a date beside only a staff member is still the reader's
+        ("Thanks, Ana. Dr. Maya Chen moved your surgery to May 3.", "comment_reply", ["Ana", "May 3"]),
         # a reply answering a general question stays clean
         (
             "Hi Bea! We'll have flu shots every Tuesday; call our front desk at 555-014-5519.",
