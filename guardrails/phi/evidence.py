@@ -136,7 +136,8 @@ class NameEvidence:
         return self._cue_after.match(after) is not None or _AGE_AFTER.match(after) is not None
 
     def given_name(self, word: str) -> bool:
-        return word.lower() in self._given_names
+        """A given name, or one joined from given names ("Clara-Jean")."""
+        return all(part in self._given_names for part in word.lower().split("-"))
 
     @staticmethod
     def in_hashtag(text: str, start: int, end: int) -> bool:

@@ -250,6 +250,17 @@ def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -
             "comment_reply",
             ["Gordon", "SRH-00-441-782", "00 7719 2284"],
         ),
+        # an address with a top-level domain presidio does not list; a hyphenated given name
+        (
+            "Jamal, we emailed your son's lab results to jamal.whitfield@inboxmail.example as asked.",
+            "comment_reply",
+            ["Jamal", "jamal.whitfield@inboxmail.example"],
+        ),
+        (
+            "Congratulations, Priya and Dev! We all cried when your beta came back positive.",
+            "comment_reply",
+            ["Priya", "Dev"],
+        ),
         # a date beside only a staff member is still the reader's
         ("Thanks, Ana. Dr. Maya Chen moved your surgery to May 3.", "comment_reply", ["Ana", "May 3"]),
         # a reply answering a general question stays clean

@@ -22,6 +22,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 _AT = regex.compile(r"@")
+_EMAIL_SHAPE = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 _HOST = regex.compile(r"\w\.[A-Za-z]{2}|://|\bwww\b", regex.IGNORECASE)
 _IP = regex.compile(r"\d\.\d|[0-9a-f]:[0-9a-f]", regex.IGNORECASE)
 _DIGITS_7 = regex.compile(r"(?:\d\D{0,3}){7}")
@@ -61,8 +62,19 @@ def _whole_address(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class QuickEmailRecognizer(EmailRecognizer):
+    """presidio's e-mail pattern, and any other address-shaped word: presidio checks the top-level
+    domain against its list, so "name@inboxmail.example" or a new TLD would go unmasked."""
+
+    SHAPE_SCORE = 0.6
+
     def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
-        return list(super().analyze(text, entities, *args, **kwargs)) if _passes(_AT, text) else []
+        if not _passes(_AT, text):
+            return []
+        found = list(super().analyze(text, entities, *args, **kwargs))
+        for match in _EMAIL_SHAPE.finditer(text):
+            if not any(r.start < match.end() and match.start() < r.end for r in found):
+                found.append(RecognizerResult("EMAIL_ADDRESS", match.start(), match.end(), self.SHAPE_SCORE))
+        return found
 
 
 class QuickUrlRecognizer(UrlRecognizer):
