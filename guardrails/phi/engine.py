@@ -243,6 +243,8 @@ class PhiEngine:
                 start, end = trimmed
             elif kind == "ORGANIZATION" and _ORG_ACRONYM.fullmatch(text[start:end]):
                 continue  # "DOB", "MRN", "ICU": record keywords and units, not organisations
+            elif kind in ("LOCATION", "ORGANIZATION") and text[start:end].lower() in self._not_names:
+                continue  # "in JSON format", "the ICU": a word that never names a place or a person
             elif kind in ("LOCATION", "ORGANIZATION") and self._capitalised_word(doc, text, start, end):
                 continue  # "Fingerprint template ...": a sentence's first word, capitalised as such
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):

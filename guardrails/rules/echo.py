@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from guardrails.analysis import AnalyzedText
 from guardrails.context import CheckContext
@@ -28,6 +28,19 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?", re.I)
 # Masked details are upper case ("[PERSON_1]") and are not matched.
 _SOURCE_MARKER = re.compile(r"\[[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*(?::[^\]\n]{1,80})?\]")
 _CODE_FENCE = re.compile(r"```[a-z]*")
+# A model talking about its answer instead of giving it ("The response is in JSON format",
+# "Here is the post:", "As an AI language model"). Options may replace the list.
+META_TALK = (
+    r"\b(?:the|this|my)\s+(?:response|output|answer|reply|draft)\s+(?:is|was|will\s+be)\s+"
+    r"(?:in|formatted|written|provided|below|as\s+follows)\b",
+    r"\bin\s+JSON\b|\bJSON\s+(?:format|object|with)\b",
+    r"\b(?:here\s+is|here's|below\s+is)\s+(?:the|a|your|an?)\s+(?:\w+\s+)?"
+    r"(?:post|draft|caption|tweet|response|reply|version)\b",
+    r"\bas\s+an?\s+(?:(?:ai\s+)?language\s+model|ai|a\.i\.|assistant)\b",
+    r"\bI\s+hope\s+this\s+(?:helps|meets|works)\b",
+    r"^\s*(?:sure|certainly|of\s+course|absolutely)[!,.]\s+(?:here|i)\b",
+    r"\balt_texts?\b|\brequested\s+(?:data|format|fields?)\b",
+)
 
 
 class EchoOptions(BaseModel):
@@ -39,6 +52,21 @@ class EchoOptions(BaseModel):
         le=12,
         description="Words in a row shared with the instructions that count as repeating them",
     )
+    meta_talk: list[str] = Field(
+        default=list(META_TALK),
+        description="Regular expressions (case-insensitive) of a model talking about its own answer",
+    )
+
+    @field_validator("meta_talk")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                # pydantic turns only ValueError into a validation error: a bad config refuses to start
+                raise ValueError(f"invalid meta_talk pattern: {exc}") from None
+        return patterns
 
 
 class EchoFamily(RuleFamily):
@@ -48,6 +76,8 @@ class EchoFamily(RuleFamily):
                  "The text repeats the drafting instructions instead of being a post."),
         RuleSpec("echo.source_marker", Category.BRAND, Severity.BLOCK, _CITATION,
                  "A source id or code fence from the drafting prompt is left in the text."),
+        RuleSpec("echo.meta_talk", Category.BRAND, Severity.BLOCK, _CITATION,
+                 "The text talks about itself as a model's answer (\"Here is the post\", \"in JSON\")."),
     )  # fmt: skip
     Options = EchoOptions
 
@@ -66,15 +96,28 @@ class EchoFamily(RuleFamily):
                 )
         n = self.options.shingle_words
         shingles = _shingles(tuple(ctx.provided.instructions), n)
-        if not shingles:
-            return
-        for start, end in _repeated(source, shingles, n):
+        repeated = list(_repeated(source, shingles, n)) if shingles else []
+        for start, end in repeated:
             yield self.finding(
                 "echo.instructions",
                 "This repeats the drafting instructions; it is not part of the post.",
                 span=text.span(start, end),
                 suggestion="Remove it and write the post itself.",
             )
+        for match in _meta_talk(tuple(self.options.meta_talk)).finditer(source):
+            if any(start < match.end() and match.start() < end for start, end in repeated):
+                continue  # already reported as the instructions it repeats
+            yield self.finding(
+                "echo.meta_talk",
+                "This is the drafting model talking about its answer, not part of the post.",
+                span=text.span(*match.span()),
+                suggestion="Remove it.",
+            )
+
+
+@lru_cache(maxsize=4)
+def _meta_talk(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
 
 
 @lru_cache(maxsize=16)

@@ -31,6 +31,7 @@ from guardrails.datafiles import load_data_file
 from guardrails.findings import Category, Finding, Severity
 from guardrails.phi.lexicon import load_dictionary
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
+from guardrails.rules.legal_citations import CitationIndex
 
 _CITATION = "Only facts from the brief and the organisation's knowledge (FTC Act s.5: no misleading claims)"
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -75,6 +76,8 @@ class ProvenanceLexicon(BaseModel):
     name_similarity: float = Field(gt=0.0, le=1.0)
     dictionary_file: str = Field(min_length=1)
     generic_name_words: list[str] = Field(default_factory=list)
+    # Laws a post may name without a source in the brief (see guardrails.rules.legal_citations).
+    common_laws: list[str] = Field(default_factory=list)
 
     @field_validator("bare_domain_tlds", "generic_name_words")
     @classmethod
@@ -101,6 +104,7 @@ class _Known:
     words: frozenset[str]
     distinctive: tuple[str, ...]
     text: str
+    citations: CitationIndex
 
 
 def canonical_link(url: str) -> str:
@@ -160,6 +164,8 @@ class ProvenanceFamily(RuleFamily):
                  "A calendar date that the brief does not give."),
         RuleSpec("provenance.unknown_name", Category.BRAND, Severity.WARN, _CITATION,
                  "A name that looks like a misspelling of the organisation's or one of its places' names."),
+        RuleSpec("provenance.unknown_citation", Category.BRAND, Severity.WARN, _CITATION,
+                 "A law or regulation cited that the brief and the organisation's knowledge do not cite."),
     )  # fmt: skip
     Options = ProvenanceOptions
 
@@ -212,6 +218,18 @@ class ProvenanceFamily(RuleFamily):
                 "This phone number is not one of the organisation's numbers; it may be made up.",
                 span=text.span(*span),
                 suggestion="Use a number from the organisation's locations, or remove it.",
+            )
+        for citation in known.citations.unknown(source):
+            span = (citation.start, citation.end)
+            if _overlaps(span, taken):
+                continue
+            taken.append(span)
+            yield self.finding(
+                "provenance.unknown_citation",
+                "This cites a law or regulation that the brief and the organisation's knowledge do not; "
+                "it may be made up.",
+                span=text.span(*span),
+                suggestion="Remove the citation, or use one from the organisation's approved sources.",
             )
         yield from self._ids(text, known, taken, lexicon)
         for (month, day), span in month_days(source):
@@ -337,6 +355,9 @@ class ProvenanceFamily(RuleFamily):
                 )
             ),
             text="\n".join(canonical_link(t) if t in links else t.lower() for t in texts),
+            citations=CitationIndex(
+                [*texts, *(d.text for d in ctx.approved_claims)], self._lexicon.common_laws
+            ),
         )
 
 

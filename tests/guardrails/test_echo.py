@@ -47,6 +47,21 @@ def echoes(family: RuleFamily, text: str, context: dict[str, Any] | None = DRAFT
         ("[brand:profile] Approved names", [("echo.source_marker", "[brand:profile]")]),
         ("See [platform-playbook] for more", [("echo.source_marker", "[platform-playbook]")]),
         ('```json\n{"text": "hi"}', [("echo.source_marker", "```json")]),
+        # the model talking about its answer
+        (
+            "Open 24 hours.\n\nThe response is in JSON format with the requested data.",
+            [
+                ("echo.meta_talk", "The response is in"),
+                ("echo.meta_talk", "JSON format"),
+                ("echo.meta_talk", "requested data"),
+            ],
+        ),
+        (
+            "Sure! Here is the Facebook post: flu shots Saturday.",
+            [("echo.meta_talk", "Sure! Here")],
+        ),
+        ("As an AI language model, I suggest a flu shot.", [("echo.meta_talk", "As an AI language model")]),
+        ("Here's to our nurses, and here is the schedule for Saturday's clinic.", []),
         # copy that shares a few words with the prompt, and masked details, are fine
         ("Our post for the week: flu shots are free on Saturday.", []),
         ("Thank you, [PERSON_1], for your kind words. Please call us.", []),

@@ -30,7 +30,11 @@ PRODUCTS = [
 ]
 PROVIDED = {
     "links": ["https://larkspurvalleyhealth.example/stroke", "https://www.fda.gov/medwatch"],
-    "texts": ["Free flu shots on Saturday, October 4 at the Brightwater Clinic", "Call 1-800-FDA-1088"],
+    "texts": [
+        "Free flu shots on Saturday, October 4 at the Brightwater Clinic",
+        "Call 1-800-FDA-1088",
+        "Your records are protected under 45 CFR Part 164.",
+    ],
 }
 CONTEXT: dict[str, Any] = {"organisation": ORG, "products": PRODUCTS, "provided": PROVIDED}
 
@@ -94,6 +98,18 @@ def family() -> RuleFamily:
             [],
         ),
         ("Larkspurs bloom in June near Lakeview", []),
+        # citations: the brief's in any spelling, laws commonly named, and made-up ones
+        ("Protected under 45 C.F.R. Part 164, as HIPAA requires.", []),
+        ("The Health Insurance Portability and Accountability Act protects you.", []),
+        (
+            "Laws: 2019 USPPA (Public Policy in the United States Act of 2019) 45 CFR Part 3.",
+            [
+                ("provenance.unknown_citation", "Public Policy in the United States Act of 2019"),
+                ("provenance.unknown_citation", "45 CFR Part 3"),
+            ],
+        ),
+        ("See 42 U.S.C. § 1320d-6.", [("provenance.unknown_citation", "42 U.S.C. § 1320d-6")]),
+        ("Please Act Now and book your flu shot!", []),
     ],
 )
 def test_provenance_table(family: RuleFamily, text: str, expected: list[tuple[str, str]]) -> None:
