@@ -398,7 +398,11 @@ class PhiEngine:
             return None
         # "June Albright", "April Moss": a month opening a full name is a first name.
         checked = words[1:] if len(words) > 1 and words[0] in _MONTH_NAMES else words
-        if any(word in self._not_names for word in checked) or " ".join(words) in self._regions:
+        # "Nguyen Van An": in a full name of three or more words, a short syllable is a name
+        full = len(words) >= 3 and all(token[:1].isupper() for token in span.split())
+        if any(word in self._not_names and not (full and len(word) <= 2) for word in checked):
+            return None
+        if " ".join(words) in self._regions:
             return None
         if any(char.isdigit() for char in span) or any(
             m.group(1) in self._dictionary for m in _COMPOUND_ADJECTIVE.finditer(span)

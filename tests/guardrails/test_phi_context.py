@@ -112,6 +112,15 @@ def blocked_spans(
         ("Patient spotlight! Name: Lorne · Age: 91 · Favourite PT exercise: stairs.", ["Lorne", "91"]),
         ("Ilse in Rm 7-214 rang the chemo bell this morning!", ["Ilse", "Rm 7-214"]),
         ("Tobias had his checkup today, and his great-grandma, 92, held his hand.", ["Tobias", "92"]),
+        # a full name with short syllables; a holiday after a discharge; a closed day is no one's
+        ("Nguyen Van An, 91, is our oldest dialysis patient.", ["Nguyen Van An", "91"]),
+        ("The Ramirez twins went home from the NICU on Christmas Eve!", ["Ramirez", "Christmas Eve"]),
+        ("All clinics are closed on Christmas Day; the ER is open.", []),
+        # a relative's handle in a post about a hospital stay
+        (
+            "Mrs. O'Connor's granddaughter (IG: @katie.oc) made her this card during her stay.",
+            ["O'Connor", "@katie.oc"],
+        ),
         # a holiday as the day of a birth; a street after "lives on"; a device serial in two groups
         ("Happy first birthday to Mateo, born on New Year's Day in our NICU!", ["Mateo", "New Year's Day"]),
         (
@@ -261,6 +270,9 @@ def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -
             "comment_reply",
             ["Priya", "Dev"],
         ),
+        # a given name in lower case after thanks; "everyone" is not one
+        ("thanks maria! glad your crown feels good", "comment_reply", ["maria"]),
+        ("thanks everyone! see you all at the walk", "comment_reply", []),
         # a date beside only a staff member is still the reader's
         ("Thanks, Ana. Dr. Maya Chen moved your surgery to May 3.", "comment_reply", ["Ana", "May 3"]),
         # a reply answering a general question stays clean

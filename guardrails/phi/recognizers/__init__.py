@@ -66,6 +66,7 @@ def build_recognizers(
             common_words=lexicon.common_words,
             person_after_cues=lexicon.person_after_cues,
             dictionary=dictionary,
+            given_names=given_names,
             credentials=lexicon.credentials,
         ),
         GivenNameRecognizer(

@@ -86,8 +86,10 @@ _MONTH_ALONE = (
 )
 
 
+# Context decides whose: "went home from the NICU on Christmas Eve" is a patient's, "closed on
+# Christmas Day" the organisation's.
 _HOLIDAY_EVENT = (
-    r"(?<=\b(?:born|admitted|discharged|died|delivered|arrived|operated)\s+on\s+)"
+    r"(?<=\bon\s+)"
     r"(?-i:New\s+Year['’]s(?:\s+(?:Day|Eve))?|Christmas(?:\s+(?:Day|Eve))?|Valentine['’]s\s+Day|Halloween"
     r"|Thanksgiving(?:\s+Day)?|Independence\s+Day|the\s+Fourth\s+of\s+July|Easter(?:\s+Sunday)?)"
 )
@@ -104,6 +106,6 @@ class SpelledDateRecognizer(DataRecognizer):
         Pattern("month and ordinal word", rf"\b{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL_WORD})\b", 0.6),
         # "his surgery in January": a month alone is a date element too; context decides whose
         Pattern("month alone", _MONTH_ALONE, 0.5),
-        # "born on New Year's Day": a holiday names the day of a life event
+        # "born on New Year's Day": a holiday names a day; context decides whose
         Pattern("holiday of a life event", _HOLIDAY_EVENT, 0.6),
     )

@@ -50,12 +50,15 @@ class PersonCueRecognizer(LocalRecognizer):
         common_words: Iterable[str] = (),
         person_after_cues: Iterable[str] = (),
         dictionary: frozenset[str] = frozenset(),
+        given_names: frozenset[str] = frozenset(),
         credentials: Iterable[str] = (),
     ) -> None:
         self._not_names = frozenset(not_name_words)
         self._credentials = frozenset(credentials)  # case-sensitive, as written ("RDH")
         self._common = frozenset(common_words)
         self._dictionary = dictionary
+        # "thanks maria!": a given name is a name in lower case too, though the word list has it
+        self._lower_names = given_names
         hon = _alternation(honorifics)
         rel = _alternation(relation_words)
         cue = _alternation(person_cues)
@@ -145,7 +148,8 @@ class PersonCueRecognizer(LocalRecognizer):
         if self._lower is not None:
             for match in self._lower.finditer(text):
                 word = match.group()
-                if word not in self._dictionary and word not in self._common and word not in self._not_names:
+                ordinary = word in self._dictionary and word not in self._lower_names
+                if not ordinary and word not in self._common and word not in self._not_names:
                     results.append(self._result(match.start(), match.end(), self.WEAK))
         return results
 
