@@ -38,6 +38,8 @@ def _rules(family: RuleFamily, nlp: Language, text: str, content_type: str = "po
 
 # (content type, text, rule expected)
 POSITIVES = [
+    ("post", "Watch Marcus share how our sleep clinic changed his life. Link in bio.", RESULTS),
+    ("post", "Thanks to @GlowCo for sending us these amazing serums to try! #skincare", CONNECTION),
     (
         "post",
         "Meet Gloria! Six weeks after her knee replacement, she's back to gardening every morning.",
@@ -211,6 +213,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    ("post", "Thanks to the Rotary Club for giving us 200 flu shots for the community clinic!"),
     ("post", "Flu shots are in! Ask a pharmacist today about which one is right for you."),
     ("post", "Tell us your favorite fall recipe in the comments and we'll share ours!"),
     ("post", "Congratulations to Ewa, who graduated from our 12-week Healthy Steps program today!"),
