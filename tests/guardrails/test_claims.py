@@ -80,6 +80,8 @@ def off_label() -> OffLabelFamily:
     ("text", "span"),
     [
         ("Our new therapy can cure your back pain for good.", "cure"),
+        ("Feel 10 years younger with our IV vitamin drips.", "Feel 10 years younger"),
+        ("Boost your immune system naturally with our detox program.", "Boost your immune system"),
         ("Guaranteed results or your money back!", "Guaranteed"),
         ("100% effective against cavities.", "100% effective"),
         ("Enjoy smooth skin with no side effects.", "no side effects"),
@@ -183,6 +185,8 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
     [
         # negations
         "There is no cure for the common cold, but rest and fluids help.",
+        "Boost your immunity this fall: get your flu shot at any clinic.",
+        '"I look ten years younger!" says our client Dana.',
         "Antibiotics don't cure viral infections.",
         "Results are not guaranteed, and every patient is different.",
         "We can't guarantee a same-day appointment in flu season.",
