@@ -50,7 +50,7 @@ _VENUE = regex.compile(r"\b(?:at|held\s+in|hosted\s+(?:at|in|by)|with)\s+(?:the\
 _ACRONYM = regex.compile(r"^[A-Z0-9&-]{2,6}$")
 _SCHOOL_OR_STREET = regex.compile(
     r"\b(?:Elementary|High|Middle|School|Academy|Preschool|Kindergarten|Street|Road|Lane|Avenue|Drive|Court"
-    r"|Boulevard|Terrace|Way|Circle|Trail)(?:\s+School)?$"
+    r"|Boulevard|Terrace|Way|Circle|Trail|Acres|Manor|Gardens|Estates)(?:\s+School)?$"
 )
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
 _RESIDENCE_AFTER_NAME = regex.compile(

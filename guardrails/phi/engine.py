@@ -55,7 +55,7 @@ _NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
 # "went home to Dover Falls", "lives in Kittery": what the NER model calls a person here is a place.
 _PLACE_END = regex.compile(
     r"\s(?-i:Elementary|Middle\s+School|High\s+School|School|Academy|Street|Avenue|Road|Lane|Boulevard|Terrace"
-    r"|Circle)$"
+    r"|Circle|Acres|Manor|Gardens|Estates)$"
 )
 _FROM_BEFORE = regex.compile(r"\bfrom\s+$", regex.IGNORECASE)
 _RESIDENCE_BEFORE = regex.compile(

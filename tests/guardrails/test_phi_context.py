@@ -116,6 +116,9 @@ def blocked_spans(
         ("Nguyen Van An, 91, is our oldest dialysis patient.", ["Nguyen Van An", "91"]),
         ("The Ramirez twins went home from the NICU on Christmas Eve!", ["Ramirez", "Christmas Eve"]),
         ("All clinics are closed on Christmas Day; the ER is open.", []),
+        # a patient's care home; an event's venue of the same shape is nobody's
+        ("Grandpa Joe, 102, cast his vote from his room at Sunny Acres.", ["Joe", "102", "Sunny Acres"]),
+        ("Join us at Maple Gardens for the flu clinic on Saturday.", []),
         # a relative's handle in a post about a hospital stay
         (
             "Mrs. O'Connor's granddaughter (IG: @katie.oc) made her this card during her stay.",
