@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import regex  # type: ignore[import-untyped]
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -94,3 +94,23 @@ DIGIT = regex.compile(r"\d")
 
 def has_digit(text: str) -> bool:
     return any(char.isdigit() for char in text)
+
+
+def explained_result(
+    *, entity: str, start: int, end: int, score: float, recognizer: str, recognizer_id: str, why: str
+) -> RecognizerResult:
+    """A result of one of our own (non-pattern) recognizers, named so that presidio's context
+    enhancement and our engine's per-recognizer rules can tell where it came from."""
+    return RecognizerResult(
+        entity_type=entity,
+        start=start,
+        end=end,
+        score=score,
+        analysis_explanation=AnalysisExplanation(
+            recognizer=recognizer, original_score=score, textual_explanation=why
+        ),
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer_id,
+        },
+    )

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import regex  # type: ignore[import-untyped]
-from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+
+from guardrails.phi.recognizers.base import explained_result
 
 GIVEN_NAME_RECOGNIZER = "GivenNameRecognizer"
 _TITLE_WORD = regex.compile(r"(?<![\p{L}\p{N}'’@#./_-])\p{Lu}\p{Ll}+(?![\p{L}\p{N}_@-]|['’]\p{Ll}{2,})")
@@ -100,18 +102,7 @@ class GivenNameRecognizer(LocalRecognizer):
         return results
 
     def _result(self, start: int, end: int) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=self.ENTITY,
-            start=start,
-            end=end,
-            score=self.SCORE,
-            analysis_explanation=AnalysisExplanation(
-                recognizer=GIVEN_NAME_RECOGNIZER,
-                original_score=self.SCORE,
-                textual_explanation="a given name on its own",
-            ),
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: GIVEN_NAME_RECOGNIZER,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return explained_result(
+            entity=self.ENTITY, start=start, end=end, score=self.SCORE,
+            recognizer=GIVEN_NAME_RECOGNIZER, recognizer_id=self.id, why="a given name on its own",
+        )  # fmt: skip

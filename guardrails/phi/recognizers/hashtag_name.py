@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import regex  # type: ignore[import-untyped]
-from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+
+from guardrails.phi.recognizers.base import explained_result
 
 HASHTAG_RECOGNIZER = "HashtagNameRecognizer"
 _HASHTAG = regex.compile(r"(?<![\w#])#(\w+)")
@@ -51,18 +53,7 @@ class HashtagNameRecognizer(LocalRecognizer):
         return results
 
     def _result(self, start: int, end: int) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=self.ENTITY,
-            start=start,
-            end=end,
-            score=self.SCORE,
-            analysis_explanation=AnalysisExplanation(
-                recognizer=HASHTAG_RECOGNIZER,
-                original_score=self.SCORE,
-                textual_explanation="first name in a supportive hashtag",
-            ),
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: HASHTAG_RECOGNIZER,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return explained_result(
+            entity=self.ENTITY, start=start, end=end, score=self.SCORE,
+            recognizer=HASHTAG_RECOGNIZER, recognizer_id=self.id, why="first name in a supportive hashtag",
+        )  # fmt: skip

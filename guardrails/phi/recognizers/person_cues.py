@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import regex  # type: ignore[import-untyped]
-from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+
+from guardrails.phi.recognizers.base import explained_result
 
 # A name token: a capital then lower-case letters, with inner hyphens or apostrophes
 # ("Moreno-Haile", "O'Neil"), or one inner capital ("McKinley", "DeShawn"); or an initial ("A.").
@@ -193,19 +195,7 @@ class PersonCueRecognizer(LocalRecognizer):
     def _result(
         self, start: int, end: int, score: float, name: str = "PersonCueRecognizer"
     ) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=name,
-            original_score=score,
-            textual_explanation="name in a person slot",
-        )
-        return RecognizerResult(
-            entity_type=self.ENTITY,
-            start=start,
-            end=end,
-            score=score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return explained_result(
+            entity=self.ENTITY, start=start, end=end, score=score,
+            recognizer=name, recognizer_id=self.id, why="name in a person slot",
+        )  # fmt: skip
