@@ -230,7 +230,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
     def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
         body = text.text
         spans = sentences(body)
-        mentions = self._finder.find(body, ctx.products)
+        mentions = self._finder.find_shared(text, ctx.products, self._options.products_lexicon)
         names = self._name_stems(ctx.products)
         flagged: set[int] = set()
         labeling = [indication for product in ctx.products for indication in product.indications]

@@ -155,7 +155,7 @@ class FairBalanceFamily(RuleFamily):
 
     def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
         body = text.text
-        mentions = self._finder.find(body, ctx.products)
+        mentions = self._finder.find_shared(text, ctx.products, self._options.products_lexicon)
         if ctx.content_type is ContentType.REVIEW_RESPONSE:
             # A reply to a reviewer's own story ("glad your LASIK results ...") is not an
             # advertisement for a procedure; the organisation's own products still are promoted.

@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from guardrails.analysis import AnalyzedText
 from guardrails.context import ProductFacts, ProductKind
 from guardrails.datafiles import load_data_file
 
@@ -252,6 +253,16 @@ class MentionFinder:
         mentions = self.context_mentions(text, products)
         cues = self.cue_mentions(text, [(m.start, m.end) for m in mentions])
         return _attach_parentheticals(text, sorted([*mentions, *cues], key=lambda x: x.start))
+
+    def find_shared(
+        self, text: AnalyzedText, products: Sequence[ProductFacts], lexicon: str
+    ) -> list[Mention]:
+        """`find` on the normalised text, computed once per check for the families that share
+        the product lexicon file `lexicon` (fair balance and claims)."""
+        found = text.shared(
+            ("product_mentions", lexicon), products, lambda: tuple(self.find(text.text, products))
+        )
+        return list(found)
 
 
 _OPEN_PARENTHESIS = re.compile(r"\s*[(\[,\-–—]\s*")
