@@ -126,28 +126,25 @@ def append(
         .execution_options(synchronize_session=False)
     )
     session.flush()
-    session.info[_UNSIGNED_INFO] = True
+    # The head this transaction wrote, for the checkpoint signed before it commits.
+    session.info[_UNSIGNED_INFO] = (seq, row.hash)
     return row
 
 
-def checkpoint(session: Session) -> SignedHead:
+def checkpoint(session: Session, written: tuple[int, str] | None = None) -> SignedHead:
     """Sign the chain's current head with the server's audit key and store the checkpoint.
 
     Refuses (AuditChainError) when the head row does not match the event it names:
-    a tampered head is never signed.
+    a tampered head is never signed. `written` is the head this transaction's own
+    `append` wrote under the head row's lock: it needs no reading back.
     """
     key = session.info.get(AUDIT_KEY_INFO)
     if not isinstance(key, bytes) or not key:
         raise AuditKeyMissingError("this session has no audit key; build it with attach_audit_key")
-    seq, head_hash = session.execute(
-        select(AuditChainHead.seq, AuditChainHead.head_hash).where(AuditChainHead.id == HEAD_ROW_ID)
-    ).one()
-    if seq > 0:
-        stored = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
-        if stored != head_hash:
-            raise AuditChainError(
-                "the audit chain head does not match its last event; run `carepost audit verify`"
-            )
+    if written is not None:
+        seq, head_hash = written
+    else:
+        seq, head_hash = _stored_head(session)
     signed_at = utcnow()
     checkpoint_id = uuid.uuid4()
     mac = head_mac(key, checkpoint_id=checkpoint_id, seq=seq, head_hash=head_hash, signed_at=signed_at)
@@ -157,9 +154,23 @@ def checkpoint(session: Session) -> SignedHead:
     return SignedHead(checkpoint_id=checkpoint_id, seq=seq, head_hash=head_hash, signed_at=signed_at, mac=mac)
 
 
+def _stored_head(session: Session) -> tuple[int, str]:
+    seq, head_hash = session.execute(
+        select(AuditChainHead.seq, AuditChainHead.head_hash).where(AuditChainHead.id == HEAD_ROW_ID)
+    ).one()
+    if seq > 0:
+        stored = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
+        if stored != head_hash:
+            raise AuditChainError(
+                "the audit chain head does not match its last event; run `carepost audit verify`"
+            )
+    return seq, head_hash
+
+
 def _sign_before_commit(session: Session) -> None:
-    if session.info.get(_UNSIGNED_INFO) and AUDIT_KEY_INFO in session.info:
-        checkpoint(session)
+    written = session.info.get(_UNSIGNED_INFO)
+    if written and AUDIT_KEY_INFO in session.info:
+        checkpoint(session, written)
 
 
 def _forget_after_rollback(session: Session) -> None:

@@ -26,7 +26,7 @@ from api.store.library_repository import knowledge_org
 from api.store.models import utcnow
 from api.store.repositories import AuditRepository
 from api.webhooks.events import EventType
-from api.webhooks.outbox import emit
+from api.webhooks.outbox import active_webhooks, emit
 from api.workflow.states import State
 from api.workflow.transitions import webhook_payload
 from guardrails.context import Consent
@@ -171,10 +171,18 @@ def store_result(
     session.add_all(escalations)
     session.flush()
     # The review queue's CMS integrations hear of new work as of the same commit.
+    webhooks = active_webhooks(session, job.organisation_id)
     for row, version in zip(rows, versions, strict=True):
         if row.state == State.needs_review.value:
             payload = webhook_payload(row, version, previous=State.draft)
-            emit(session, job.organisation_id, EventType.draft_needs_review, payload, now=now)
+            emit(
+                session,
+                job.organisation_id,
+                EventType.draft_needs_review,
+                payload,
+                now=now,
+                webhooks=webhooks,
+            )
     for escalation in escalations:
         # In this transaction (the outbox): the subscriber hears of exactly the escalations committed.
         emit(
@@ -189,6 +197,7 @@ def store_result(
                 "due_at": escalation.due_at.isoformat(),
             },
             now=now,
+            webhooks=webhooks,
         )
     AuditRepository(session).record(
         organisation_id=job.organisation_id,
