@@ -40,9 +40,13 @@ def term_pattern(term: str) -> re.Pattern[str] | None:
     plural = r"(?:e?s)?" if words[-1].isalpha() and not words[-1].isupper() else ""
     # Word edges only where the term itself starts/ends with a word character,
     # so terms like "#1" or "A+" still match.
-    lead = r"(?<!\w)" if words[0][0].isalnum() or words[0][0] == "_" else r"(?<![^\s(\"'])"
     tail = r"(?!\w)" if words[-1][-1].isalnum() or words[-1][-1] == "_" else ""
-    return re.compile(lead + body + plural + tail, re.IGNORECASE)
+    first = words[0][0]
+    if first.isalnum() or first == "_":
+        # "(?<!\w)" checked after the first letter ("c(?<!\w.)rest..." for "crest..."): a pattern
+        # that opens with a literal is searched three times faster than one opening with a lookbehind.
+        return re.compile(body[0] + r"(?<!\w.)" + body[1:] + plural + tail, re.IGNORECASE)
+    return re.compile(r"(?<![^\s(\"'])" + body + plural + tail, re.IGNORECASE)
 
 
 def _spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:

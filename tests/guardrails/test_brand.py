@@ -122,3 +122,23 @@ def test_terms_without_words_match_nothing(term: str) -> None:
 def test_no_options() -> None:
     with pytest.raises(ValueError, match="extra"):
         make_family(BrandFamily, lexicon_file="x.yaml")
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "found"),
+    [
+        ("Crestview", "Crestview Clinic", ["Crestview"]),
+        ("Crestview", "Visit\nCrestview today", ["Crestview"]),
+        ("Crestview", "(crestview)", ["crestview"]),
+        ("Crestview", "NewCrestview and Crestviews", ["Crestviews"]),
+        ("Crestview", "Crestview_2", []),
+        ("_internal", "an _internal memo", ["_internal"]),
+        ("C", "C-section, ABC", ["C"]),
+        ("#1", "our #1 pick, not a#1", ["#1"]),
+    ],
+)
+def test_term_edges(term: str, text: str, found: list[str]) -> None:
+    """Whole words only: the word-edge check runs after the first letter, so it is tested here."""
+    pattern = term_pattern(term)
+    assert pattern is not None
+    assert [m.group() for m in pattern.finditer(text)] == found
