@@ -32,17 +32,15 @@ from guardrails.findings import Category, Finding, Severity
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
 from guardrails.rules.person_mentions import (
     NAMES_LEXICON,
+    STRAIGHT_QUOTES,
     Mention,
     NameWords,
-    clause_starts,
-    find_mentions,
     is_staff,
     load_name_words,
+    people_of,
     staff_words,
-    tokenize,
 )
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 # Double quotes, or single quotes that are not apostrophes ("'Best visit I've had!'").
 _QUOTATION = re.compile(r'"([^"\n]{8,400})"|(?<!\w)\'([^\n]{8,400}?)\'(?!\w)')
 _TRAILING_TAGS = re.compile(r"(?:\s*#\w+){2,}\s*$")
@@ -190,7 +188,7 @@ class DisclaimersFamily(RuleFamily):
         return self._patterns
 
     def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
-        matchable = text.text.translate(_QUOTES)
+        matchable = text.text.translate(STRAIGHT_QUOTES)
         for rule_id, span, message, suggestion in (
             self._testimonial(text, matchable, ctx),
             self._connection(matchable, ctx),
@@ -222,7 +220,7 @@ class DisclaimersFamily(RuleFamily):
         found = p.before_after.search(matchable)
         if found:
             return found.span()
-        scene = self._scene(text, matchable, ctx)
+        scene = self._scene(text, ctx)
         for m in p.outcome.finditer(matchable):
             sentence = scene.sentence_of(m.start())
             if self._denied(scene, m.start()):
@@ -287,19 +285,12 @@ class DisclaimersFamily(RuleFamily):
             return True
         return bool(near) and bool(self.patterns.attribution.search(around))
 
-    def _scene(self, text: AnalyzedText, matchable: str, ctx: CheckContext) -> _Text:
+    def _scene(self, text: AnalyzedText, ctx: CheckContext) -> _Text:
         assert self._names is not None
-        doc = text.doc
-        starts = [s.start_char for s in doc.sents] or [0]
-        tokens = tokenize(matchable)
-        first = frozenset(
-            i
-            for i, t in enumerate(tokens)
-            if i == 0 or bisect_right(starts, t.start) != bisect_right(starts, tokens[i - 1].start)
-        ) | clause_starts(matchable, tokens)
-        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-        mentions = find_mentions(matchable, tokens, first, persons, ctx, self._names)
-        return _Text(matchable, starts, mentions, staff_words(ctx))
+        assert isinstance(self.options, DisclaimerOptions)
+        people = people_of(text, ctx, self._names, self.options.names_lexicon)
+        starts = [start for start, _ in people.sentences]
+        return _Text(people.text, starts, list(people.mentions), staff_words(ctx))
 
     # -- material connections ----------------------------------------------------------
 

@@ -35,14 +35,12 @@ from guardrails.rules.person_mentions import (
     NAMES_LEXICON,
     Mention,
     Token,
-    clause_starts,
     consented,
-    find_mentions,
     is_staff,
     load_name_words,
+    people_of,
     singular,
     staff_words,
-    tokenize,
 )
 
 _CITATION = "45 CFR 164.502(a); OCR review-reply settlements (REGULATORY_RULES PHI-04)"
@@ -56,7 +54,6 @@ _Span = tuple[str, int, int]  # rule id, start, end in the normalised text
 _SCAN_LIMIT = 5  # words between a possessive and its care term ("his last round of maintenance chemo")
 _LOOKBACK = 2  # sentences in which a pronoun's name may stand
 # Folded to ASCII quotes so one pattern covers both; same length keeps offsets.
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 _REPLY_FIX = (
     "Reply generically (thank them, say you take every concern seriously) without confirming "
@@ -181,20 +178,13 @@ class PatientStatusFamily(RuleFamily):
             )
 
     def _scene(self, text: AnalyzedText, ctx: CheckContext) -> _Scene:
-        matchable = text.text.translate(_QUOTES)
-        doc = text.doc
-        sentences = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(matchable))]
-        tokens = tokenize(matchable)
-        bare = _Scene(matchable, tokens, sentences, [])
-        first_tokens = frozenset(
-            i for i, s in enumerate(bare.token_sentence) if i == 0 or bare.token_sentence[i - 1] != s
-        ) | clause_starts(matchable, tokens)
-        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-        mentions = find_mentions(matchable, tokens, first_tokens, persons, ctx, self.lexicon.names)
+        assert isinstance(self.options, PatientStatusOptions)
+        people = people_of(text, ctx, self.lexicon.names, self.options.names_lexicon)
         staff = staff_words(ctx)
-        people = [m for m in mentions if not is_staff(m, staff)]
-        bare.patients = [m for m in people if consented(m, ctx.consents, ctx) is None]
-        return bare
+        patients = [
+            m for m in people.mentions if not is_staff(m, staff) and consented(m, ctx.consents, ctx) is None
+        ]
+        return _Scene(people.text, people.tokens, people.sentences, patients)
 
     # -- replies: the reader is identifiable -----------------------------------------------
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from guardrails.analysis import AnalyzedText
 from guardrails.context import CheckContext, Consent
 from guardrails.datafiles import load_data_file
 
@@ -302,3 +304,39 @@ def consented(mention: Mention, consents: Iterable[Consent], ctx: CheckContext) 
 
 def _word_in_hint(word: str, hint: list[str]) -> bool:
     return any(word == h or (len(h) == 1 and word.startswith(h)) for h in hint)
+
+
+STRAIGHT_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """Who a text names, as the patient-status and testimonial rules both read it."""
+
+    text: str  # the normalised text, curly quotes straightened (same length)
+    tokens: list[Token]
+    sentences: list[tuple[int, int]]
+    first_tokens: frozenset[int]  # tokens that open a sentence or a clause
+    mentions: tuple[Mention, ...]
+
+
+def people_of(text: AnalyzedText, ctx: CheckContext, words: NameWords, lexicon: str) -> People:
+    """`find_mentions` over the whole text, once per check for the families reading the
+    name-word file `lexicon`."""
+    return text.shared(("people", lexicon), ctx, lambda: _people(text, ctx, words))
+
+
+def _people(text: AnalyzedText, ctx: CheckContext, words: NameWords) -> People:
+    matchable = text.text.translate(STRAIGHT_QUOTES)
+    doc = text.doc
+    sentences = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(matchable))]
+    starts = [start for start, _ in sentences]
+    tokens = tokenize(matchable)
+    first = frozenset(
+        i
+        for i, t in enumerate(tokens)
+        if i == 0 or bisect_right(starts, t.start) != bisect_right(starts, tokens[i - 1].start)
+    ) | clause_starts(matchable, tokens)
+    persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    mentions = find_mentions(matchable, tokens, first, persons, ctx, words)
+    return People(matchable, tokens, sentences, first, tuple(mentions))

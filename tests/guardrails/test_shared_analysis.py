@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from guardrails.analysis import AnalyzedText
 from guardrails.context import CheckContext, ContextFacts, ProductFacts
 from guardrails.rules.claims import UnsubstantiatedClaimFamily
+from guardrails.rules.disclaimers import DisclaimersFamily
 from guardrails.rules.fair_balance import FairBalanceFamily
+from guardrails.rules.patient_status import PatientStatusFamily
 from guardrails.rules.product_text import Mention, MentionFinder
 from tests.guardrails.helpers import make_family
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 LUMIVA = {"id": "lumiva", "brand_name": "Lumiva", "established_name": "ravotinib", "kind": "drug"}
 
@@ -61,3 +68,25 @@ def test_fair_balance_and_claims_find_product_mentions_once_per_check(
     other = CheckContext.of("x", "post", ContextFacts.model_validate({"products": [LUMIVA]}))
     list(families[0].check(text, other))
     assert len(finds) == 2
+
+
+def test_patient_status_and_disclaimers_read_the_people_in_a_text_once(
+    monkeypatch: pytest.MonkeyPatch, nlp: Language
+) -> None:
+    import guardrails.rules.person_mentions as person_mentions
+
+    calls: list[str] = []
+    real = person_mentions.find_mentions
+
+    def counting(text: str, *args: Any) -> list[Mention]:
+        calls.append(text)
+        return real(text, *args)
+
+    monkeypatch.setattr(person_mentions, "find_mentions", counting)
+    families = [make_family(PatientStatusFamily, nlp=nlp), make_family(DisclaimersFamily, nlp=nlp)]
+    ctx = CheckContext.of("facebook", "post", None)
+    text = AnalyzedText("Meet Rosalind Vega, who got her smile back after her implants with us!", nlp=nlp)
+    findings = [f for family in families for f in family.check(text, ctx)]
+
+    assert len(calls) == 1
+    assert {"patient_status", "missing_disclaimer"} <= {f.category.value for f in findings}
