@@ -58,6 +58,8 @@ class PhiLexicon(_Lexicon):
     persona_cues: list[str] = Field(min_length=1)
     public_titles: list[str] = Field(min_length=1)
     care_cues: list[str] = Field(min_length=1)
+    # Word endings that make a care word ("tonsillectomy", "bronchitis"): letters only.
+    care_suffixes: list[str] = Field(default_factory=list)
     date_life_cues: list[str] = Field(min_length=1)
     event_cues: list[str] = Field(min_length=1)
     residence_cues: list[str] = Field(min_length=1)
@@ -100,6 +102,13 @@ class PhiLexicon(_Lexicon):
     @classmethod
     def _lowercase(cls, values: list[str]) -> list[str]:
         return _lower(values)
+
+    @field_validator("care_suffixes")
+    @classmethod
+    def _suffixes(cls, values: list[str]) -> list[str]:
+        if any(not (value.isalpha() and len(value) >= 3) for value in values):
+            raise ValueError("a suffix is three or more letters")
+        return [value.lower() for value in values]
 
     @field_validator("credentials", "public_numbers")
     @classmethod

@@ -28,9 +28,12 @@ _YOU_BEFORE = regex.compile(r"\byou(?:['’](?:re|ve|ll))?\b", regex.IGNORECASE)
 class Cues:
     """A word list compiled once: whole-word, case-insensitive, multi-word entries allowed."""
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], suffixes: Iterable[str] = ()) -> None:
         ordered = sorted({w for w in words if w}, key=len, reverse=True)
         body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+        endings = "|".join(regex.escape(s) for s in sorted(set(suffixes), key=len, reverse=True))
+        if endings:
+            body += rf"|\p{{L}}{{3,}}(?:{endings})"
         self._any = regex.compile(rf"(?<![\w-])(?:{body})(?![\w-])", regex.IGNORECASE)
         self._last = regex.compile(rf"(?<![\w-])(?:{body})\W*$", regex.IGNORECASE)
 
@@ -66,10 +69,12 @@ class LexiconCues:
         self.patient_nouns = Cues(lexicon.patient_nouns)
         self.persona = Cues(lexicon.persona_cues)
         self.public_titles = Cues(lexicon.public_titles)
-        self.care = Cues(lexicon.care_cues)
+        self.care = Cues(lexicon.care_cues, lexicon.care_suffixes)
         self.care_iter = self.care.finditer
         # Wider than `care`: only ever read next to "your"/"his"/"'s" (see Scene.personal_care).
-        self.personal_care_iter = Cues([*lexicon.care_cues, *personal_care_terms]).finditer
+        self.personal_care_iter = Cues(
+            [*lexicon.care_cues, *personal_care_terms], lexicon.care_suffixes
+        ).finditer
         self.animals = Cues(lexicon.animal_words)
         self.date_life = Cues(lexicon.date_life_cues)
         self.events = Cues(lexicon.event_cues)

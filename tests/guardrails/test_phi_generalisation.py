@@ -237,6 +237,13 @@ def phi(nlp: Language) -> RuleFamily:
             ["Hunter", "Fairview"],
         ),
         ("Our new clinic on Main Street opens Monday for patients and their families.", "post", []),
+        # a procedure or condition the care-word list does not name, by its ending
+        ("Thank you for trusting us with Bea's tonsillectomy!", "post", ["Bea"]),
+        ("Tagging @the.okafor.family: Ada's rhinoplasty went great!", "post", ["@the.okafor.family", "Ada"]),
+        ("So glad Wren is over her bronchitis and back at school.", "post", ["Wren"]),
+        # ... but not words that merely end alike
+        ("Congrats to Marcus Bell on his diploma and his photography award!", "post", []),
+        ("Guest speaker Priya Nair on the dichotomy of academia and practice.", "post", []),
     ],
 )
 def test_context_decides(
