@@ -52,6 +52,11 @@ _SCHOOL_OR_STREET = regex.compile(
     r"\b(?:Elementary|High|Middle|School|Academy|Preschool|Kindergarten|Street|Road|Lane|Avenue|Drive|Court"
     r"|Boulevard|Terrace|Way|Circle|Trail|Acres|Manor|Gardens|Estates)(?:\s+School)?$"
 )
+# "your mother at Birchwood Senior Living": a care home is where its residents live.
+_CARE_HOME = regex.compile(
+    r"\s(?:Senior\s+Living|Assisted\s+Living|Nursing\s+(?:Home|Center|Centre)|Retirement\s+(?:Home|Community"
+    r"|Village)|Memory\s+Care|Care\s+Home|Rest\s+Home)$"
+)
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
 _RESIDENCE_AFTER_NAME = regex.compile(
     r"^\s*(?:,\s*(?:age\s+)?\d{1,3}\s*,)?\s*(?:of|from|in|at)\s*$", regex.IGNORECASE
@@ -282,7 +287,8 @@ class ContextJudge:
         employer = _EMPLOYER.search(before) or regex.search(
             r"\bhome\s+(?:to|in)\s*$", before, regex.IGNORECASE
         )
-        if d.kind == "ORGANIZATION" and (not employer or _ACRONYM.match(value)):
+        care_home = _CARE_HOME.search(value) is not None
+        if d.kind == "ORGANIZATION" and not care_home and (not employer or _ACRONYM.match(value)):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
         if scene.names_product(value):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "product")
@@ -295,7 +301,7 @@ class ContextJudge:
         # "a fourth grader at Ashby Elementary", "grew up on Tobacco Barn Road", "from the
         # Northgate neighborhood": a school, a street or a neighbourhood in a sentence about a
         # patient is theirs, even after "at" or "on".
-        if _SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
+        if care_home or _SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
             anchor = self._anchor_in_sentence(scene, d, calls)
             if anchor is None and self.cues.residence.ends(before):
                 anchor = self._anchor(scene, d, calls)  # "She lives on Birch Lane": whoever "she" is

@@ -54,8 +54,8 @@ _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 _NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
 # "went home to Dover Falls", "lives in Kittery": what the NER model calls a person here is a place.
 _PLACE_END = regex.compile(
-    r"\s(?-i:Elementary|Middle\s+School|High\s+School|School|Academy|Street|Avenue|Road|Lane|Boulevard|Terrace"
-    r"|Circle|Acres|Manor|Gardens|Estates)$"
+    r"\s(?-i:Elementary|Middle\s+School|High\s+School|High|School|Academy|Street|Avenue|Road|Lane|Boulevard"
+    r"|Terrace|Circle|Acres|Manor|Gardens|Estates|Senior\s+Living|Assisted\s+Living|Nursing\s+Home)$"
 )
 _FROM_BEFORE = regex.compile(r"\bfrom\s+$", regex.IGNORECASE)
 _RESIDENCE_BEFORE = regex.compile(

@@ -39,6 +39,8 @@ _AGE_AFTER = regex.compile(
     r"^\s+(?:is|was|turns|turned|turning|just\s+turned)\s+(?:\d{1,3}(?!\s*%|\d)|ninety|a\s+hundred|one\s+hundred)",
     regex.IGNORECASE,
 )
+# "little Mateo, who had his heart surgery": a clause about someone, told by his or her
+_WHO_PERSON = regex.compile(r"^,\s*who\s+(?:[\p{L}'’]+\s+){0,3}?(?:he|she|his|her|him)\b", regex.IGNORECASE)
 _NEXT_WORD = regex.compile(r"\s+([\p{L}'’]+)")
 _TOKEN = regex.compile(r"[\p{L}][\p{L}'’.-]*")
 
@@ -131,9 +133,13 @@ class NameEvidence:
         )
 
     def person_verb_after(self, text: str, end: int) -> bool:
-        """A person's verb right after: "turns", "was discharged", "lives"."""
-        after = text[end : end + 40]
-        return self._cue_after.match(after) is not None or _AGE_AFTER.match(after) is not None
+        """A person's verb right after: "turns", "was discharged", "lives", ", who ... his"."""
+        after = text[end : end + 60]
+        return (
+            self._cue_after.match(after) is not None
+            or _AGE_AFTER.match(after) is not None
+            or _WHO_PERSON.match(after) is not None
+        )
 
     def given_name(self, word: str) -> bool:
         """A given name, or one joined from given names ("Clara-Jean")."""

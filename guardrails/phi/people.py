@@ -21,6 +21,12 @@ _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
 _APPOSITION = regex.compile(
     r"\s*(?:,|\()\s*(?:(?:our|the|a|an|is\s+our|is\s+a|my|his|her)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)(?=\s*(?:[,.;:!?)]|$))"
 )
+# A volunteer or an employee who is also a patient: the care relationship is what matters.
+_ALSO_A_PATIENT = regex.compile(
+    r"\b(?:a\s+patient\s+of\s+ours|(?:also|herself|himself)\s+(?:a|our)\s+patient|(?:a|our)\s+patient\s+"
+    r"(?:here\s+)?(?:since|for\s+(?:\d+|many|over)))\b",
+    regex.IGNORECASE,
+)
 _CONTACT_BEFORE = regex.compile(
     r"\b(?:call|ask\s+for|contact|speak\s+(?:with|to)|talk\s+(?:with|to)|reach\s+out\s+to|text|email|e-mail)\s+$",
     regex.IGNORECASE,
@@ -138,6 +144,8 @@ class PeopleJudge:
             return True
         if tokens and any(set(tokens) <= staff for staff in scene.staff_names):
             return True
+        if _ALSO_A_PATIENT.search(scene.sentence_text(d.start)):
+            return False  # "Edna, our longest-serving volunteer... and a patient of ours since 1988"
         # "our pharmacist Lena Ortiz", "Carmen, our intake coordinator"
         if cues.staff_roles.ends(scene.words_before(d.start, 2)) and "patient" not in before.lower()[-12:]:
             return True

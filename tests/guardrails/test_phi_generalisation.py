@@ -244,6 +244,32 @@ def phi(nlp: Language) -> RuleFamily:
         # ... but not words that merely end alike
         ("Congrats to Marcus Bell on his diploma and his photography award!", "post", []),
         ("Guest speaker Priya Nair on the dichotomy of academia and practice.", "post", []),
+        # a care home is where its residents live; a school team's name is a school
+        (
+            "Marguerite, so sorry to hear your mother at Birchwood Senior Living fell again. Please call us.",
+            "review_response",
+            ["Marguerite", "Birchwood Senior Living"],
+        ),
+        ("Our team held a blood pressure screening at Birchwood Senior Living on Saturday.", "post", []),
+        (
+            "Shoutout to Jamal from Westbrook High who came in with a broken wrist after Friday's game.",
+            "post",
+            ["Jamal", "Westbrook High"],
+        ),
+        # ", who ... his": a person, whatever the NER model called the name
+        (
+            "Prayers for little Mateo, who had his heart surgery on Nov. 3rd.",
+            "post",
+            ["Mateo", "Nov. 3rd"],
+        ),
+        ("We cheered on Denver, who won their fourth game in a row.", "post", []),
+        # a volunteer who is also a patient is a patient
+        (
+            "Happy birthday to Edna Pruitt, our longest-serving volunteer and a patient of ours since 1988!",
+            "post",
+            ["Edna Pruitt"],
+        ),
+        ("Meet Lena Ortiz, our pharmacist, who has helped patients for 20 years.", "post", []),
     ],
 )
 def test_context_decides(
