@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 
 _PRONOUN = regex.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", regex.IGNORECASE)
 _SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
+_INVITATION = regex.compile(
+    r"\b(?:join|register|registration|rsvp|sign\s+up|event|class(?:es)?|fair|festival|webinar|walk|run|race"
+    r"|screenings?|open\s+house|seminar|workshop|talk|hours|closed|opens?|holiday|sale|tickets?)\b",
+    regex.IGNORECASE,
+)
 _POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.IGNORECASE)
 _NOT_PATIENTS = frozenset({"public figure"})
 _BREAK = regex.compile(r"[.!?;\n]")
@@ -259,6 +264,12 @@ class ContextJudge:
         named = self._anchor_in_sentence(scene, d, calls)
         if named is not None and named.verdict is Verdict.PHI:
             return self._decision(d, Entity.DATE, named, "")
+        # "Thanks, Hector. Glad we could fit you in the same day (June 4)": a reply's date about
+        # "you" is its reader's, unless the sentence invites them to something.
+        reader = self._any_patient(calls) if scene.is_reply else None
+        sentence = scene.sentence_text(d.start)
+        if reader is not None and _SECOND.search(sentence) and not _INVITATION.search(sentence):
+            return self._decision(d, Entity.DATE, reader, "")
         if _MONTH_ONLY.fullmatch(scene.text[d.start : d.end]):
             # A month alone ("in June") is a patient's only beside a named patient.
             return Decision(d, Entity.DATE, Verdict.CLEAR, "month not tied to a named patient")

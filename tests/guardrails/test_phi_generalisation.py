@@ -270,6 +270,27 @@ def phi(nlp: Language) -> RuleFamily:
             ["Edna Pruitt"],
         ),
         ("Meet Lena Ortiz, our pharmacist, who has helped patients for 20 years.", "post", []),
+        # a phone number's shape wins over an account number's when no account word is at it
+        (
+            "Sorry Gloria, you can reach our billing team at 555-0100. Or we can call you at 555-867-0134.",
+            "review_response",
+            ["Gloria", "555-867-0134"],
+        ),
+        # a reply's date about "you" is the reader's, unless it invites them to something
+        (
+            "Thanks for the kind words, Hector. Glad we could fit you in the same day (June 4) for that crown.",
+            "review_response",
+            ["Hector", "June 4"],
+        ),
+        ("Thanks Hector! Hope you can join us at our health fair on June 4.", "review_response", ["Hector"]),
+        # an ordinal word alone is a day of the month only where no noun follows
+        ("Dear Ruth, your mom's discharge went fine on the fifth.", "review_response", ["Ruth", "the fifth"]),
+        ("Our clinic reopens on the first and we'll be here for the first time on Saturdays.", "post", []),
+        (
+            "Thanks to Ray Ortega of 14 Spruce Ct, Dayton, who donated blood after his own transfusion.",
+            "post",
+            ["Ray Ortega", "14 Spruce Ct, Dayton"],
+        ),
     ],
 )
 def test_context_decides(

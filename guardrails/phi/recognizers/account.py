@@ -21,6 +21,7 @@ class AccountNumberRecognizer(DataRecognizer):
             _LEAD + r"(?-i:[A-Z]{1,4}-)?\d(?:[\d]|[- ](?=\d)){3,22}\b",
             0.85,
         ),
-        Pattern("account digits (weak)", r"\b\d{2,4}-\d{2,4}-\d{3,6}\b", 0.1),
+        # not the 3-3-4 shape of a phone number: "billing ... or we can call you at 555-867-0134"
+        Pattern("account digits (weak)", r"\b(?!\d{3}-\d{3}-\d{4}\b)\d{2,4}-\d{2,4}-\d{3,6}\b", 0.1),
     )
     CONTEXT = ("account", "acct", "billing", "statement", "invoice", "bank", "collections", "balance")

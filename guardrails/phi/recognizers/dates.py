@@ -104,6 +104,14 @@ class SpelledDateRecognizer(DataRecognizer):
             "ordinal word of month", rf"\b(?:the\s+)?(?:{_ORDINAL_WORD})\s+of\s+{_MONTH}(?:\b|(?<=\.))", 0.6
         ),
         Pattern("month and ordinal word", rf"\b{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL_WORD})\b", 0.6),
+        # "discharged on the fifth.": an ordinal word alone, only where no noun follows it
+        # ("on the first try", "since the third grade" are not dates)
+        Pattern(
+            "the nth word alone",
+            rf"(?<=\b(?:on|since|until|till|by)\s+)the\s+(?:{_ORDINAL_WORD})"
+            r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:at|and|or|when|so|but|if|because|with|we|you|she|he|they)\b)",
+            0.5,
+        ),
         # "his surgery in January": a month alone is a date element too; context decides whose
         Pattern("month alone", _MONTH_ALONE, 0.5),
         # "born on New Year's Day": a holiday names a day; context decides whose
