@@ -27,6 +27,16 @@ _ALSO_A_PATIENT = regex.compile(
     r"(?:here\s+)?(?:since|for\s+(?:\d+|many|over)))\b",
     regex.IGNORECASE,
 )
+_OF_THE_MONTH = regex.compile(
+    r"\bof\s+the\s+(?:month|year|quarter|week)(?:\s+(?:is|goes\s+to|award\s+goes\s+to))?\s*[:,-]?\s*$",
+    regex.IGNORECASE,
+)
+_OWNER_BEFORE = regex.compile(r"\b(?:their|his|her|my)\s+(?:[\p{L}'’-]+\s+){0,2}$", regex.IGNORECASE)
+_DONATED_AFTER = regex.compile(
+    r"^\s*(?:(?:and\s+\p{L}+\s+)?famil(?:y|ies)\s+|,?\s*who\s+(?:have\s+|has\s+)?)?(?:(?:generously|kindly)\s+)?"
+    r"(?:donated|donates|gave|gifted|funded|funds|sponsored|sponsors|raised)\b",
+    regex.IGNORECASE,
+)
 _CONTACT_BEFORE = regex.compile(
     r"\b(?:call|ask\s+for|contact|speak\s+(?:with|to)|talk\s+(?:with|to)|reach\s+out\s+to|text|email|e-mail)\s+$",
     regex.IGNORECASE,
@@ -110,6 +120,8 @@ class PeopleJudge:
             return PersonCall(Verdict.CLEAR, "staff")
         if self._is_public(scene, d, tokens):
             return PersonCall(Verdict.CLEAR, "public figure")
+        if self._is_donor(scene, d):
+            return PersonCall(Verdict.CLEAR, "donor")
         if not scene.cues.honorifics.ends(scene.words_before(d.start, 1)) and (
             scene.is_org_place(name) or (d.score < 0.7 and any(t in scene.org_words for t in tokens))
         ):
@@ -146,6 +158,9 @@ class PeopleJudge:
             return True
         if _ALSO_A_PATIENT.search(scene.sentence_text(d.start)):
             return False  # "Edna, our longest-serving volunteer... and a patient of ours since 1988"
+        # "Our volunteer of the month is Gary Holt": an award the organisation gives its people
+        if _OF_THE_MONTH.search(before) and cues.staff_roles.search(before):
+            return True
         # "our pharmacist Lena Ortiz", "Carmen, our intake coordinator"
         if cues.staff_roles.ends(scene.words_before(d.start, 2)) and "patient" not in before.lower()[-12:]:
             return True
@@ -167,6 +182,20 @@ class PeopleJudge:
             and not cues.date_life.search(sentence)
             and not cues.patient_nouns.search(sentence)
         )
+
+    @staticmethod
+    def _is_donor(scene: Scene, d: Detection) -> bool:
+        """ "The Johnson family donated a new playroom": a donor, unless the sentence also tells of
+        someone's care ("... after their son's stay in our NICU")."""
+        if not _DONATED_AFTER.match(scene.after(d.end, 40)):
+            return False
+        sentence = scene.sentence_text(d.start)
+        if scene.cues.patient_nouns.search(sentence):
+            return False
+        # "after their son's stay", "after his own surgery here": someone's care is in the story
+        kin = scene.cues.relations.finditer(sentence)
+        care = scene.cues.care_iter(sentence)
+        return not any(_OWNER_BEFORE.search(sentence, 0, match.start()) for match in [*kin, *care])
 
     # -- public and historical figures -----------------------------------------------
     def _is_public(self, scene: Scene, d: Detection, tokens: list[str]) -> bool:

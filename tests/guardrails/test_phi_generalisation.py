@@ -286,6 +286,20 @@ def phi(nlp: Language) -> RuleFamily:
         # an ordinal word alone is a day of the month only where no noun follows
         ("Dear Ruth, your mom's discharge went fine on the fifth.", "review_response", ["Ruth", "the fifth"]),
         ("Our clinic reopens on the first and we'll be here for the first time on Saturdays.", "post", []),
+        # donors and the organisation's award winners are not patients, unless the text says so
+        ("The Johnson family donated a new playroom to our children's unit. Thank you!", "post", []),
+        (
+            "The Johnson family donated a new playroom after their son's stay in our NICU.",
+            "post",
+            ["Johnson"],
+        ),
+        ("Thank you to Dave Kim, who donated blood after his own surgery here.", "post", ["Dave Kim"]),
+        (
+            "Our volunteer of the month is Gary Holt, who delivers meals at Birchwood Senior Living!",
+            "post",
+            [],
+        ),
+        ("Our patient of the month is Gary Holt, who finished cardiac rehab!", "post", ["Gary Holt"]),
         (
             "Thanks to Ray Ortega of 14 Spruce Ct, Dayton, who donated blood after his own transfusion.",
             "post",
