@@ -210,9 +210,18 @@ POSITIVES = [
         "Book your first cleaning at Bright Dental, mention my name and we both get $20 off!",
         CONNECTION,
     ),
+    ("post", "Our client Marcus went from a size 42 to a 34 waist with CoolSculpting. Book today!", RESULTS),
+    ("post", "Since joining our diabetes program, Lorraine's A1C went from 9.2 to 6.1.", RESULTS),
+    ("post", "Huge thanks to @GlowAesthetics for the complimentary lip filler! So natural.", CONNECTION),
+    ("post", "My honest review of the Glow hydrafacial (they let me try it for free): love it!", CONNECTION),
+    ("post", "Sponsored | Glow Aesthetics made my wedding-day skin perfect.", RESULTS),
+    ("post", "Three sessions in and my skin is flawless now. Thank you Glow!", RESULTS),
 ]
 
 NEGATIVES = [
+    ("post", "Our average wait time went from 45 to 12 minutes this year with the new check-in system!"),
+    ("post", "Thanks to our donors for the free flu shots we gave out this weekend!"),
+    ("post", "Tip: use sunscreen daily so your skin is smooth and clear for years."),
     ("post", "Thanks to the Rotary Club for giving us 200 flu shots for the community clinic!"),
     ("post", "Flu shots are in! Ask a pharmacist today about which one is right for you."),
     ("post", "Tell us your favorite fall recipe in the comments and we'll share ours!"),
