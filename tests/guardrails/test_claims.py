@@ -170,6 +170,8 @@ def off_label() -> OffLabelFamily:
         ("The county's premier spine team.", "The county's premier"),
         ("Unlike other dentists, we never cause pain.", "never cause pain"),
         ("Our knee injections give you relief that lasts for years.", "relief that lasts for years"),
+        ("Our LASIK: 20/20 vision or your money back.", "or your money back"),
+        ("Nobody does Botox like we do!", "Nobody does Botox like we do"),
     ],
 )
 def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
