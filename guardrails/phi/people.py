@@ -166,11 +166,15 @@ class PeopleJudge:
             return True
         after = scene.after(d.end, 60)
         apposition = regex.match(
-            r"\s*,\s*(?:(?:our|the|a|an|is\s+our|is\s+a)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)(?=\s*(?:[,.;:!?)]|$))",
+            r"\s*,\s*(?:(?:our|the|a|an|is\s+our|is\s+a|one\s+of\s+our|one\s+of\s+the)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)"
+            r"(?=\s*(?:[,.;:!?)]|$))",
             after,
         )
-        if apposition and cues.staff_roles.ends(apposition.group(1)):
-            return True
+        if apposition:
+            role = apposition.group(1)
+            # "one of our surgical techs": a plural role names one of them
+            if cues.staff_roles.ends(role) or (role.endswith("s") and cues.staff_roles.ends(role[:-1])):
+                return True
         # "Please call Carmen at 555-0150", "ask for Tori at our front desk": the
         # organisation's contact person, named so the reader can reach them.
         if _CONTACT_BEFORE.search(scene.before(d.start, 30)) and _CONTACT_AFTER.match(scene.after(d.end, 40)):

@@ -217,6 +217,7 @@ REPLY_NEGATIVES = [
 ]
 
 POST_POSITIVES = [
+    ("post", "The Johnson family donated a new playroom after their son's stay in our NICU.", "in our NICU"),
     ("post", "So proud of our patient Maria Lopez, who walked the rehab gym today.", "our patient"),
     (
         "post",
@@ -370,6 +371,7 @@ POST_NEGATIVES = [
     ("post", "Congratulations to Sarah Lopez, our new director of patient care!"),
     ("post", "Tonight's speaker, Dr. Ruth Cole, will discuss her own experience with breast cancer surgery."),
     ("post", "Big thanks to Pat Kim, who donated blood at our drive for the 50th time!"),
+    ("post", "Thank you to Dave Kim, who donated 200 blankets to our NICU."),
     ("post", "Thank you to Tom Sutton and the Rotary Club for painting our pediatric wing!"),
     ("post", "Did you know? Your first dental visit should happen by your child's first birthday."),
     ("post", "Welcome our new family medicine residents, Dr. Amy Cho and Dr. Luis Vega!"),

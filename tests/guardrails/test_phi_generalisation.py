@@ -300,6 +300,8 @@ def phi(nlp: Language) -> RuleFamily:
             [],
         ),
         ("Our patient of the month is Gary Holt, who finished cardiac rehab!", "post", ["Gary Holt"]),
+        ("Meet Rosa, one of our amazing surgical techs, who has assisted in 3,000 surgeries!", "post", []),
+        ("Meet Rosa, one of our patients, who just finished chemo!", "post", ["Rosa"]),
         (
             "Thanks to Ray Ortega of 14 Spruce Ct, Dayton, who donated blood after his own transfusion.",
             "post",
