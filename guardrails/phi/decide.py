@@ -106,7 +106,9 @@ class ContextJudge:
         if scene.is_reply and not numbers:
             # "Hi Bea! Your note said 'text me at 555-014-5519'": a reply that repeats someone's own
             # phone number ties them to the organisation as surely as a record number does.
-            scene.has_personal_numbers = any(self._personal_phone(scene, d) for d in found)
+            scene.has_personal_numbers = any(
+                self._personal_phone(scene, d) or self._home_address(scene, d) for d in found
+            )
         persons = [d for d in found if d.kind == "PERSON"]
         calls = self.people.judge(scene, persons)
         decisions: list[Decision] = []
@@ -166,6 +168,12 @@ class ContextJudge:
         if number[-7:] in scene.org_phones or number in self.cues.public_numbers:
             return False
         return not self.cues.org_phone.search(scene.words_before(d.start, 6))
+
+    @staticmethod
+    def _home_address(scene: Scene, d: Detection) -> bool:
+        """ "We'll mail your father's belongings to 418 Hollyhock Ct": a reply that writes out
+        a street address other than the organisation's is writing to someone's home."""
+        return d.kind == "STREET_ADDRESS" and not scene.is_org_place(scene.text[d.start : d.end])
 
     def _named_just_before(
         self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]

@@ -12,22 +12,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import regex  # type: ignore[import-untyped]
-from presidio_analyzer import (
-    AnalyzerEngine,
-    EntityRecognizer,
-    LemmaContextAwareEnhancer,
-    RecognizerRegistry,
-    RecognizerResult,
-)
-from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
-from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Span
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from guardrails.findings import Entity
 from guardrails.phi.entities import ENTITY_OF, RANK
 from guardrails.phi.evidence import NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
-from guardrails.phi.recognizers import SPACY_LABELS, build_recognizers
+from guardrails.phi.presidio_engine import SCORE_THRESHOLD, SharedSpacyNlpEngine, WeakResultEnhancer
+from guardrails.phi.recognizers import build_recognizers
 from guardrails.phi.recognizers.given_name import lone_given_name
 from guardrails.phi.recognizers.hashtag_name import HASHTAG_RECOGNIZER
 from guardrails.phi.recognizers.person_cues import CAPS_RECOGNIZER, PAIR_RECOGNIZER
@@ -36,8 +29,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-# A result below this score is dropped; weak shapes reach it only with a context word.
-SCORE_THRESHOLD = 0.4
 _BEFORE_AND = regex.compile(r"(?<![\p{L}'’.-])(\p{Lu}\p{Ll}+)(?:,\s|\s(?:and|&)\s)$")
 _AFTER_AND = regex.compile(r"(?:,\s|\s(?:and|&)\s)(\p{Lu}\p{Ll}+)(?![\p{L}'’-])(?!\s\p{Lu})")
 _TITLE_WORD = regex.compile(r"(\w+)\.?\s+")
@@ -81,86 +72,6 @@ class Detection:
     def entity(self) -> Entity | None:
         """The Safe Harbor kind; None for organisations (context only, never an identifier)."""
         return ENTITY_OF.get(self.kind)
-
-
-class SharedSpacyNlpEngine(SpacyNlpEngine):
-    """presidio's spaCy engine around an already loaded pipeline (no download, no second load)."""
-
-    def __init__(self, nlp: Language, context_words: frozenset[str] = frozenset()) -> None:
-        # spaCy counts "call" as a stop word, and presidio drops stop words before it looks for a
-        # recognizer's context words: "call you at 5550142266" would never find its "call".
-        self._stop_words = frozenset(STOP_WORDS) - context_words
-        configuration = NerModelConfiguration(
-            model_to_presidio_entity_mapping=dict(SPACY_LABELS),
-            labels_to_ignore=[],
-        )
-        super().__init__(
-            models=[{"lang_code": "en", "model_name": str(nlp.meta.get("name", "shared"))}],
-            ner_model_configuration=configuration,
-        )
-        # presidio declares `nlp` as None until load(); ours is loaded already.
-        self.nlp = {"en": nlp}  # type: ignore[assignment]
-
-    def load(self) -> None:
-        """The pipeline was loaded by guardrails.nlp; nothing to do."""
-
-    def artifacts(self, doc: Doc) -> NlpArtifacts:
-        """presidio's view of a doc the checker already computed.
-
-        New spans carry presidio's labels, so the shared doc's own entities are never
-        relabelled. The pipeline has no lemmatizer: lower-cased words stand in for
-        lemmas in context matching.
-        """
-        entities = [
-            Span(doc, ent.start, ent.end, label=SPACY_LABELS[ent.label_])
-            for ent in doc.ents
-            if ent.label_ in SPACY_LABELS
-        ]
-        return NlpArtifacts(
-            entities=entities,
-            tokens=doc,
-            tokens_indices=[token.idx for token in doc],
-            lemmas=[token.lower_ for token in doc],
-            nlp_engine=self,
-            language="en",
-            scores=[float(self.ner_model_configuration.default_score or 0.85)] * len(entities),
-        )
-
-    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
-        return self.artifacts(doc)
-
-    # presidio asks these for every token when it builds context keywords; a set
-    # lookup is much cheaper than a vocabulary lookup.
-    def is_stopword(self, word: str, language: str) -> bool:
-        return word in self._stop_words
-
-    def is_punct(self, word: str, language: str) -> bool:
-        return _PUNCT.fullmatch(word) is not None
-
-
-class WeakResultEnhancer(LemmaContextAwareEnhancer):
-    """presidio's lemma context enhancer, applied only to results that need it.
-
-    A result already at or above the threshold is kept whatever its context, so
-    only the weak ones are deep-copied and scored (presidio copies every result).
-    """
-
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts,
-        recognizers: list[EntityRecognizer],
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
-        weak = [r for r in raw_results if r.score < SCORE_THRESHOLD]
-        if not weak:
-            return raw_results
-        strong = [r for r in raw_results if r.score >= SCORE_THRESHOLD]
-        enhanced: list[RecognizerResult] = super().enhance_using_context(
-            text, weak, nlp_artifacts, recognizers, context
-        )
-        return strong + enhanced
 
 
 class PhiEngine:
@@ -418,7 +329,20 @@ class PhiEngine:
 
 
 def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
-    """Keep one detection per stretch of text: higher rank, then score, then length."""
+    """Keep one detection per stretch of text: higher rank, then score, then length.
+
+    A street address keeps the unit inside it ("482 Hawthorn Ave Apt 3" is one address,
+    not a room number with some words before it).
+    """
+    streets = [d for d in detections if d.kind == "STREET_ADDRESS"]
+    detections = [
+        d
+        for d in detections
+        if d.kind != "ROOM_BED"
+        or not any(
+            s.start <= d.start and d.end <= s.end and s.end - s.start > d.end - d.start for s in streets
+        )
+    ]
     ordered = sorted(detections, key=lambda d: (-RANK.get(d.kind, 0), -d.score, -(d.end - d.start), d.start))
     kept: list[Detection] = []
     for detection in ordered:

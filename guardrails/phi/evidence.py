@@ -41,6 +41,12 @@ _AGE_AFTER = regex.compile(
 )
 # "little Mateo, who had his heart surgery": a clause about someone, told by his or her
 _WHO_PERSON = regex.compile(r"^,\s*who\s+(?:[\p{L}'’]+\s+){0,3}?(?:he|she|his|her|him)\b", regex.IGNORECASE)
+# What follows a name that opens a text and greets its reader
+_GREETED = regex.compile(
+    r"^\s*[,–—-]\s*(?:sorry|so\s+sorry|thanks|thank\s+you|we|we're|we’re|we've|we’ve|glad|hope|got|please|your"
+    r"|you|welcome|congrats|congratulations|great|happy)\b",
+    regex.IGNORECASE,
+)
 _NEXT_WORD = regex.compile(r"\s+([\p{L}'’]+)")
 _TOKEN = regex.compile(r"[\p{L}][\p{L}'’.-]*")
 
@@ -115,6 +121,12 @@ class NameEvidence:
             return True  # "Mason did so well with his first filling"
         if opening and after.startswith(",") and not _LIST.match(after) and _SECOND.search(sentence_text):
             return True  # "Colin, the comment came from your address"
+        if (
+            start == len(text) - len(text.lstrip())
+            and _GREETED.match(after)
+            and self.given_name(text[start:end])
+        ):
+            return True  # "Bill, sorry about the mix-up", "Mike - got your message": a reply's greeting
         # A pronoun says a person is in the sentence; a sentence-opening word like
         # "Brush" or "Hope" needs more than that.
         return not opening and _SINGULAR.search(sentence_text) is not None

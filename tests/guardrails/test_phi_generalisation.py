@@ -302,6 +302,25 @@ def phi(nlp: Language) -> RuleFamily:
         ("Our patient of the month is Gary Holt, who finished cardiac rehab!", "post", ["Gary Holt"]),
         ("Meet Rosa, one of our amazing surgical techs, who has assisted in 3,000 surgeries!", "post", []),
         ("Meet Rosa, one of our patients, who just finished chemo!", "post", ["Rosa"]),
+        # a given name that opens a reply and greets its reader, even one that is also a word
+        (
+            "Bill, sorry about the mix-up at our Northgate lab on 11/14. Your new appointment is Nov 21.",
+            "review_response",
+            ["Bill", "11/14", "Nov 21"],
+        ),
+        ("Summer, sun, and sunscreen: three things to remember this July.", "post", []),
+        # an abbreviated weekday is part of its date; a unit is part of its street address
+        (
+            "Hi Deb, your husband's appointment got moved to Tues. 10/8 - call 555-0100 to confirm.",
+            "review_response",
+            ["Deb", "Tues. 10/8"],
+        ),
+        ("Flu shot clinic: Sat 10/12, 9am-1pm at our Fairview office.", "post", []),
+        (
+            "Sam, we mailed the bill to 482 Hawthorn Ave Apt 3 by mistake. We're so sorry!",
+            "review_response",
+            ["Sam", "482 Hawthorn Ave Apt 3"],
+        ),
         (
             "Thanks to Ray Ortega of 14 Spruce Ct, Dayton, who donated blood after his own transfusion.",
             "post",

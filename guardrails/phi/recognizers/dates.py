@@ -44,6 +44,11 @@ DAY_ALONE = (
 WEEKDAY_ORDINAL = (
     r"\b(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
 )
+# "Tues. 10/8", "Fri 3/14": an abbreviated weekday belongs to the date it names
+WEEKDAY_NUMERIC = (
+    r"\b(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?,?\s+(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])"
+    r"(?:/(?:19|20)?\d{2})?\b(?![/.-]\d)"
+)
 
 
 class CalendarDateRecognizer(DataRecognizer):
@@ -57,6 +62,7 @@ class CalendarDateRecognizer(DataRecognizer):
         Pattern("day-first date", DAY_FIRST, 0.5),
         Pattern("month-dash-day", MONTH_DASH_DAY, 0.6),
         Pattern("weekday the nth", WEEKDAY_ORDINAL, 0.6),
+        Pattern("weekday and numeric date", WEEKDAY_NUMERIC, 0.6),
         Pattern("the nth alone", DAY_ALONE, 0.5),
     )
     CONTEXT = ("born", "dob", "birth", "birthday", "admitted", "discharged", "surgery", "date", "died")
