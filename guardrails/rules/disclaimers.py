@@ -72,6 +72,8 @@ class DisclaimerLexicon(BaseModel):
     disclosure_patterns: list[str] = Field(min_length=1)
     ambiguous_tags: list[str]
     voice_connection_patterns: list[str]
+    # thanks for a gift; a connection when the text names the organisation as the giver
+    gift_thanks_patterns: list[str] = Field(default_factory=list)
     influencer_voice: list[str]
     question_invitations: list[str] = Field(min_length=1)
     health_context: list[str] = Field(min_length=1)
@@ -123,6 +125,7 @@ class _Patterns:
         self.disclosure = union(raw.disclosure_patterns)
         self.ambiguous = union(raw.ambiguous_tags)
         self.voice_connection = union(raw.voice_connection_patterns)
+        self.gift_thanks = union(raw.gift_thanks_patterns)
         self.influencer = union(raw.influencer_voice)
         self.invitation = union(raw.question_invitations)
         self.health = union(raw.health_context)
@@ -301,6 +304,10 @@ class DisclaimersFamily(RuleFamily):
         unquoted = _QUOTATION.sub(lambda q: " " * len(q.group()), matchable)
         voice = p.influencer.search(unquoted)
         cue = p.connection.search(unquoted) or (p.voice_connection.search(unquoted) if voice else None)
+        if cue is None and _names_organisation(unquoted, ctx):
+            # "getting pampered at @SaltmarshAesthetics ... thanks for the goodies!": a gift from
+            # the organisation this text is about
+            cue = p.gift_thanks.search(unquoted)
         span = cue.span() if cue else None
         if span is None and voice and ctx.content_type is ContentType.AD:
             # An ad in the first person singular is someone speaking for the brand.
@@ -360,3 +367,9 @@ class DisclaimersFamily(RuleFamily):
 
 
 _Result = tuple[str, tuple[int, int] | None, str, str | None]
+
+
+def _names_organisation(text: str, ctx: CheckContext) -> bool:
+    lowered = text.lower()
+    org = ctx.organisation
+    return any(name.strip() and name.lower() in lowered for name in [*org.names, *org.handles])

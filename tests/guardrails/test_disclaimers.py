@@ -216,12 +216,36 @@ POSITIVES = [
     ("post", "My honest review of the Glow hydrafacial (they let me try it for free): love it!", CONNECTION),
     ("post", "Sponsored | Glow Aesthetics made my wedding-day skin perfect.", RESULTS),
     ("post", "Three sessions in and my skin is flawless now. Thank you Glow!", RESULTS),
+    (
+        "post",
+        "Rachel started with us in January. 11 months and 38 pounds later, she ran a half marathon!",
+        RESULTS,
+    ),
+    ("post", "One of our clients heard her granddaughter whisper for the first time.", RESULTS),
+    (
+        "post",
+        "Two years of hoping, and their son arrived last month! Thank you for letting us share.",
+        RESULTS,
+    ),
+    (
+        "post",
+        "toothache keeping you up?? comment below with where it hurts and Dr. Okafor will reply",
+        ADVICE,
+    ),
+    (
+        "post",
+        "Not sure you qualify? DM us your weight, your meds and any conditions. Not medical advice.",
+        ADVICE,
+    ),
+    ("post", "hearing aids changed my life! my link in bio gets you $200 off!!", CONNECTION),
 ]
 
 NEGATIVES = [
     ("post", "Our average wait time went from 45 to 12 minutes this year with the new check-in system!"),
     ("post", "Thanks to our donors for the free flu shots we gave out this weekend!"),
     ("post", "Tip: use sunscreen daily so your skin is smooth and clear for years."),
+    ("post", "For the first time in our history, our clinic opens on Sundays."),
+    ("post", "Thank you to our volunteers for the care packages they made for our patients!"),
     ("post", "Thanks to the Rotary Club for giving us 200 flu shots for the community clinic!"),
     ("post", "Flu shots are in! Ask a pharmacist today about which one is right for you."),
     ("post", "Tell us your favorite fall recipe in the comments and we'll share ours!"),
