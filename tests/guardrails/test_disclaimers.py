@@ -224,7 +224,7 @@ POSITIVES = [
     ("post", "One of our clients heard her granddaughter whisper for the first time.", RESULTS),
     (
         "post",
-        "Two years of hoping, and their son arrived last month! Thank you for letting us share.",
+        "Two years of hoping: their son arrived last month and he already has opinions!",
         RESULTS,
     ),
     (
