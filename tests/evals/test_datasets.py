@@ -94,5 +94,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh4.jsonl",
         "dev_fresh6.jsonl",
         "dev_fresh7.jsonl",
+        "dev_fresh8.jsonl",
         "dev_fresh9.jsonl",
     ]

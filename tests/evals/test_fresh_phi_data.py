@@ -20,6 +20,7 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh4", 90),
         ("dev_fresh6", 100),
         ("dev_fresh7", 130),
+        ("dev_fresh8", 140),
         ("dev_fresh9", 120),
     ],
 )
@@ -35,4 +36,4 @@ def test_batch_matches_its_source(batch: str, at_least: int) -> None:
 
 def test_every_source_batch_is_checked() -> None:
     sources = sorted(path.name.removesuffix(".src.jsonl") for path in DATA.glob("*.src.jsonl"))
-    assert sources == ["dev_fresh4", "dev_fresh6", "dev_fresh7", "dev_fresh9", "dev_fresh_phi"]
+    assert sources == ["dev_fresh4", "dev_fresh6", "dev_fresh7", "dev_fresh8", "dev_fresh9", "dev_fresh_phi"]
