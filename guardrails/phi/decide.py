@@ -37,6 +37,12 @@ _NOT_PATIENTS = frozenset({"public figure"})
 _BREAK = regex.compile(r"[.!?;\n]")
 _OWNER_GAP = 30
 _PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
+# "tried you at (555) 017-5561", "will call the number you posted above, 555-017-3660"
+_READERS_NUMBER = regex.compile(
+    r"\byou\s+(?:at|on)\s*$|\b(?:number|cell|phone)\s+you\s+(?:posted|left|gave|shared|provided|listed|wrote|sent)"
+    r"(?:\s+\w+)?\W*$",
+    regex.IGNORECASE,
+)
 _FOLLOW = regex.compile(
     r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$"
     # "Follow our hygienist Kelly Ames at @kelly.smiles": an invitation to follow someone
@@ -215,11 +221,11 @@ class ContextJudge:
             owner = self._named_just_before(scene, d, calls)
             if owner is not None:
                 return self._decision(d, entity, owner, "named person's number")
-            if not _PERSONAL.search(scene.before(d.start, 40)) and self.cues.org_phone.search(before):
+            lead = scene.before(d.start, 40)
+            personal = _PERSONAL.search(lead) or _READERS_NUMBER.search(lead)
+            if not personal and self.cues.org_phone.search(before):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's number")
-            # A reply that shows someone's own number discloses it to everyone reading.
-            linked = scene.care_linked or (scene.is_reply and scene.has_personal_numbers)
-            return self._decision(d, entity, patient if linked else None, "not linked to care")
+            return self._decision(d, entity, patient if _linked(scene) else None, "not linked to care")
         if entity in (Entity.EMAIL, Entity.URL):
             host_match = _HOST.match(value.split("@")[-1])
             host = host_match.group(1).lower() if host_match else ""
@@ -229,11 +235,11 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public site")
             if entity is Entity.URL and not _PERSONAL.search(scene.sentence_text(d.start)):
                 return self._decision(d, entity, self._anchor_in_sentence(scene, d, calls), "no person")
-            return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
+            return self._decision(d, entity, patient if _linked(scene) else None, "not linked to care")
         if entity is Entity.SOCIAL_HANDLE:
             if value.lower().lstrip("@") in scene.org_handles or _FOLLOW.search(scene.before(d.start, 80)):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or partner's handle")
-            return self._decision(d, entity, patient if scene.care_linked else None, "not linked to care")
+            return self._decision(d, entity, patient if _linked(scene) else None, "not linked to care")
         if entity is Entity.PHOTO:
             return self._decision(d, entity, self._anchor(scene, d, calls), "no person")
         if entity in _ALWAYS_PERSONAL:
@@ -363,3 +369,10 @@ class ContextJudge:
     def _any_patient(calls: dict[Detection, PersonCall]) -> PersonCall | None:
         patients = [c for c in calls.values() if c.verdict is not Verdict.CLEAR]
         return next((c for c in patients if c.verdict is Verdict.PHI), patients[0] if patients else None)
+
+
+def _linked(scene: Scene) -> bool:
+    """Whether a contact identifier in this text (a phone, an e-mail, a handle) is tied to care:
+    care words, someone's own care ("your touch-up"), or a reply that already shows someone's
+    own number, which discloses them to everyone reading."""
+    return scene.care_linked or scene.personal_care or (scene.is_reply and scene.has_personal_numbers)

@@ -60,6 +60,8 @@ class PhiLexicon(_Lexicon):
     care_cues: list[str] = Field(min_length=1)
     # Word endings that make a care word ("tonsillectomy", "bronchitis"): letters only.
     care_suffixes: list[str] = Field(default_factory=list)
+    # Care words only when they are someone's ("your touch-up", "that appendix", "his physical").
+    personal_care_cues: list[str] = Field(default_factory=list)
     date_life_cues: list[str] = Field(min_length=1)
     event_cues: list[str] = Field(min_length=1)
     residence_cues: list[str] = Field(min_length=1)
@@ -89,6 +91,7 @@ class PhiLexicon(_Lexicon):
         "persona_cues",
         "public_titles",
         "care_cues",
+        "personal_care_cues",
         "date_life_cues",
         "event_cues",
         "residence_cues",

@@ -73,7 +73,7 @@ class LexiconCues:
         self.care_iter = self.care.finditer
         # Wider than `care`: only ever read next to "your"/"his"/"'s" (see Scene.personal_care).
         self.personal_care_iter = Cues(
-            [*lexicon.care_cues, *personal_care_terms], lexicon.care_suffixes
+            [*lexicon.care_cues, *lexicon.personal_care_cues, *personal_care_terms], lexicon.care_suffixes
         ).finditer
         self.animals = Cues(lexicon.animal_words)
         self.date_life = Cues(lexicon.date_life_cues)

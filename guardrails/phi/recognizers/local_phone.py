@@ -6,6 +6,10 @@ from presidio_analyzer import Pattern
 
 from guardrails.phi.recognizers.base import DIGIT, DataRecognizer
 
+# Between digit groups: a space, a dot, any dash or a bullet, spaced or not ("555 - 017 - 4402",
+# "555•017•3318", "555–017–2288"), as people type them.
+_SEP = r"(?:\s?[-‐‑‒–—•·.]\s?|\s)"
+
 
 class LocalPhoneRecognizer(DataRecognizer):
     ENTITY = "PHONE_NUMBER"
@@ -13,11 +17,11 @@ class LocalPhoneRecognizer(DataRecognizer):
     PATTERNS = (
         Pattern(
             "area code and number",
-            r"(?<![\w-])(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\b(?![-.]\d)",
+            rf"(?<![\w-])(?:\+?1{_SEP}?)?\(?\d{{3}}\)?{_SEP}?\d{{3}}{_SEP}\d{{4}}\b(?![-.]\d)",
             0.5,
         ),
-        Pattern("local number", r"(?<![\w.-])\d{3}[ .-]\d{4}\b(?![-.]\d)", 0.4),
-        # "call you at 5550142266": ten bare digits count only with a phone word before them
-        Pattern("ten digits", r"(?<![\w.-])\d{10}\b(?![-.]\d)", 0.3),
+        Pattern("local number", rf"(?<![\w.-])\d{{3}}{_SEP}\d{{4}}\b(?![-.]\d)", 0.4),
+        # "call you at 5550142266", "text 15550179921": bare digits count only with a phone word before them
+        Pattern("ten digits", r"(?<![\w.-])1?\d{10}\b(?![-.]\d)", 0.3),
     )
     CONTEXT = ("call", "phone", "fax", "text", "cell", "mobile", "number", "reach", "contact", "tel")
