@@ -34,8 +34,9 @@ class Cues:
         endings = "|".join(regex.escape(s) for s in sorted(set(suffixes), key=len, reverse=True))
         if endings:
             body += rf"|\p{{L}}{{3,}}(?:{endings})"
-        self._any = regex.compile(rf"(?<![\w-])(?:{body})(?![\w-])", regex.IGNORECASE)
-        self._last = regex.compile(rf"(?<![\w-])(?:{body})\W*$", regex.IGNORECASE)
+        # A plural counts as the word ("blister packs", "boosters").
+        self._any = regex.compile(rf"(?<![\w-])(?:{body})(?:e?s)?(?![\w-])", regex.IGNORECASE)
+        self._last = regex.compile(rf"(?<![\w-])(?:{body})(?:e?s)?\W*$", regex.IGNORECASE)
 
     def search(self, text: str) -> bool:
         return self._any.search(text) is not None

@@ -316,6 +316,54 @@ def phi(nlp: Language) -> RuleFamily:
             ["Deb", "Tues. 10/8"],
         ),
         ("Flu shot clinic: Sat 10/12, 9am-1pm at our Fairview office.", "post", []),
+        # phone numbers as people type them; "you at" and "the number you left" are the reader's
+        (
+            "Mr. Adeyemi, our scheduler tried you at (555) 017-5561 about your stress test.",
+            "comment_reply",
+            ["Adeyemi", "(555) 017-5561"],
+        ),
+        (
+            "Ferdinand, sorry about your colonoscopy bill. We will call the number you left, 555 - 017 - 4402.",
+            "review_response",
+            ["Ferdinand", "555 - 017 - 4402"],
+        ),
+        (
+            'Found a pill pack labeled "Mrs. Adebayo – call 555–017–2288" by our door.',
+            "post",
+            ["Adebayo", "555–017–2288"],
+        ),
+        # someone's own care links a contact identifier in a comment reply
+        (
+            "@its.just.priya_ so glad your brow lamination survived the beach trip! see u at your touch-up",
+            "comment_reply",
+            ["@its.just.priya_"],
+        ),
+        # record and member numbers in other shapes; an age opening a clause
+        (
+            "Gideon, we're sorry. Your results are now filed correctly under KMH-0098-4412.",
+            "comment_reply",
+            ["Gideon", "KMH-0098-4412"],
+        ),
+        (
+            "Anneke, your records request under chart no. QH 22-0417 went out.",
+            "review_response",
+            ["Anneke", "QH 22-0417"],
+        ),
+        (
+            "Yevgenia, the insurance member ID on the form, ZXK 902 118 364, doesn't match your plan.",
+            "comment_reply",
+            ["Yevgenia", "ZXK 902 118 364"],
+        ),
+        (
+            "Ibrahim, your dad's blister packs are ready. At 91 he's still our most punctual customer!",
+            "comment_reply",
+            ["Ibrahim", "91"],
+        ),
+        (
+            "Gunnar, we'll mail your compounded capsules to 14 Quail Run, Two Rivers, WI 54299.",
+            "comment_reply",
+            ["Gunnar", "14 Quail Run, Two Rivers, WI 54299"],
+        ),
         (
             "Sam, we mailed the bill to 482 Hawthorn Ave Apt 3 by mistake. We're so sorry!",
             "review_response",

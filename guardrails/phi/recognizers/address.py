@@ -10,7 +10,7 @@ _WORD = r"(?-i:[A-Z][A-Za-z'-]+|\d{1,3}(?:st|nd|rd|th))"
 _SUFFIX = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Lane|Ln|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter"
     r"|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Square|Sq|Plaza|Row|Crescent|Close|Loop|Pike|Alley"
-    r"|Grove|Heights|Hts|Walk|Mews|Gardens)"
+    r"|Grove|Heights|Hts|Walk|Mews|Gardens|Run|Crossing|Xing|Ridge|Bend|Hollow|Glen|Point|Pt|Commons)"
 )
 _UNIT = r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?[A-Z0-9-]{1,6})?"
 # An abbreviated suffix may carry its full stop ("St."); a full word's is the sentence's.

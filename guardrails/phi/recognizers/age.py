@@ -22,7 +22,12 @@ class AgeRecognizer(DataRecognizer):
             "age before years old", rf"\b{_OLD}(?=(?:\s+|-)(?:years?|yrs?)(?:\s+|-)(?:old|young)\b)", 0.85
         ),
         # "At 102, Rosalind ..."
-        Pattern("age opening a clause", rf"(?<=(?:^|[.!?]\s+|\s)(?i:at)\s){_OLD}(?=,\s)", 0.6),
+        # "At 93, she ...", "At 91 he's still our most punctual customer"
+        Pattern(
+            "age opening a clause",
+            rf"(?<=(?:^|[.!?]\s+|\s)(?i:at)\s){_OLD}(?=,\s|\s+(?i:he|she|they|he's|she's|they're)\b)",
+            0.6,
+        ),
         Pattern(
             "age before today",
             rf"(?<=(?:,|\b(?:is|be|was|him|her|now|are|am))\s+){_OLD}(?=\s+(?:today|this|on|tomorrow)\b)",

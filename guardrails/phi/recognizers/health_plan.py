@@ -14,11 +14,17 @@ _LEAD = (
     r"(?:\s+(?:id|identification|number|no\.?|num|#)){0,2}\s*[:#]?\s*)"
 )
 
+_LATER = r"(?<=\b(?:member|subscriber|policy|beneficiary)\s+(?:id|number|no\.?)\b[^.!?\n\d]{0,25}?,\s*)"
+
 
 class HealthPlanIdRecognizer(DataRecognizer):
     ENTITY = "HEALTH_PLAN_ID"
     REQUIRES = DIGIT
-    PATTERNS = (Pattern("plan id after a member keyword", _LEAD + _ID, 0.85),)
+    PATTERNS = (
+        Pattern("plan id after a member keyword", _LEAD + _ID, 0.85),
+        # "the insurance member ID on the form, ZXK 902 118 364": a few words between
+        Pattern("plan id after a member id phrase", _LATER + _ID, 0.6),
+    )
     CONTEXT = ("member", "subscriber", "policy", "insurance", "plan", "medicare", "medicaid", "coverage")
 
     def validate_result(self, pattern_text: str) -> bool | None:

@@ -24,7 +24,13 @@ class MedicalRecordNumberRecognizer(DataRecognizer):
         # "chart #00 7719 2284": digit groups after a record keyword
         Pattern("mrn digit groups after a record keyword", _LEAD + r"\d{2,4}(?:\s\d{2,4}){1,4}\b", 0.9),
         # "your lab slip was filed under SRH-00-441-782"
-        Pattern("mrn filed under", r"(?<=\bfiled\s+under\s+)" + _ID, 0.6),
+        Pattern("mrn filed under", r"(?<=\bfiled\s+(?:\w+ly\s+)?under\s+)" + _ID, 0.6),
+        # "chart no. QH 22-0417": a lettered prefix, a space, then digit groups
+        Pattern(
+            "mrn lettered groups after a record keyword",
+            _LEAD + r"(?-i:[A-Z]{1,4})\s\d{2,}(?:[-\s]\d{2,}){0,3}\b",
+            0.9,
+        ),
         Pattern("mrn hash, letters and digit groups", r"(?-i:#[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.5),
         Pattern("mrn lettered prefix and digit groups", r"(?-i:\b[A-Z]{1,4}-\d{3,}(?:-\d{2,})+\b)", 0.2),
         Pattern("mrn digits only (weak)", r"\b\d{6,10}\b", 0.05),
