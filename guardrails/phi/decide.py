@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _PRONOUN = regex.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", regex.IGNORECASE)
 _SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
+_OPENING_HANDLE = regex.compile(r"^\s*@([\w.]+)")
 _INVITATION = regex.compile(
     r"\b(?:join|register|registration|rsvp|sign\s+up|event|class(?:es)?|fair|festival|webinar|walk|run|race"
     r"|screenings?|open\s+house|seminar|workshop|talk|hours|closed|opens?|holiday|sale|tickets?)\b",
@@ -211,7 +212,9 @@ class ContextJudge:
         if entity is Entity.DATE:
             return self._date(scene, d, calls)
         if entity is Entity.AGE:
-            return self._decision(d, entity, self._anchor(scene, d, calls), "no person")
+            # "Ninety-four and still the fastest knitter! Philippa has ...": the one patient named
+            anchor = self._anchor(scene, d, calls) or self._only_patient(calls)
+            return self._decision(d, entity, anchor, "no person")
         if entity is Entity.LOCATION:
             return self._place(scene, d, calls)
         if entity in (Entity.PHONE, Entity.FAX):
@@ -280,9 +283,12 @@ class ContextJudge:
             return self._decision(d, Entity.DATE, named, "")
         # "Thanks, Hector. Glad we could fit you in the same day (June 4)": a reply's date about
         # "you" is its reader's, unless the sentence invites them to something.
-        reader = self._any_patient(calls) if scene.is_reply else None
+        reader = self._reader(scene, calls) if scene.is_reply else None
+        s, _ = scene.sentence(d.start)
         sentence = scene.sentence_text(d.start)
-        if reader is not None and _SECOND.search(sentence) and not _INVITATION.search(sentence):
+        # the sentence before too: "... confirm your birthday. We have 02/29/1960, is that right?"
+        around = scene.sentence_text(max(0, s - 2)) + " " + sentence if s > 0 else sentence
+        if reader is not None and _SECOND.search(around) and not _INVITATION.search(sentence):
             return self._decision(d, Entity.DATE, reader, "")
         if _MONTH_ONLY.fullmatch(scene.text[d.start : d.end]):
             # A month alone ("in June") is a patient's only beside a named patient.
@@ -364,6 +370,19 @@ class ContextJudge:
             if _RESIDENCE_AFTER_NAME.match(scene.text[p.end : d.start]):
                 return call
         return None
+
+    def _reader(self, scene: Scene, calls: dict[Detection, PersonCall]) -> PersonCall | None:
+        """Who a reply answers: a patient it names, or the handle it opens with."""
+        named = self._any_patient(calls)
+        handle = _OPENING_HANDLE.match(scene.text)
+        if named is None and handle is not None and handle.group(1).lower() not in scene.org_handles:
+            return PersonCall(Verdict.PHI, "the reply's reader")
+        return named
+
+    @staticmethod
+    def _only_patient(calls: dict[Detection, PersonCall]) -> PersonCall | None:
+        patients = [call for call in calls.values() if call.verdict is Verdict.PHI]
+        return patients[0] if len(patients) == 1 else None
 
     @staticmethod
     def _any_patient(calls: dict[Detection, PersonCall]) -> PersonCall | None:

@@ -21,7 +21,11 @@ _LETTERS = regex.compile(r"\p{L}{3,}")
 _PERSONAL_NEAR = regex.compile(r"\b(?:your|his|her|their)\b|\w['’]s\b", regex.IGNORECASE)
 _HASHTAG = regex.compile(r"#(\w+)")
 _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
-_THOSE_BEFORE = regex.compile(r"\b(?:those|these)\s+(?:\p{Ll}+\s+)?$", regex.IGNORECASE)
+_THOSE_BEFORE = regex.compile(
+    # "we'll take those stitches out", "rest up after that appendix", "so sorry about the bruising"
+    r"\b(?:those|these|after\s+that|sorry\s+(?:about|for)\s+(?:the|that))\s+(?:\p{Ll}+\s+)?$",
+    regex.IGNORECASE,
+)
 _YOU_BEFORE = regex.compile(r"\byou(?:['’](?:re|ve|ll))?\b", regex.IGNORECASE)
 
 
@@ -142,7 +146,7 @@ class Scene:
                 return True
             if _YOU_BEFORE.search(self.text, max(0, match.start() - 25), match.start()):
                 return True
-            if _THOSE_BEFORE.search(self.text, max(0, match.start() - 12), match.start()):
+            if _THOSE_BEFORE.search(self.text, max(0, match.start() - 24), match.start()):
                 return True  # "we'll take those stitches out": one person's, not care in general
         return False
 

@@ -359,6 +359,23 @@ def phi(nlp: Language) -> RuleFamily:
             "comment_reply",
             ["Ibrahim", "91"],
         ),
+        # a reply's reader may be its opening handle; a spelled-out age; the one patient named
+        (
+            "@solanocrest.sienna so sorry about the bruising! Noor wants to see you Thurs 10/9 at 11.",
+            "comment_reply",
+            ["@solanocrest.sienna", "Thurs 10/9"],
+        ),
+        (
+            "Ninety-four and still the fastest knitter on our rehab floor! Philippa moved in on May 12.",
+            "post",
+            ["Ninety-four", "Philippa", "May 12"],
+        ),
+        (
+            "Ondine, before we transfer your prescriptions we need to confirm your birthday. We have 02/29/1960, right?",
+            "comment_reply",
+            ["Ondine", "02/29/1960"],
+        ),
+        ("@sam_ochoa thanks for the shoutout! rest up after that appendix", "comment_reply", ["@sam_ochoa"]),
         (
             "Gunnar, we'll mail your compounded capsules to 14 Quail Run, Two Rivers, WI 54299.",
             "comment_reply",

@@ -79,6 +79,13 @@ class SpelledAgeRecognizer(DataRecognizer):
             rf"\b{_OLD_WORDS}(?=(?:\s+|-)years?(?:\s+|-)(?:old|young)\b)",
             0.85,
         ),
+        # "Ninety-four and still the fastest knitter", "she's \"ninety-eight and three-quarters\""
+        Pattern(
+            "age in words opening a sentence or after is",
+            rf"(?:(?<=^|[.!?]\s+)|(?<=\b(?:is|was|she's|he's|she’s|he’s|i'm|i’m)\s+[\"“]?)){_OLD_WORDS}"
+            r"(?=\s+and\s+(?:still|three-quarters|a\s+half|counting|going)\b|[,!\"”])",
+            0.75,
+        ),
         Pattern(
             "age in words before birthday",
             rf"\b{_OLD_WORDS[:-1]}|ninetieth|hundredth)(?=\s+birthday\b)",
