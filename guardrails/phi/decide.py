@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import regex  # type: ignore[import-untyped]
 
-from guardrails.context import CheckContext
+from guardrails.context import CheckContext, ContentType
 from guardrails.findings import Entity
 from guardrails.phi.engine import Detection
 from guardrails.phi.lexicon import PhiLexicon
@@ -52,7 +52,8 @@ _FOLLOW = regex.compile(
 )
 _EVENT_ROOM = regex.compile(
     r"\b(?:class(?:es)?|meeting|meets|held|conference|training|lecture|seminar|workshop|session\s+for\s+all"
-    r"|support\s+groups?|join\s+us)\b",
+    r"|support\s+groups?|join\s+us|is\s+now\s+(?:our|a|the)|quiet\s+room|family\s+room|lounge|chapel"
+    r"|lactation\s+room|ask\s+any\s+nurse)\b",
     regex.IGNORECASE,
 )
 _MONTH_ONLY = regex.compile(r"\p{L}+")
@@ -67,8 +68,9 @@ _SCHOOL_OR_STREET = regex.compile(
 # "your mother at Birchwood Senior Living": a care home is where its residents live.
 _CARE_HOME = regex.compile(
     r"\s(?:Senior\s+Living|Assisted\s+Living|Nursing\s+(?:Home|Center|Centre)|Retirement\s+(?:Home|Community"
-    r"|Village)|Memory\s+Care|Care\s+Home|Rest\s+Home)$"
+    r"|Village)|Memory\s+Care|Care\s+(?:Home|Centre|Center)|Rest\s+Home)$"
 )
+_SCHOOL = regex.compile(r"\s(?:Elementary|Middle\s+School|High\s+School|Academy|Preschool)$")
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
 _RESIDENCE_AFTER_NAME = regex.compile(
     r"^\s*(?:,\s*(?:age\s+)?\d{1,3}\s*,)?\s*(?:of|from|in|at)\s*$", regex.IGNORECASE
@@ -228,7 +230,7 @@ class ContextJudge:
             personal = _PERSONAL.search(lead) or _READERS_NUMBER.search(lead)
             if not personal and self.cues.org_phone.search(before):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's number")
-            return self._decision(d, entity, patient if _linked(scene) else None, "not linked to care")
+            return self._decision(d, entity, patient if _linked(scene, d) else None, "not linked to care")
         if entity in (Entity.EMAIL, Entity.URL):
             host_match = _HOST.match(value.split("@")[-1])
             host = host_match.group(1).lower() if host_match else ""
@@ -238,11 +240,11 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public site")
             if entity is Entity.URL and not _PERSONAL.search(scene.sentence_text(d.start)):
                 return self._decision(d, entity, self._anchor_in_sentence(scene, d, calls), "no person")
-            return self._decision(d, entity, patient if _linked(scene) else None, "not linked to care")
+            return self._decision(d, entity, patient if _linked(scene, d) else None, "not linked to care")
         if entity is Entity.SOCIAL_HANDLE:
             if value.lower().lstrip("@") in scene.org_handles or _FOLLOW.search(scene.before(d.start, 80)):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or partner's handle")
-            return self._decision(d, entity, patient if _linked(scene) else None, "not linked to care")
+            return self._decision(d, entity, patient if _linked(scene, d) else None, "not linked to care")
         if entity is Entity.PHOTO:
             return self._decision(d, entity, self._anchor(scene, d, calls), "no person")
         if entity in _ALWAYS_PERSONAL:
@@ -318,7 +320,8 @@ class ContextJudge:
         employer = _EMPLOYER.search(before) or regex.search(
             r"\bhome\s+(?:to|in)\s*$", before, regex.IGNORECASE
         )
-        care_home = _CARE_HOME.search(value) is not None
+        # a care home or a school is where someone lives or studies, whatever the model called it
+        care_home = _CARE_HOME.search(value) is not None or _SCHOOL.search(value) is not None
         if d.kind == "ORGANIZATION" and not care_home and (not employer or _ACRONYM.match(value)):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
         if scene.names_product(value):
@@ -390,8 +393,24 @@ class ContextJudge:
         return next((c for c in patients if c.verdict is Verdict.PHI), patients[0] if patients else None)
 
 
-def _linked(scene: Scene) -> bool:
+def _linked(scene: Scene, d: Detection) -> bool:
     """Whether a contact identifier in this text (a phone, an e-mail, a handle) is tied to care:
     care words, someone's own care ("your touch-up"), or a reply that already shows someone's
-    own number, which discloses them to everyone reading."""
+    own number, which discloses them to everyone reading. A comment reply answers someone in
+    public: only their own care links them ("thanks for sharing our flu shot hours" does not)."""
+    if scene.ctx.content_type is ContentType.COMMENT_REPLY:
+        return scene.personal_care or scene.has_personal_numbers or _care_not_ours(scene, d)
     return scene.care_linked or scene.personal_care or (scene.is_reply and scene.has_personal_numbers)
+
+
+_OURS_BEFORE = regex.compile(r"\b(?:our|we|us)\s+(?:[\w-]+\s+)?$", regex.IGNORECASE)
+
+
+def _care_not_ours(scene: Scene, d: Detection) -> bool:
+    """ "Sorry about the long wait in the ER, @bigsky_dave": care in the identifier's own sentence,
+    unless it is the organisation's service ("thanks for sharing our flu shot hours")."""
+    s, e = scene.sentence(d.start)
+    sentence = scene.text[s:e]
+    return any(
+        not _OURS_BEFORE.search(sentence, 0, match.start()) for match in scene.cues.care_iter(sentence)
+    )

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 _BEFORE_AND = regex.compile(r"(?<![\p{L}'’.-])(\p{Lu}\p{Ll}+)(?:,\s|\s(?:and|&)\s)$")
 _AFTER_AND = regex.compile(r"(?:,\s|\s(?:and|&)\s)(\p{Lu}\p{Ll}+)(?![\p{L}'’-])(?!\s\p{Lu})")
 _TITLE_WORD = regex.compile(r"(\w+)\.?\s+")
-_TRAILING = regex.compile(r"[\s,;:(\[{\"'“‘-]+$")
+_TRAILING = regex.compile(r"[\s,;:(\[{\"'“‘\p{So}\p{Sk}\p{Cf}-]+$")  # emoji too: "Rollo 👋"
 _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
 _ACRONYM = regex.compile(r"[A-Z&]{1,5}\.?")
 _ORG_ACRONYM = regex.compile(r"[A-Z]{2,4}")
@@ -224,6 +224,9 @@ class PhiEngine:
         names: set[str] = set()
         for d in persons:
             span = text[d.start : d.end]
+            if d.recognizer == "SpacyRecognizer" and span.islower() and span in self._dictionary:
+                doubtful.add(d)  # "counter's open till 8": a lower-case word the model called a name
+                continue
             if not self._evidence.ordinary(span):
                 names.update(name_words(span))
                 continue

@@ -376,6 +376,29 @@ def phi(nlp: Language) -> RuleFamily:
             ["Ondine", "02/29/1960"],
         ),
         ("@sam_ochoa thanks for the shoutout! rest up after that appendix", "comment_reply", ["@sam_ochoa"]),
+        # a comment reply to a partner about the organisation's care is not about anyone's care
+        ("@mkt_lakeshore thanks for sharing our flu shot hours!", "comment_reply", []),
+        (
+            "evening Rollo 👋 your compounded eczema cream is ready!! we rang twice. counter's open till 8",
+            "comment_reply",
+            ["Rollo"],
+        ),
+        (
+            'Meet "Walt," a made-up patient we use in our blood pressure class: he\'s 92, loves salty soup.',
+            "post",
+            [],
+        ),
+        ("Room 214 on 5 North is now our family quiet room. Ask any nurse for the key.", "post", []),
+        (
+            "Mrs. Van der Meulen headed back to Glen Iris Care Centre today after her hip repair.",
+            "post",
+            ["Van der Meulen", "Glen Iris Care Centre"],
+        ),
+        (
+            "Shout-out to Haruto, a 6th grader at Millers Pond Middle School, who came in with a broken wrist.",
+            "post",
+            ["Haruto", "Millers Pond Middle School"],
+        ),
         (
             "Gunnar, we'll mail your compounded capsules to 14 Quail Run, Two Rivers, WI 54299.",
             "comment_reply",
