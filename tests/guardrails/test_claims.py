@@ -172,6 +172,14 @@ def off_label() -> OffLabelFamily:
         ("Our knee injections give you relief that lasts for years.", "relief that lasts for years"),
         ("Our LASIK: 20/20 vision or your money back.", "or your money back"),
         ("Nobody does Botox like we do!", "Nobody does Botox like we do"),
+        ("With our knee program, you'll never feel knee pain again.", "never feel knee pain again"),
+        ("One adjustment and your headaches are history.", "headaches are history"),
+        (
+            "Our decompression fixes the problem at the source, permanently.",
+            "fixes the problem at the source, permanently",
+        ),
+        ("Members lose weight faster with us than with any app.", "faster with us than with any"),
+        ("Our cream stops eczema itch overnight.", "stops eczema itch overnight"),
     ],
 )
 def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
@@ -187,6 +195,10 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
     [
         # negations
         "There is no cure for the common cold, but rest and fluids help.",
+        "Researchers are still working toward a cure for psoriasis.",
+        "Voted Best Chiropractor in Alder Falls, Alder Falls Gazette Readers' Choice Awards 2026.",
+        "I am sleeping better than I have in years.",
+        "There is no risk of getting the flu from the flu shot.",
         "Boost your immunity this fall: get your flu shot at any clinic.",
         '"I look ten years younger!" says our client Dana.',
         "Antibiotics don't cure viral infections.",
