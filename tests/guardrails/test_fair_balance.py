@@ -127,6 +127,12 @@ def rules(family: FairBalanceFamily, text: str, context: dict[str, Any] | None =
             ["fair_balance.missing_risk"],
         ),
         ("IV vitamin drips that leave you refreshed and energised.", ["fair_balance.missing_risk"]),
+        ("Cure your rosacea in three sessions with our vascular laser.", ["fair_balance.missing_risk"]),
+        (
+            "Our spinal decompression fixes the problem at the source, permanently.",
+            ["fair_balance.missing_risk"],
+        ),
+        ("Our PRP hair restoration has reversed thinning for our clients.", ["fair_balance.missing_risk"]),
         ("The PulseBand Monitor flags irregular rhythms on your phone.", ["fair_balance.missing_risk"]),
         ("My lips have never looked better after my lip filler!", ["fair_balance.missing_risk"]),
         ("Nitrous oxide helps nervous patients relax during a filling.", ["fair_balance.missing_risk"]),
