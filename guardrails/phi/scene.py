@@ -32,15 +32,16 @@ _YOU_BEFORE = regex.compile(r"\byou(?:['’](?:re|ve|ll))?\b", regex.IGNORECASE)
 class Cues:
     """A word list compiled once: whole-word, case-insensitive, multi-word entries allowed."""
 
-    def __init__(self, words: Iterable[str], suffixes: Iterable[str] = ()) -> None:
+    def __init__(self, words: Iterable[str], suffixes: Iterable[str] = (), plurals: bool = False) -> None:
         ordered = sorted({w for w in words if w}, key=len, reverse=True)
         body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in ordered)
         endings = "|".join(regex.escape(s) for s in sorted(set(suffixes), key=len, reverse=True))
         if endings:
             body += rf"|\p{{L}}{{3,}}(?:{endings})"
-        # A plural counts as the word ("blister packs", "boosters").
-        self._any = regex.compile(rf"(?<![\w-])(?:{body})(?:e?s)?(?![\w-])", regex.IGNORECASE)
-        self._last = regex.compile(rf"(?<![\w-])(?:{body})(?:e?s)?\W*$", regex.IGNORECASE)
+        # With `plurals`, a plural counts as the word ("blister packs").
+        plural = "(?:e?s)?" if plurals else ""
+        self._any = regex.compile(rf"(?<![\w-])(?:{body}){plural}(?![\w-])", regex.IGNORECASE)
+        self._last = regex.compile(rf"(?<![\w-])(?:{body}){plural}\W*$", regex.IGNORECASE)
 
     def search(self, text: str) -> bool:
         return self._any.search(text) is not None
@@ -78,7 +79,9 @@ class LexiconCues:
         self.care_iter = self.care.finditer
         # Wider than `care`: only ever read next to "your"/"his"/"'s" (see Scene.personal_care).
         self.personal_care_iter = Cues(
-            [*lexicon.care_cues, *lexicon.personal_care_cues, *personal_care_terms], lexicon.care_suffixes
+            [*lexicon.care_cues, *lexicon.personal_care_cues, *personal_care_terms],
+            lexicon.care_suffixes,
+            plurals=True,
         ).finditer
         self.animals = Cues(lexicon.animal_words)
         self.date_life = Cues(lexicon.date_life_cues)

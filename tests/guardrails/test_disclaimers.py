@@ -224,7 +224,7 @@ POSITIVES = [
     ("post", "One of our clients heard her granddaughter whisper for the first time.", RESULTS),
     (
         "post",
-        "Two years of hoping: their son arrived last month and he already has opinions!",
+        "Two years of hoping: Sofia and Ben welcomed their twins this month! Thanks for letting us share.",
         RESULTS,
     ),
     (
