@@ -78,7 +78,7 @@ def test_patient_status_and_disclaimers_read_the_people_in_a_text_once(
     calls: list[str] = []
     real = person_mentions.find_mentions
 
-    def counting(text: str, *args: Any) -> list[Mention]:
+    def counting(text: str, *args: Any) -> list[person_mentions.Mention]:
         calls.append(text)
         return real(text, *args)
 
