@@ -246,6 +246,8 @@ NEGATIVES = [
     ("post", "Tip: use sunscreen daily so your skin is smooth and clear for years."),
     ("post", "For the first time in our history, our clinic opens on Sundays."),
     ("post", "Thank you to our volunteers for the care packages they made for our patients!"),
+    ("post", "Volunteer spotlight: Bev drives in from Glenmere every Tuesday to run our knitting circle."),
+    ("post", "Our team ran the Lakemont 10K on Oct. 12 and raised $18,000 for the food bank!"),
     ("post", "Thanks to the Rotary Club for giving us 200 flu shots for the community clinic!"),
     ("post", "Flu shots are in! Ask a pharmacist today about which one is right for you."),
     ("post", "Tell us your favorite fall recipe in the comments and we'll share ours!"),
