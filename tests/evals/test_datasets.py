@@ -96,4 +96,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh7.jsonl",
         "dev_fresh8.jsonl",
         "dev_fresh9.jsonl",
+        "dev_fresh10.jsonl",
+        "dev_fresh11.jsonl",
     ]

@@ -22,6 +22,8 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh7", 130),
         ("dev_fresh8", 140),
         ("dev_fresh9", 120),
+        ("dev_fresh10", 150),
+        ("dev_fresh11", 140),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -36,4 +38,13 @@ def test_batch_matches_its_source(batch: str, at_least: int) -> None:
 
 def test_every_source_batch_is_checked() -> None:
     sources = sorted(path.name.removesuffix(".src.jsonl") for path in DATA.glob("*.src.jsonl"))
-    assert sources == ["dev_fresh4", "dev_fresh6", "dev_fresh7", "dev_fresh8", "dev_fresh9", "dev_fresh_phi"]
+    assert sources == [
+        "dev_fresh10",
+        "dev_fresh11",
+        "dev_fresh4",
+        "dev_fresh6",
+        "dev_fresh7",
+        "dev_fresh8",
+        "dev_fresh9",
+        "dev_fresh_phi",
+    ]
