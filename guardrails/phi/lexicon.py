@@ -65,6 +65,9 @@ class PhiLexicon(_Lexicon):
     date_life_cues: list[str] = Field(min_length=1)
     event_cues: list[str] = Field(min_length=1)
     residence_cues: list[str] = Field(min_length=1)
+    # Words in an organisation's names or staff roles that make it a home its residents
+    # receive care in: there, a named resident is a patient whatever the post celebrates.
+    residential_care_cues: list[str] = Field(default_factory=list)
     organisation_phone_cues: list[str] = Field(min_length=1)
     public_numbers: list[str] = Field(min_length=1)
     public_domains: list[str] = Field(min_length=1)
@@ -95,6 +98,7 @@ class PhiLexicon(_Lexicon):
         "date_life_cues",
         "event_cues",
         "residence_cues",
+        "residential_care_cues",
         "organisation_phone_cues",
         "public_domains",
         "product_code_cues",

@@ -87,6 +87,7 @@ class LexiconCues:
         self.date_life = Cues(lexicon.date_life_cues)
         self.events = Cues(lexicon.event_cues)
         self.residence = Cues(lexicon.residence_cues)
+        self.residential_care = Cues(lexicon.residential_care_cues)
         self.org_phone = Cues(lexicon.organisation_phone_cues)
         self.product_codes = Cues(lexicon.product_code_cues)
         self.credentials = regex.compile(
@@ -155,13 +156,23 @@ class Scene:
 
     @cached_property
     def care_linked(self) -> bool:
-        """Does the text concern someone's health care at all? A review reply always does."""
+        """Does the text concern someone's health care at all? A review reply always does, and so
+        does a post of a care home (its residents live in its care: "Walt turned ninety-three")."""
         if self.ctx.content_type is ContentType.REVIEW_RESPONSE or self.cues.care.search(self.text):
+            return True
+        if self.is_care_home:
             return True
         tags = " ".join(_CAMEL.sub(" ", tag) for tag in _HASHTAG.findall(self.text))
         return bool(tags) and self.cues.care.search(tags)
 
     # -- the organisation's own facts ------------------------------------------------
+    @cached_property
+    def is_care_home(self) -> bool:
+        """An assisted-living, memory-care or nursing home, by its names or its staff's roles."""
+        org = self.ctx.organisation
+        described = " ".join([*org.names, *(member.role for member in org.staff)])
+        return bool(self.cues.residential_care.search(described))
+
     @cached_property
     def org_phrases(self) -> list[str]:
         """Lower-cased names, location names and addresses (and their parts) of the organisation."""
