@@ -44,8 +44,14 @@ from guardrails.rules.person_mentions import (
 # Double quotes, or single quotes that are not apostrophes ("'Best visit I've had!'").
 _QUOTATION = re.compile(r'"([^"\n]{8,400})"|(?<!\w)\'([^\n]{8,400}?)\'(?!\w)')
 _TRAILING_TAGS = re.compile(r"(?:\s*#\w+){2,}\s*$")
-# Whose story: he or she, or the author ("I felt so much better").
-_PRONOUNS = re.compile(r"\b(?:he|she|his|her|him|i|i'm|i've|my|me)\b", re.IGNORECASE)
+# Whose story: the author ("I felt so much better"), he or she, or "one of our patients".
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|my|me)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Z][\w'-]+")
+_ONE_OF_OURS = re.compile(
+    r"\bone of our (?:\w+ )?(?:patients|clients|families|members|residents|moms|dads|parents|kids|athletes)\b",
+    re.IGNORECASE,
+)
 _STORY_TYPES = frozenset({ContentType.POST, ContentType.AD})
 # A change denied just before it ("No treatment is 100% pain-free") is not one person's story.
 _DENIED = re.compile(
@@ -65,6 +71,7 @@ class DisclaimerLexicon(BaseModel):
     outcome_patterns: list[str] = Field(min_length=1)
     story_change: list[str] = Field(min_length=1)
     story_care: list[str] = Field(min_length=1)
+    staff_feature: list[str] = Field(min_length=1)
     quote_first_person: list[str] = Field(min_length=1)
     testimonial_speaker_patterns: list[str] = Field(min_length=1)
     attribution_verbs: list[str] = Field(min_length=1)
@@ -118,6 +125,7 @@ class _Patterns:
         self.outcome = union(raw.outcome_patterns)
         self.story_change = union(raw.story_change)
         self.story_care = union(raw.story_care)
+        self.staff_feature = union(raw.staff_feature)
         self.first_person = union(raw.quote_first_person)
         self.speaker = union(raw.testimonial_speaker_patterns)
         self.attribution = union(raw.attribution_verbs)
@@ -267,14 +275,24 @@ class DisclaimersFamily(RuleFamily):
         return any(start <= m.start < end and not scene.staff_mention(m) for m in scene.mentions)
 
     def _individual(self, scene: _Text, sentence: int) -> bool:
-        """One person's story: he/she here, or someone named (not staff) here or in a next-door sentence."""
+        """One person's story: I, he or she, or "one of our clients" here, or someone named (not
+        staff) here or in a next-door sentence; not he or she in a staff spotlight."""
         start = scene.sentence_starts[sentence]
-        end = scene.sentence_starts[sentence + 1] if sentence + 1 < len(scene.sentence_starts) else None
-        if _PRONOUNS.search(scene.text, start, end if end is not None else len(scene.text)):
+        end = scene.sentence_starts[sentence + 1] if sentence + 1 < len(scene.sentence_starts) else len(scene.text)
+        if _FIRST_PERSON.search(scene.text, start, end) or _ONE_OF_OURS.search(scene.text, start, end):
+            return True
+        if _THIRD_PERSON.search(scene.text, start, end) and not self._features_staff(scene):
             return True
         return any(
             abs(scene.sentence_of(m.start) - sentence) <= 1 and not scene.staff_mention(m)
             for m in scene.mentions
+        )
+
+    def _features_staff(self, scene: _Text) -> bool:
+        """A staff spotlight ("Meet Noelle Park, CPNP ... she ran her first marathon"): its he and
+        she are the staff member it features, whose life events are no patient's outcome."""
+        return bool(self.patterns.staff_feature.search(scene.text)) and any(
+            word.lower() in scene.staff for word in _WORD.findall(scene.text)
         )
 
     def _patient_speaker(self, scene: _Text, start: int, end: int) -> bool:

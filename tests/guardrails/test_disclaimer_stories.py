@@ -1,0 +1,86 @@
+"""Success stories told without a name or in other words, sponsorship cues, public requests for
+symptoms; and staff spotlights, whose "she" is the staff member and no patient."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from guardrails.rules.disclaimers import DisclaimersFamily
+from tests.guardrails.helpers import make_family
+from tests.guardrails.test_disclaimers import ADVICE, CONNECTION, RESULTS, _rules
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from guardrails.registry import RuleFamily
+
+
+@pytest.fixture(scope="module")
+def family(nlp: Language) -> RuleFamily:
+    return make_family(DisclaimersFamily, nlp)
+
+
+STAFF: dict[str, Any] = {
+    "organisation": {
+        "names": ["Larkspur Pediatrics"],
+        "staff": [{"name": "Noelle Park", "credentials": "CPNP", "role": "Nurse practitioner"}],
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "text", "rule"),
+    [
+        (
+            "post",
+            "After eight weeks in our pulmonary rehab program, Maribel Ortega is back to salsa dancing!",
+            RESULTS,
+        ),
+        ("post", "Braces off day for Jolie Marchetti!! 22 months and one very big smile.", RESULTS),
+        (
+            "post",
+            "Born September 21 to Jess and Amir Haddad after four years of trying. Welcome, Theo!",
+            RESULTS,
+        ),
+        (
+            "post",
+            "A year ago, one of our clients couldn't leave the house. This week she drove to her sister's wedding.",
+            RESULTS,
+        ),
+        ("post", "Ana has been wearing the new hearing aids Lumen sent over #LumenAmbassador", CONNECTION),
+        (
+            "post",
+            "Courtney's gift guide: show this post for 10% off, and Courtney gets a little bonus too.",
+            CONNECTION,
+        ),
+        (
+            "post",
+            "Got a rash? Drop a description in the comments and Dr. Okonkwo will weigh in on a few!",
+            ADVICE,
+        ),
+        ("comment_reply", "Sorry he's unwell! Tell us a bit more about the rash right here.", ADVICE),
+    ],
+)
+def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str) -> None:
+    assert rule in _rules(family, nlp, text, content_type)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Say hi to Noelle Park, CPNP! Fun fact: she ran her first marathon last spring!",
+        "Staff spotlight: Noelle Park went back to school for her nursing degree while working.",
+    ],
+)
+def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, text: str) -> None:
+    assert _rules(family, nlp, text, context=STAFF) == set()
+
+
+def test_a_patient_story_naming_staff_is_still_one(family: RuleFamily, nlp: Language) -> None:
+    text = (
+        "A man who came to our ED in cardiac arrest last spring walked back in this week to thank "
+        "the nurses and Noelle Park, who kept him alive."
+    )
+    assert RESULTS in _rules(family, nlp, text, context=STAFF)
