@@ -57,6 +57,9 @@ _STORY_TYPES = frozenset({ContentType.POST, ContentType.AD})
 _DENIED = re.compile(
     r"\b(?:no|not|never|none|isn't|aren't|wasn't|weren't|won't|can't)\b[^.!?\n]{0,30}$", re.IGNORECASE
 )
+# (A one-word "place" is often a first name the small model misreads: "Jordan shares how ...".)
+_PEOPLES = frozenset({"NORP", "LANGUAGE"})
+_PLACES = frozenset({"GPE", "LOC"})
 _QUOTE_REACH = 100  # characters around a quotation searched for its speaker
 
 
@@ -278,7 +281,11 @@ class DisclaimersFamily(RuleFamily):
         """One person's story: I, he or she, or "one of our clients" here, or someone named (not
         staff) here or in a next-door sentence; not he or she in a staff spotlight."""
         start = scene.sentence_starts[sentence]
-        end = scene.sentence_starts[sentence + 1] if sentence + 1 < len(scene.sentence_starts) else len(scene.text)
+        end = (
+            scene.sentence_starts[sentence + 1]
+            if sentence + 1 < len(scene.sentence_starts)
+            else len(scene.text)
+        )
         if _FIRST_PERSON.search(scene.text, start, end) or _ONE_OF_OURS.search(scene.text, start, end):
             return True
         if _THIRD_PERSON.search(scene.text, start, end) and not self._features_staff(scene):
@@ -311,7 +318,23 @@ class DisclaimersFamily(RuleFamily):
         assert isinstance(self.options, DisclaimerOptions)
         people = people_of(text, ctx, self._names, self.options.names_lexicon)
         starts = [start for start, _ in people.sentences]
-        return _Text(people.text, starts, list(people.mentions), staff_words(ctx))
+        # "the most effective program in New England", "speaks Korean", "#MentalHealth": places,
+        # peoples and hashtags whose capitals the name finder took for a person are no one's story.
+        named = [
+            (e.start_char, e.end_char)
+            for e in text.doc.ents
+            if e.label_ in _PEOPLES or (e.label_ in _PLACES and len(e) > 1)
+        ]
+        mentions = [
+            m
+            for m in people.mentions
+            if m.handle
+            or not (
+                people.text[m.start - 1 : m.start] == "#"
+                or any(s <= m.start and m.end <= e for s, e in named)
+            )
+        ]
+        return _Text(people.text, starts, mentions, staff_words(ctx))
 
     # -- material connections ----------------------------------------------------------
 

@@ -61,6 +61,23 @@ STAFF: dict[str, Any] = {
             ADVICE,
         ),
         ("comment_reply", "Sorry he's unwell! Tell us a bit more about the rash right here.", ADVICE),
+        (
+            "post",
+            "Congrats to @mo_runs on finishing the Turkey Trot just five months after ACL surgery!",
+            RESULTS,
+        ),
+        ("post", "After 4 years of dialysis, Desmond is now home with his new kidney.", RESULTS),
+        ("post", "After four rounds, Natalie and Chris are finally holding their twins!", RESULTS),
+        (
+            "post",
+            "\u201cCarla made me feel safe during my VBAC.\u201d Thank you, Jess Marlowe, for letting us share your birth story.",
+            RESULTS,
+        ),
+        (
+            "post",
+            "Ask a midwife! Carla is answering your pregnancy questions in the comments all afternoon.",
+            ADVICE,
+        ),
     ],
 )
 def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str) -> None:
@@ -76,6 +93,20 @@ def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, 
 )
 def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, text: str) -> None:
     assert _rules(family, nlp, text, context=STAFF) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a place, a people or a hashtag is nobody whose story this could be
+        "Our anxiety program is the most loved in New England, and it works. Referrals: 555-0129",
+        "Our clinic speaks Korean and Spanish, and it works for families. #MentalHealth",
+        # a visit after care is not an outcome
+        "Otto brought donuts for the ED team one month after his heart attack.",
+    ],
+)
+def test_no_one_s_story(family: RuleFamily, nlp: Language, text: str) -> None:
+    assert RESULTS not in _rules(family, nlp, text)
 
 
 def test_a_patient_story_naming_staff_is_still_one(family: RuleFamily, nlp: Language) -> None:
