@@ -65,6 +65,9 @@ class RiskLexicon(_Strict):
     patterns: list[Pattern] = Field(min_length=1)
     adverse_events: Pattern
     benefit_lead: Pattern
+    # "For full Prescribing Information, including Boxed Warning, visit ...": a pointer to the
+    # risk information, which is not risk information however it names it.
+    pointer: Pattern
     min_product_risk_terms: int = Field(ge=1)
 
 
@@ -102,6 +105,9 @@ class _Post:
     sentences: list[tuple[int, int]]
     generic_risk: bool
     link: bool
+    # The approved claims of each product (lower case, with their variations): quoting one
+    # is still a benefit claim that needs the product's risks beside it.
+    approved: dict[str, tuple[str, ...]]
 
 
 class FairBalanceFamily(RuleFamily):
@@ -167,6 +173,7 @@ class FairBalanceFamily(RuleFamily):
             sentences=sentences(body),
             generic_risk=self._generic_risk(body),
             link=any_match(self._lexicon.link.patterns, body) is not None,
+            approved=_approved_claims(ctx),
         )
         for group in group_by_product(mentions).values():
             yield from self._check_product(text, post, group)
@@ -234,10 +241,13 @@ class FairBalanceFamily(RuleFamily):
                 return True
             if mention.product is not None and self._label.states_use(chunk, mention.product):
                 return True
+            if mention.product is not None and _quotes_any(chunk, post.approved.get(mention.product.id, ())):
+                return True
         return False
 
     def _generic_risk(self, body: str) -> bool:
         risk = self._lexicon.risk
+        body = risk.pointer.sub(lambda m: " " * len(m.group()), body)
         if any_match(risk.patterns, body) is not None:
             return True
         for match in risk.adverse_events.finditer(body):
@@ -319,3 +329,18 @@ class FairBalanceFamily(RuleFamily):
         if mention.established:
             return f"Give the established name with the brand: {mention.established}."
         return "Give the established name with the brand."
+
+
+def _approved_claims(ctx: CheckContext) -> dict[str, tuple[str, ...]]:
+    claims: dict[str, list[str]] = {}
+    for claim in ctx.approved_claims:
+        if claim.product_id is not None:
+            claims.setdefault(claim.product_id, []).extend(
+                p.lower().rstrip(". ") for p in (claim.text, *claim.variations) if p.strip()
+            )
+    return {product: tuple(phrases) for product, phrases in claims.items()}
+
+
+def _quotes_any(chunk: str, phrases: Sequence[str]) -> bool:
+    lowered = chunk.lower()
+    return any(phrase in lowered for phrase in phrases)

@@ -285,3 +285,23 @@ def test_bad_regular_expression_refuses_to_start(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") != good
     with pytest.raises(ConfigError):
         make_family(FairBalanceFamily, lexicon=str(path))
+
+
+def test_a_pointer_to_the_boxed_warning_is_no_risk_information(family: FairBalanceFamily) -> None:
+    text = (
+        "ZOLVANT (pemitrazine) clears plaque psoriasis. For full Prescribing Information, "
+        "including Boxed Warning, visit https://zolvant.example/pi"
+    )
+    assert rules(family, text) == ["fair_balance.missing_risk"]
+
+
+def test_quoting_an_approved_claim_is_a_benefit_claim(family: FairBalanceFamily) -> None:
+    context = {
+        **CONTEXT,
+        "approved_claims": [
+            {"id": "pb-1", "product_id": "pulseband", "text": "Captures every heartbeat for a full week"}
+        ],
+    }
+    text = "PulseBand Monitor (wearable ECG recorder) captures every heartbeat for a full week. pulseband.example/ifu"
+    assert rules(family, text, context) == ["fair_balance.missing_risk"]
+    assert rules(family, "PulseBand Monitor (wearable ECG recorder) is in stock.", context) == []
