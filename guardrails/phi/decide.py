@@ -36,6 +36,9 @@ _INVITATION = regex.compile(
 _POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.IGNORECASE)
 _NOT_PATIENTS = frozenset({"public figure"})
 _BREAK = regex.compile(r"[.!?;\n]")
+# People whose own details (an age beside their name) are no patient's.
+_NOT_PATIENT_PEOPLE = frozenset({"staff", "public figure", "donor", "persona"})
+_APPOSED_AGE_GAP = regex.compile(r",\s*(?:aged?\s+)?")
 _OWNER_GAP = 30
 _PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
 # "tried you at (555) 017-5561", "will call the number you posted above, 555-017-3660"
@@ -184,6 +187,16 @@ class ContextJudge:
         a street address other than the organisation's is writing to someone's home."""
         return d.kind == "STREET_ADDRESS" and not scene.is_org_place(scene.text[d.start : d.end])
 
+    @staticmethod
+    def _apposed_to_cleared(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> bool:
+        """An age in apposition ("Betty Sloane, 92,") to a person context cleared (staff, public)."""
+        return any(
+            call.verdict is Verdict.CLEAR
+            and call.reason in _NOT_PATIENT_PEOPLE
+            and _APPOSED_AGE_GAP.fullmatch(scene.text[person.end : d.start])
+            for person, call in calls.items()
+        )
+
     def _named_just_before(
         self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]
     ) -> PersonCall | None:
@@ -214,6 +227,9 @@ class ContextJudge:
         if entity is Entity.DATE:
             return self._date(scene, d, calls)
         if entity is Entity.AGE:
+            if self._apposed_to_cleared(scene, d, calls):
+                # "volunteer Betty Sloane, 92, has led ...": the age of the person just named
+                return Decision(d, entity, Verdict.CLEAR, "age of someone who is not a patient")
             # "Ninety-four and still the fastest knitter! Philippa has ...": the one patient named
             anchor = self._anchor(scene, d, calls) or self._only_patient(calls)
             return self._decision(d, entity, anchor, "no person")
@@ -330,7 +346,10 @@ class ContextJudge:
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "larger than a state")
         if scene.is_org_place(value):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation's own place")
-        if d.recognizer == "SpacyRecognizer" and scene.names_staff(value):
+        if d.recognizer == "SpacyRecognizer" and (
+            scene.names_staff(value) or self.cues.staff_titles.ends(value.split()[0])
+        ):
+            # "Margaret and Chaplain Okafor were honored": a titled person the model took for a place
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "staff")
         # "a fourth grader at Ashby Elementary", "grew up on Tobacco Barn Road", "from the
         # Northgate neighborhood": a school, a street or a neighbourhood in a sentence about a

@@ -46,6 +46,25 @@ def phi(nlp: Language) -> RuleFamily:
         ),
         ("Thanks to Coach Ray Dixon for the team photo at our open house!", ORG, []),
         ("Meet Lena Ortiz, our compliance officer, who keeps us honest.", ORG, []),
+        # an age beside a volunteer's or a public figure's name is theirs; a titled person the NER
+        # model reads as a place is still a person
+        (
+            "Community volunteer Betty Sloane, 92, has led the knitting circle she started for our "
+            "residents back in 2016, and they've made 400 hats for the NICU.",
+            ORG,
+            [],
+        ),
+        (
+            "We were thrilled to host two-time Olympic skier Mara Lindholm at our Sports Medicine "
+            "Symposium. Mara spoke openly about her own ACL tears.",
+            ORG,
+            [],
+        ),
+        (
+            "Walter Briggs passed peacefully at home. Maya Chen and Chaplain Okafor were honored to care for him.",
+            ORG,
+            ["Walter Briggs"],
+        ),
         # a care home (known by its staff's roles): the people its posts celebrate are residents
         (
             "Walt turned ninety-three on Sunday and told us about the winter of 1936.",
