@@ -1,0 +1,56 @@
+"""Absolutes the first red-flag table missed: uniqueness ("the only med spa in Georgia where"),
+"100% of our patients", "never make you wait", "every time", "a miracle for", "breakthrough"."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrails.rules.claims import UnsubstantiatedClaimFamily
+from tests.guardrails.helpers import make_family, run_family, spans_of
+
+
+@pytest.fixture(scope="module")
+def claims() -> UnsubstantiatedClaimFamily:
+    built = make_family(UnsubstantiatedClaimFamily)
+    assert isinstance(built, UnsubstantiatedClaimFamily)
+    return built
+
+
+def flagged(claims: UnsubstantiatedClaimFamily, text: str) -> list[str]:
+    return spans_of([f for f in run_family(claims, text) if f.rule_id.endswith("red_flag")], text)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        (
+            "Juniper is the only med spa in Georgia where every treatment is done by a nurse.",
+            "the only med spa in",
+        ),
+        ("St. Brigid is the only hospital in western Pennsylvania that does this.", "the only hospital in"),
+        ("100% of our FUE patients grow back a full head of hair.", "100% of our FUE patients"),
+        ("We treat sprains to sinus infections with zero wait, 100% of the time.", "100% of the time"),
+        ("Heart attack patients here never wait for care.", "never wait"),
+        (
+            "Our imaging system picks the healthiest embryo every time.",
+            "picks the healthiest embryo every time",
+        ),
+        ("Our fertility bundle is a miracle for egg quality.", "a miracle for"),
+        ("A true breakthrough in fertility care.", "A true breakthrough"),
+    ],
+)
+def test_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
+    assert span in flagged(claims, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Isaac still gets goosebumps every time he watches a blastocyst form.",
+        "We're the only ones who remember the parking rules, apparently.",
+        "Only 100 spots left for the 5K!",
+        "Please don't wait to call us if your symptoms get worse.",
+    ],
+)
+def test_leaves_alone(claims: UnsubstantiatedClaimFamily, text: str) -> None:
+    assert flagged(claims, text) == []
