@@ -15,8 +15,8 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from guardrails.phi.recognizers.base import explained_result
 
 # A name token: a capital then lower-case letters, with inner hyphens or apostrophes
-# ("Moreno-Haile", "O'Neil"), or one inner capital ("McKinley", "DeShawn"); or an initial ("A.").
-NAME = r"(?:\p{Lu}\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.)"
+# ("Moreno-Haile", "O'Neil"), or one inner capital ("McKinley", "DeShawn"); or initials ("A.", "R.J.").
+NAME = r"(?:\p{Lu}\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.(?:\p{Lu}\.)*)"
 # A name ends at a word's end: never "Mc" of "McKINLEY" or "Rob" of "Rob2".
 FULL_NAME = rf"{NAME}(?:\s{NAME}){{0,2}}(?![\p{{L}}\p{{N}}])"
 # The recognizer name on results that rest only on two capitalised words.

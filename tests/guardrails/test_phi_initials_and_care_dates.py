@@ -1,0 +1,43 @@
+"""A reader addressed by initials ("R.J., thank you"), and the dates of someone's care
+("caring for her from July 8 until August 30"), which event words ("until") do not clear."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from guardrails.rules.phi import PhiFamily
+from tests.guardrails.helpers import make_family
+from tests.guardrails.test_phi_context import blocked_spans
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from guardrails.registry import RuleFamily
+
+
+@pytest.fixture(scope="module")
+def phi(nlp: Language) -> RuleFamily:
+    return make_family(PhiFamily, nlp=nlp)
+
+
+@pytest.mark.parametrize(
+    ("text", "content_type", "expected"),
+    [
+        (
+            "R.J., thank you for being honest with us. Dr. Chen wants to revisit your treatment plan.",
+            "review_response",
+            ["R.J."],
+        ),
+        (
+            "Dear Janelle, thank you for these words about your mother. Caring for her from July 8 "
+            "until August 30 was a privilege for our whole team.",
+            "review_response",
+            ["Janelle", "July 8", "August 30"],
+        ),
+        ("Our flu clinic runs from October 1 until October 30 at the Westbury Clinic.", "post", []),
+    ],
+)
+def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:
+    assert sorted(blocked_spans(phi, nlp, text, content_type=content_type)) == sorted(expected)
