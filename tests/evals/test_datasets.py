@@ -99,4 +99,5 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh10.jsonl",
         "dev_fresh11.jsonl",
         "dev_fresh12.jsonl",
+        "dev_fresh13.jsonl",
     ]
