@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from guardrails.context import CheckContext, ContentType, ContextFacts, Platform
 from guardrails.findings import Category, Entity
+
+# The day the labels judged consent validity on ("expires 2027-03-31" is valid): checks run
+# as of this day, so that a figure reruns the same after the data's consents expire.
+LABELLED_AS_OF = date(2026, 11, 28)
 
 
 class Label(BaseModel):
@@ -51,7 +56,8 @@ class EvalCase(BaseModel):
         return frozenset(label.category for label in self.labels)
 
     def check_context(self) -> CheckContext:
-        return CheckContext.of(self.platform, self.content_type, self.context)
+        ctx = CheckContext.of(self.platform, self.content_type, self.context)
+        return ctx.model_copy(update={"today": LABELLED_AS_OF})
 
 
 def load_cases(path: Path) -> list[EvalCase]:
