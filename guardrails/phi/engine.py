@@ -224,8 +224,13 @@ class PhiEngine:
         names: set[str] = set()
         for d in persons:
             span = text[d.start : d.end]
-            if d.recognizer == "SpacyRecognizer" and span.islower() and span in self._dictionary:
-                doubtful.add(d)  # "counter's open till 8": a lower-case word the model called a name
+            if (
+                d.recognizer == "SpacyRecognizer"
+                and span.islower()
+                and all(word in self._dictionary for word in span.split())
+            ):
+                # "counter's open till 8", "gym memberships": lower-case words the model called a name
+                doubtful.add(d)
                 continue
             if not self._evidence.ordinary(span):
                 names.update(name_words(span))

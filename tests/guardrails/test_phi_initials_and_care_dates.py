@@ -1,5 +1,6 @@
 """A reader addressed by initials ("R.J., thank you"), and the dates of someone's care
-("caring for her from July 8 until August 30"), which event words ("until") do not clear."""
+("caring for her from July 8 until August 30"), which event words ("until") do not clear;
+a group addressed by a plural noun ("Caregivers,") and "24/7" are nobody's."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def phi(nlp: Language) -> RuleFamily:
             ["Janelle", "July 8", "August 30"],
         ),
         ("Our flu clinic runs from October 1 until October 30 at the Westbury Clinic.", "post", []),
+        ("Caregivers, this one's for you: tell us your loved one's chemo symptoms below.", "post", []),
+        ("Happy birthday, Pip! Your NICU nurses miss you.", "post", ["Pip"]),
+        ("Fever at 2am? Our 24/7 nurse line is here for your child's care.", "post", []),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:

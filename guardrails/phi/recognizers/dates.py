@@ -51,6 +51,9 @@ WEEKDAY_NUMERIC = (
 )
 
 
+_ROUND_THE_CLOCK = frozenset({"24/7", "24/7/365", "24-7"})
+
+
 class CalendarDateRecognizer(DataRecognizer):
     ENTITY = "DATE"
     REQUIRES = DIGIT
@@ -72,6 +75,8 @@ class CalendarDateRecognizer(DataRecognizer):
         # form is more often a decimal ("6.5", "2.25"): only month.day with a two-digit day
         # ("12.05", "3.09") is kept, and context then decides whether it is a patient's.
         stripped = pattern_text.strip()
+        if stripped in _ROUND_THE_CLOCK:
+            return False  # "our 24/7 nurse line": hours a day and days a week
         if stripped.count(".") >= 1 and stripped.replace(".", "").isdigit() and len(stripped) <= 5:
             month, _, day = stripped.partition(".")
             return None if len(day) == 2 and day != "00" and len(month) <= 2 and day[0] in "0123" else False

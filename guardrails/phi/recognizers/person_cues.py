@@ -25,6 +25,8 @@ PAIR_RECOGNIZER = "PersonCueRecognizer.pair"
 # short all-caps word is otherwise taken for an acronym.
 CAPS_RECOGNIZER = "PersonCueRecognizer.caps"
 _CAPS = r"\p{Lu}{3,}(?![\p{L}'’-])"
+# Irregular plurals that address a group ("Children, wash your hands!").
+_GROUP_NOUNS = frozenset({"children", "people", "men", "women", "folks", "everyone", "everybody"})
 _SENTENCE_START = r"(?:^|(?<=[.!?:;]\s{1,3})|(?<=\n))"
 # "We've shared", "She's finished": a pronoun's contraction, not a name.
 _CONTRACTION = r"(?i:we|you|they|i|it|that|there|here|let|she|he|who|what)['’]"
@@ -135,7 +137,9 @@ class PersonCueRecognizer(LocalRecognizer):
             for pattern in patterns:
                 for match in pattern.finditer(text):
                     span = self._trim(text, match.start(), match.end(), strict=score < self.STRONG)
-                    if span is not None:
+                    if span is not None and not (
+                        score < self.STRONG and self._ordinary_word(text[slice(*span)])
+                    ):
                         results.append(self._result(*span, score))
         results.extend(self._pairs(text, nlp_artifacts))
         for pattern, english_ok in ((self._caps_after_cue, False), (self._caps_vocative, True)):
@@ -185,6 +189,15 @@ class PersonCueRecognizer(LocalRecognizer):
         if len(tokens) == 1 and len(text[tokens[0][0] : tokens[0][1]].rstrip(".")) < 2:
             return None  # a lone initial
         return tokens[0][0], tokens[-1][1]
+
+    def _ordinary_word(self, span: str) -> bool:
+        """ "Caregivers, this one's for you", "Children's Way": a plural English noun in a slot a
+        name could fill. (Not any English word: "Pip", "Tank" are nicknames.)"""
+        word = span.lower().removesuffix("'s").removesuffix("’s")
+        if " " in word or word in self._lower_names:
+            return False
+        plural = word.endswith("s") and word[:-1] in self._dictionary and word in self._dictionary
+        return plural or word in _GROUP_NOUNS
 
     def _rejects(self, token: str, strict: bool) -> bool:
         word = token.rstrip(".").lower()
