@@ -49,7 +49,8 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|my|me)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Z][\w'-]+")
 _ONE_OF_OURS = re.compile(
-    r"\bone of our (?:\w+ )?(?:patients|clients|families|members|residents|moms|dads|parents|kids|athletes)\b",
+    r"\bone of our (?:\w+ )?(?:patients|clients|families|members|residents|moms|dads|parents|kids|athletes)\b"
+    r"|\ba (?:\w+ )?(?:patient|client|member|resident) of ours\b|\bthis (?:dad|mom|mother|father|grandma|grandpa)\b",
     re.IGNORECASE,
 )
 _STORY_TYPES = frozenset({ContentType.POST, ContentType.AD})
@@ -60,7 +61,11 @@ _DENIED = re.compile(
 # (A one-word "place" is often a first name the small model misreads: "Jordan shares how ...".)
 _PEOPLES = frozenset({"NORP", "LANGUAGE"})
 _PLACES = frozenset({"GPE", "LOC"})
-_QUOTE_REACH = 100  # characters around a quotation searched for its speaker
+_QUOTE_REACH = 100
+_IN_PERSON = re.compile(
+    r"[^.!?\n]{0,30}?\b(?:in person|at the (?:counter|front desk|pharmacy)|in[- ]store|at your (?:next )?(?:visit|appointment))\b",
+    re.IGNORECASE,
+)  # characters around a quotation searched for its speaker
 
 
 class DisclaimerLexicon(BaseModel):
@@ -385,6 +390,8 @@ class DisclaimersFamily(RuleFamily):
         invitation = p.invitation.search(matchable)
         if invitation is None or not p.health.search(matchable):
             return rule, None, "", None
+        if _IN_PERSON.match(matchable, invitation.end(), invitation.end() + 60):
+            return rule, None, "", None  # "ask Samir at the counter": asked in private, not posted
         missing = [
             what
             for what, pattern in (

@@ -78,6 +78,18 @@ STAFF: dict[str, Any] = {
             "Ask a midwife! Carla is answering your pregnancy questions in the comments all afternoon.",
             ADVICE,
         ),
+        (
+            "post",
+            "A patient of ours came to us unable to lift her grandson. Yesterday she carried him up our steps.",
+            RESULTS,
+        ),
+        (
+            "post",
+            "This dad told Curtis he missed his kids' games. Yesterday he coached, nine months sober.",
+            RESULTS,
+        ),
+        ("post", "This month she walked down the aisle 52 pounds lighter. *Results not typical.", RESULTS),
+        ("ad", '"They gave us our son back." \u2014 a PICU parent. Learn more at example.org/picu', RESULTS),
     ],
 )
 def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str) -> None:
@@ -115,3 +127,12 @@ def test_a_patient_story_naming_staff_is_still_one(family: RuleFamily, nlp: Lang
         "the nurses and Noelle Park, who kept him alive."
     )
     assert RESULTS in _rules(family, nlp, text, context=STAFF)
+
+
+def test_questions_asked_in_person_are_not_posted(family: RuleFamily, nlp: Language) -> None:
+    assert ADVICE not in _rules(
+        family, nlp, "Questions about your flu shot's side effects? Ask Samir at the counter."
+    )
+    assert ADVICE in _rules(
+        family, nlp, "Questions about your flu shot's side effects? Ask Samir in the comments."
+    )
