@@ -40,6 +40,7 @@ from guardrails.rules.person_mentions import (
     people_of,
     staff_words,
 )
+from guardrails.rules.question_invitations import QuestionPatterns, missing_lines
 
 # Double quotes, or single quotes that are not apostrophes ("'Best visit I've had!'").
 _QUOTATION = re.compile(r'"([^"\n]{8,400})"|(?<!\w)\'([^\n]{8,400}?)\'(?!\w)')
@@ -61,11 +62,7 @@ _DENIED = re.compile(
 # (A one-word "place" is often a first name the small model misreads: "Jordan shares how ...".)
 _PEOPLES = frozenset({"NORP", "LANGUAGE"})
 _PLACES = frozenset({"GPE", "LOC"})
-_QUOTE_REACH = 100
-_IN_PERSON = re.compile(
-    r"[^.!?\n]{0,30}?\b(?:in person|at the (?:counter|front desk|pharmacy)|in[- ]store|at your (?:next )?(?:visit|appointment))\b",
-    re.IGNORECASE,
-)  # characters around a quotation searched for its speaker
+_QUOTE_REACH = 100  # characters around a quotation searched for its speaker
 
 
 class DisclaimerLexicon(BaseModel):
@@ -143,11 +140,13 @@ class _Patterns:
         self.voice_connection = union(raw.voice_connection_patterns)
         self.gift_thanks = union(raw.gift_thanks_patterns)
         self.influencer = union(raw.influencer_voice)
-        self.invitation = union(raw.question_invitations)
-        self.health = union(raw.health_context)
-        self.not_advice = union(raw.not_advice_statements)
-        self.emergency = union(raw.emergency_statements)
-        self.private = union(raw.private_channel_statements)
+        self.questions = QuestionPatterns(
+            invitation=union(raw.question_invitations),
+            health=union(raw.health_context),
+            not_advice=union(raw.not_advice_statements),
+            emergency=union(raw.emergency_statements),
+            private=union(raw.private_channel_statements),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,28 +385,14 @@ class DisclaimersFamily(RuleFamily):
 
     def _questions(self, matchable: str) -> _Result:
         rule = "missing_disclaimer.medical_advice"
-        p = self.patterns
-        invitation = p.invitation.search(matchable)
-        if invitation is None or not p.health.search(matchable):
-            return rule, None, "", None
-        if _IN_PERSON.match(matchable, invitation.end(), invitation.end() + 60):
-            return rule, None, "", None  # "ask Samir at the counter": asked in private, not posted
-        missing = [
-            what
-            for what, pattern in (
-                ("a line saying the answers are not medical advice", p.not_advice),
-                ("an emergency line (call 911)", p.emergency),
-                ("a way to continue privately (a phone number or private message)", p.private),
-            )
-            if not pattern.search(matchable)
-        ]
-        if not missing:
+        found = missing_lines(self.patterns.questions, matchable)
+        if found is None:
             return rule, None, "", None
         return (
             rule,
-            invitation.span(),
+            found.span,
             "This post invites people to share medical questions or symptoms publicly but lacks "
-            + "; ".join(missing)
+            + "; ".join(found.missing)
             + ".",
             "Add: 'This isn't medical advice. In an emergency, call 911. For anything personal, call "
             "us privately.' with the right phone number.",

@@ -1,0 +1,56 @@
+"""Posts that invite people to share personal medical questions or symptoms in public.
+
+Such a post needs three lines of its own: that the answers are not medical advice, what
+to do in an emergency, and a private channel to continue. The wording of each is in
+data/lexicons/disclaimers.yaml; the disclaimers family compiles it and calls `missing_lines`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# "Questions? Ask Samir at the counter": asked in private, so no post invites them in public.
+_IN_PERSON = re.compile(
+    r"[^.!?\n]{0,30}?\b(?:in person|at the (?:counter|front desk|pharmacy)|in[- ]store"
+    r"|at your (?:next )?(?:visit|appointment))\b",
+    re.IGNORECASE,
+)
+_IN_PERSON_REACH = 60  # characters after the invitation searched for where it is asked
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionPatterns:
+    invitation: re.Pattern[str]
+    health: re.Pattern[str]
+    not_advice: re.Pattern[str]
+    emergency: re.Pattern[str]
+    private: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class MissingLines:
+    """An invitation to ask in public (its span) and the lines the post lacks."""
+
+    span: tuple[int, int]
+    missing: list[str]
+
+
+def missing_lines(patterns: QuestionPatterns, text: str) -> MissingLines | None:
+    """The lines a public invitation to ask about health lacks; None when there is no such
+    invitation or it has every line."""
+    invitation = patterns.invitation.search(text)
+    if invitation is None or not patterns.health.search(text):
+        return None
+    if _IN_PERSON.match(text, invitation.end(), invitation.end() + _IN_PERSON_REACH):
+        return None
+    missing = [
+        what
+        for what, pattern in (
+            ("a line saying the answers are not medical advice", patterns.not_advice),
+            ("an emergency line (call 911)", patterns.emergency),
+            ("a way to continue privately (a phone number or private message)", patterns.private),
+        )
+        if not pattern.search(text)
+    ]
+    return MissingLines(invitation.span(), missing) if missing else None
