@@ -7,6 +7,8 @@ import pytest
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from guardrails.registry import RuleFamily
+
 
 @pytest.fixture(scope="session")
 def nlp() -> Language:
@@ -14,3 +16,12 @@ def nlp() -> Language:
     from guardrails.nlp import load_pipeline
 
     return load_pipeline()
+
+
+@pytest.fixture(scope="module")
+def phi(nlp: Language) -> RuleFamily:
+    """The phi rule family with the real pipeline, shared by the PHI table tests."""
+    from guardrails.rules.phi import PhiFamily
+    from tests.guardrails.helpers import make_family
+
+    return make_family(PhiFamily, nlp=nlp)

@@ -48,11 +48,6 @@ def with_consents(*consents: dict[str, Any]) -> dict[str, Any]:
     return {**ORG, "consents": list(consents)}
 
 
-@pytest.fixture(scope="module")
-def phi(nlp: Language) -> RuleFamily:
-    return make_family(PhiFamily, nlp=nlp)
-
-
 def blocked_spans(
     family: RuleFamily,
     nlp: Language,

@@ -20,8 +20,6 @@ from guardrails.phi.recognizers.mrn import MedicalRecordNumberRecognizer
 from guardrails.phi.recognizers.other_id import OtherIdRecognizer
 from guardrails.phi.recognizers.person_cues import PersonCueRecognizer
 from guardrails.phi.recognizers.room_bed import RoomBedRecognizer
-from guardrails.rules.phi import PhiFamily
-from tests.guardrails.helpers import make_family
 from tests.guardrails.test_phi_context import ORG, blocked_spans
 
 if TYPE_CHECKING:
@@ -131,11 +129,6 @@ def person_cues() -> PersonCueRecognizer:
 def test_person_slots(person_cues: PersonCueRecognizer, text: str, expected: list[str]) -> None:
     results = person_cues.analyze(text, entities=["PERSON"])
     assert sorted({text[r.start : r.end] for r in results} - {"Wilhelmina"}) == expected
-
-
-@pytest.fixture(scope="module")
-def phi(nlp: Language) -> RuleFamily:
-    return make_family(PhiFamily, nlp=nlp)
 
 
 @pytest.mark.parametrize(

@@ -8,19 +8,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from guardrails.rules.phi import PhiFamily
-from tests.guardrails.helpers import make_family
 from tests.guardrails.test_phi_context import blocked_spans
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
     from guardrails.registry import RuleFamily
-
-
-@pytest.fixture(scope="module")
-def phi(nlp: Language) -> RuleFamily:
-    return make_family(PhiFamily, nlp=nlp)
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from guardrails.rules.phi import PhiFamily
-from tests.guardrails.helpers import make_family
 from tests.guardrails.test_phi_context import ORG, blocked_spans
 
 if TYPE_CHECKING:
@@ -23,11 +21,6 @@ CARE_HOME["organisation"]["staff"] = [
     {"name": "Colleen Marsh", "credentials": "RN", "role": "Director of nursing"},
     {"name": "Devon Achterberg", "credentials": "", "role": "Activities coordinator"},
 ]
-
-
-@pytest.fixture(scope="module")
-def phi(nlp: Language) -> RuleFamily:
-    return make_family(PhiFamily, nlp=nlp)
 
 
 @pytest.mark.parametrize(
