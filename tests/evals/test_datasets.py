@@ -100,4 +100,5 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh11.jsonl",
         "dev_fresh12.jsonl",
         "dev_fresh13.jsonl",
+        "dev_fresh14.jsonl",
     ]
