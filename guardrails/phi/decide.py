@@ -232,6 +232,9 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "age of someone who is not a patient")
             # "Ninety-four and still the fastest knitter! Philippa has ...": the one patient named
             anchor = self._anchor(scene, d, calls) or self._only_patient(calls)
+            if anchor is None and scene.care_linked and _ONE_PERSONS_AGE.match(scene.text, d.start):
+                # "a 95-year-old retired mail carrier came in after a fall": the age is the person
+                anchor = PersonCall(Verdict.PHI, "one person's age")
             return self._decision(d, entity, anchor, "no person")
         if entity is Entity.LOCATION:
             return self._place(scene, d, calls)
@@ -410,6 +413,11 @@ class ContextJudge:
     def _any_patient(calls: dict[Detection, PersonCall]) -> PersonCall | None:
         patients = [c for c in calls.values() if c.verdict is not Verdict.CLEAR]
         return next((c for c in patients if c.verdict is Verdict.PHI), patients[0] if patients else None)
+
+
+_ONE_PERSONS_AGE = regex.compile(
+    r"(?<=\b(?:a|an|our|this|one)\s+)\d{2,3}(?=[- ]years?[- ]old\b)", regex.IGNORECASE
+)
 
 
 def _linked(scene: Scene, d: Detection) -> bool:

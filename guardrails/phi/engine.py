@@ -127,6 +127,8 @@ class PhiEngine:
             kind = str(result.entity_type)
             start, end = int(result.start), int(result.end)
             recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
+            if not any(ch.isalnum() for ch in text[start:end]):
+                continue  # "🏡": the NER model sometimes tags an emoji as a place
             if kind in _NAME_KINDS and products and not products.isdisjoint(name_words(text[start:end])):
                 continue  # "Cardelle®" is a product: not a person or a place
             if (

@@ -17,6 +17,12 @@ _IN_PERSON = re.compile(
     re.IGNORECASE,
 )
 _IN_PERSON_REACH = 60  # characters after the invitation searched for where it is asked
+# "a free evaluation with Dr. Greer will tell you if you're a candidate": an exam answers it.
+_IN_PERSON_BEFORE = re.compile(
+    r"\b(?:evaluation|exam|examination|consult|consultation|screening|assessment|appointment|visit)"
+    r"\b(?:[^.!?\n]|(?<=\bdr)\.){0,30}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +45,10 @@ class MissingLines:
 def missing_lines(patterns: QuestionPatterns, text: str) -> MissingLines | None:
     """The lines a public invitation to ask about health lacks; None when there is no such
     invitation or it has every line."""
-    invitation = patterns.invitation.search(text)
-    if invitation is None or not patterns.health.search(text):
+    if not patterns.health.search(text):
         return None
-    if _IN_PERSON.match(text, invitation.end(), invitation.end() + _IN_PERSON_REACH):
+    invitation = next((m for m in patterns.invitation.finditer(text) if not _asked_in_person(text, m)), None)
+    if invitation is None:
         return None
     missing = [
         what
@@ -54,3 +60,11 @@ def missing_lines(patterns: QuestionPatterns, text: str) -> MissingLines | None:
         if not pattern.search(text)
     ]
     return MissingLines(invitation.span(), missing) if missing else None
+
+
+def _asked_in_person(text: str, invitation: re.Match[str]) -> bool:
+    start, end = invitation.span()
+    return (
+        _IN_PERSON.match(text, end, end + _IN_PERSON_REACH) is not None
+        or _IN_PERSON_BEFORE.search(text, max(0, start - 50), start) is not None
+    )

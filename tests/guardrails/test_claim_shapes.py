@@ -1,5 +1,7 @@
 """Absolutes the first red-flag table missed: uniqueness ("the only med spa in Georgia where"),
-"100% of our patients", "never make you wait", "every time", "a miracle for", "breakthrough"."""
+"100% of our patients", "never make you wait", "every time", "a miracle for", "breakthrough";
+a promise that the illness will not come ("you won't get the flu"), an unsourced success rate, and
+outcomes driven "to zero"."""
 
 from __future__ import annotations
 
@@ -37,6 +39,12 @@ def flagged(claims: UnsubstantiatedClaimFamily, text: str) -> list[str]:
         ),
         ("Our fertility bundle is a miracle for egg quality.", "a miracle for"),
         ("A true breakthrough in fertility care.", "A true breakthrough"),
+        ("Get your flu shot at Kestrel and you won't get the flu this winter.", "you won't get the flu"),
+        ("Our residential recovery program has a 94% success rate.", "a 94% success rate"),
+        (
+            "Hospital readmissions drop to zero when patients go home with Solace.",
+            "readmissions drop to zero",
+        ),
     ],
 )
 def test_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
@@ -50,6 +58,8 @@ def test_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None
         "We're the only ones who remember the parking rules, apparently.",
         "Only 100 spots left for the 5K!",
         "Please don't wait to call us if your symptoms get worse.",
+        "A flu shot doesn't mean you won't get the flu; it lowers your risk of a bad case.",
+        "Falls on our unit dropped by a third after the hourly rounding pilot.",
     ],
 )
 def test_leaves_alone(claims: UnsubstantiatedClaimFamily, text: str) -> None:

@@ -90,6 +90,22 @@ STAFF: dict[str, Any] = {
         ),
         ("post", "This month she walked down the aisle 52 pounds lighter. *Results not typical.", RESULTS),
         ("ad", '"They gave us our son back." \u2014 a PICU parent. Learn more at example.org/picu', RESULTS),
+        (
+            "post",
+            "Real words from a real Northgate patient \U0001f4ac Thank you for letting us share, Deb!",
+            RESULTS,
+        ),
+        ("post", "A year ago he was in our clinic on crutches; tonight he starts at linebacker.", RESULTS),
+        (
+            "post",
+            "#ad No more finger sticks! This monitor has honestly changed how I live with diabetes.",
+            RESULTS,
+        ),
+        (
+            "post",
+            "Paid partnership with Lumen Aesthetics. Got my tox today and my 11s are already softening.",
+            RESULTS,
+        ),
     ],
 )
 def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str) -> None:
@@ -101,6 +117,7 @@ def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, 
     [
         "Say hi to Noelle Park, CPNP! Fun fact: she ran her first marathon last spring!",
         "Staff spotlight: Noelle Park went back to school for her nursing degree while working.",
+        "Staff Spotlight: Noelle Park, CPNP. Ask her about the time she ran the city half-marathon.",
     ],
 )
 def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, text: str) -> None:
@@ -136,3 +153,8 @@ def test_questions_asked_in_person_are_not_posted(family: RuleFamily, nlp: Langu
     assert ADVICE in _rules(
         family, nlp, "Questions about your flu shot's side effects? Ask Samir in the comments."
     )
+    # an exam answers it: "a free evaluation with Dr. Greer will tell you if you're a candidate"
+    assert ADVICE not in _rules(
+        family, nlp, "Dry eyes? A free evaluation with Dr. Greer will tell you if LASIK is right for you."
+    )
+    assert ADVICE in _rules(family, nlp, "Dry eyes? Dr. Greer will tell you if LASIK is right for you.")

@@ -27,7 +27,8 @@ CAPS_RECOGNIZER = "PersonCueRecognizer.caps"
 _CAPS = r"\p{Lu}{3,}(?![\p{L}'’-])"
 # Irregular plurals that address a group ("Children, wash your hands!").
 _GROUP_NOUNS = frozenset({"children", "people", "men", "women", "folks", "everyone", "everybody"})
-_SENTENCE_START = r"(?:^|(?<=[.!?:;]\s{1,3})|(?<=\n))"
+# A list item opens a sentence too: "• Yusuf, 5 years (Nov 3)".
+_SENTENCE_START = r"(?:^|(?<=[.!?:;]\s{1,3})|(?<=\n)|(?<=(?:^|\n)[ \t]*[•·▪◦‣*-][ \t]{1,2}))"
 # "We've shared", "She's finished": a pronoun's contraction, not a name.
 _CONTRACTION = r"(?i:we|you|they|i|it|that|there|here|let|she|he|who|what)['’]"
 
@@ -90,6 +91,9 @@ class PersonCueRecognizer(LocalRecognizer):
             rf"{FULL_NAME}(?=['’]s\b)",
             # a signature: "- Kayla", "~ Eli" at the end of a line
             rf"(?<=(?:^|\s)[-–—~]\s?){FULL_NAME}(?=\s*$)",
+            # a relative clause only a person takes: "goes to Aarav, who turned one"
+            # (not a place: "Ahmad Karimi of Westbury, who logged in")
+            rf"(?<!\b(?i:of|from|in|at|near|to)\s){FULL_NAME}(?=,\s+who\s)",
             # an age in apposition: "Otis, 88, who ..."
             rf"{FULL_NAME}(?=,\s\d{{1,3}}\s*,)",
             # "Ilse in Rm 7-214 rang the chemo bell"

@@ -1,0 +1,70 @@
+"""Names that are also English words ("Summer"), names in a list ("• Yusuf, 5 years"), a name
+before ", who", care words of a children's ICU ("PICU", "41 days with us") or a dental partial,
+and an unnamed "95-year-old"; and what is nobody's name: "Tdap", "Holter", an emoji, a season."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.guardrails.test_phi_context import blocked_spans
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from guardrails.registry import RuleFamily
+
+
+@pytest.mark.parametrize(
+    ("text", "content_type", "expected"),
+    [
+        (
+            "Summer, thank you for raising this. The X-ray from your visit was read that evening.",
+            "review_response",
+            ["Summer"],
+        ),
+        ("Summer is here! Stay hydrated and book your sports physical today.", "post", []),
+        (
+            "Happy transplant anniversary to:\n• Yusuf, 5 years\n• Carmen R., 1 year\n"
+            "From all of us in the transplant clinic.",
+            "post",
+            ["Yusuf", "Carmen R."],
+        ),
+        (
+            "Our PICU crew lined the hallway with pom-poms today for Bubba's send-off after 41 days with us.",
+            "post",
+            ["Bubba"],
+        ),
+        (
+            "Aww, thank you Jenna! Your dad Frank is a gem. Tell him his new partial will be ready "
+            "Tuesday the 14th.",
+            "comment_reply",
+            ["Jenna", "Frank", "Tuesday the 14th"],
+        ),
+        (
+            "A 95-year-old retired mail carrier came in after a fall with a hip fracture and was in "
+            "the OR within 18 hours.",
+            "post",
+            ["95"],
+        ),
+        (
+            "Vaccine menu: Flu, COVID-19, shingles, Tdap and pneumococcal, all at the pharmacy counter.",
+            "post",
+            [],
+        ),
+        ("A 24-hour Holter misses most AFib. Ask about an implanted monitor at your next visit.", "post", []),
+        (
+            "Welcome home! \U0001f3e1 We're so happy to have Hope Adeyemi back after her hip surgery.",
+            "post",
+            ["Hope Adeyemi"],
+        ),
+        (
+            "WELCOME HOME, TEDDY! Six weeks on 3 North and you finally get to sleep in your own bed.",
+            "post",
+            ["TEDDY"],
+        ),
+    ],
+)
+def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:
+    assert sorted(blocked_spans(phi, nlp, text, content_type=content_type)) == sorted(expected)
