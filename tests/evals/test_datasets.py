@@ -101,4 +101,5 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh12.jsonl",
         "dev_fresh13.jsonl",
         "dev_fresh14.jsonl",
+        "dev_fresh15.jsonl",
     ]

@@ -27,6 +27,7 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh12", 150),
         ("dev_fresh13", 150),
         ("dev_fresh14", 150),
+        ("dev_fresh15", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -47,6 +48,7 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh12",
         "dev_fresh13",
         "dev_fresh14",
+        "dev_fresh15",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
