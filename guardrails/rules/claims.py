@@ -240,6 +240,8 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                 continue
             if self._approved.matches(sentence, ctx.approved_claims, names, labeling):
                 flagged.add(index)  # substantiated: no product-claim finding either
+                # but "lowers A1C faster than any other option" adds a red flag to the approved words
+                yield from self._red_flags(text, sentence, start, approved=ctx.approved_claims)
                 continue
             for finding in self._red_flags(text, sentence, start):
                 flagged.add(index)
@@ -252,9 +254,12 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                     yield safety
         yield from self._product_claims(text, ctx, spans, mentions, names, flagged)
 
-    def _red_flags(self, text: AnalyzedText, sentence: str, offset: int) -> Iterator[Finding]:
+    def _red_flags(
+        self, text: AnalyzedText, sentence: str, offset: int, approved: Sequence[ApprovedClaim] = ()
+    ) -> Iterator[Finding]:
         if self._any_red_flag is not None and self._any_red_flag.search(sentence) is None:
             return  # most sentences: one scan instead of one per flag
+        approved_wording = " ".join(w for c in approved for w in (c.text, *c.variations)).lower()
         lexicon = self._lexicon
         attributed = lexicon.attribution.search(sentence) is not None
         seen_kinds: set[str] = set()
@@ -269,6 +274,8 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                     continue
                 if any(match.start() < end and start < match.end() for start, end in taken):
                     continue  # one finding per stretch of text ("100% painless" is one claim)
+                if approved_wording and match.group().lower() in approved_wording:
+                    continue  # the approved claim itself says it
                 seen_kinds.add(flag.kind)
                 taken.append(match.span())
                 yield self.finding(

@@ -45,6 +45,16 @@ def flagged(claims: UnsubstantiatedClaimFamily, text: str) -> list[str]:
             "Hospital readmissions drop to zero when patients go home with Solace.",
             "readmissions drop to zero",
         ),
+        ("Your prescription in 10 minutes or your visit is free.", "or your visit is free"),
+        ("Quickwell: healthcare that never keeps you waiting.", "never keeps you waiting"),
+        (
+            "best pediatricians in bay harbor, hands down (our parents say so, not us lol)",
+            "best pediatricians in bay",
+        ),
+        ("82% live birth rate per transfer.", "82% live birth rate"),
+        ("Throw away your glasses. Forever.", "Throw away your glasses"),
+        ("yes it works for asthma too, way easier than the old ones", "easier than the old ones"),
+        ("everyone who comes home with evercare stays home.", "everyone who comes home with evercare stays"),
     ],
 )
 def test_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:

@@ -592,3 +592,23 @@ def test_plump_is_approved_volume_wording(claims: UnsubstantiatedClaimFamily) ->
     assert run_family(claims, ok, context=context) == []
     new = "Vellora (hyaluronic acid filler) erases smoker's lines for good."
     assert run_family(claims, new, context=context) != []
+
+
+def test_a_red_flag_added_to_approved_wording_is_flagged(claims: UnsubstantiatedClaimFamily) -> None:
+    product = {"id": "gv", "brand_name": "Glucavra", "established_name": "teplizatide", "kind": "drug"}
+    approved = [
+        {"id": "g1", "product_id": "gv", "text": "Glucavra lowers A1C in adults with type 2 diabetes"}
+    ]
+    context = {"products": [product], "approved_claims": approved}
+    ok = "Glucavra (teplizatide) lowers A1C in adults with type 2 diabetes."
+    assert run_family(claims, ok, context=context) == []
+    faster = "Glucavra (teplizatide) lowers A1C in adults with type 2 diabetes faster than any other option."
+    assert [f.rule_id for f in run_family(claims, faster, context=context)] == [
+        "unsubstantiated_claim.red_flag"
+    ]
+    # a red flag the approved claim itself states is substantiated
+    fastest = [
+        {"id": "g2", "product_id": "gv", "text": "Glucavra is the fastest-acting option we have studied"}
+    ]
+    said = "Glucavra (teplizatide) is the fastest-acting option we have studied."
+    assert run_family(claims, said, context={"products": [product], "approved_claims": fastest}) == []
