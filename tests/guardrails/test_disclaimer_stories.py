@@ -96,6 +96,8 @@ STAFF: dict[str, Any] = {
             RESULTS,
         ),
         ("post", "A year ago he was in our clinic on crutches; tonight he starts at linebacker.", RESULTS),
+        ("post", "after 6 wks of home PT, one of our guys went from bed-bound to walking his dog!!", RESULTS),
+        ("post", "not sure about a mole? DM us a pic and dr baptiste will let u know if it's bad", ADVICE),
         (
             "post",
             "#ad No more finger sticks! This monitor has honestly changed how I live with diabetes.",
