@@ -242,6 +242,8 @@ class PatientStatusFamily(RuleFamily):
             spans += [("patient_status.patient_identifier", *m.span()) for m in pattern.finditer(scene.text)]
         if any(p.search(scene.text) for p in lex.fiction):
             return spans  # a composite persona or an actor: nobody real to identify
+        if not scene.patients:
+            return spans  # every rule below needs a person who may be a patient
         public = {
             i
             for i, (s, e) in enumerate(scene.sentences)
