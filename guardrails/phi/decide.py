@@ -66,7 +66,7 @@ _VENUE = regex.compile(r"\b(?:at|held\s+in|hosted\s+(?:at|in|by)|with)\s+(?:the\
 _ACRONYM = regex.compile(r"^[A-Z0-9&-]{2,6}$")
 _SCHOOL_OR_STREET = regex.compile(
     r"\b(?:Elementary|High|Middle|School|Academy|Preschool|Kindergarten|Street|Road|Lane|Avenue|Drive|Court"
-    r"|Boulevard|Terrace|Way|Circle|Trail|Acres|Manor|Gardens|Estates)(?:\s+School)?$"
+    r"|Boulevard|Terrace|Way|Circle|Trail|Acres|Manor|Gardens|Estates|Rd|Ct|Ave|Ln|Blvd|Hwy|Pkwy)(?:\s+School)?\.?$"
 )
 # "your mother at Birchwood Senior Living": a care home is where its residents live.
 _CARE_HOME = regex.compile(
@@ -79,8 +79,8 @@ _RESIDENCE_AFTER_NAME = regex.compile(
     r"^\s*(?:,\s*(?:age\s+)?\d{1,3}\s*,)?\s*(?:of|from|in|at)\s*$", regex.IGNORECASE
 )
 _EMPLOYER = regex.compile(
-    r"\b(?:works?|working|worked|employed|job|crew|team|staff|students?|teachers?|residents?|evacuated|lives?|living)"
-    r"\s+(?:at|from|of|in|to)\s*(?:the\s+)?$",
+    r"\b(?:works?|working|worked|employed|job|crew|team|staff|students?|teachers?|residents?|evacuated|lives?|living"
+    r"|years?|yrs|decades?)\s+(?:at|from|of|in|to|with)\s*(?:the\s+)?$",
     regex.IGNORECASE,
 )
 # Identifiers that are a patient's whenever the text is about care (nobody publishes
@@ -167,7 +167,7 @@ class ContextJudge:
         patients = [c for c in calls.values() if c.verdict is not Verdict.CLEAR]
         sentence = scene.text[s:e]
         mentions_someone = _PRONOUN.search(sentence) or (scene.is_reply and _SECOND.search(sentence))
-        if mentions_someone and scene.care_linked:
+        if mentions_someone and (scene.care_linked or scene.personal_care):
             if patients and all(c.verdict is Verdict.CONSENTED for c in patients):
                 return patients[0]
             return PersonCall(Verdict.PHI, "patient in context")

@@ -45,8 +45,14 @@ _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 _NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
 # "went home to Dover Falls", "lives in Kittery": what the NER model calls a person here is a place.
 _PLACE_END = regex.compile(
-    r"\s(?-i:Elementary|Middle\s+School|High\s+School|High|School|Academy|Street|Avenue|Road|Lane|Boulevard"
-    r"|Terrace|Circle|Acres|Manor|Gardens|Estates|Senior\s+Living|Assisted\s+Living|Nursing\s+Home)$"
+    r"\s(?-i:Elementary|Middle\s+School|High\s+School|High|Middle|School|Academy|Street|Avenue|Road|Lane|Boulevard"
+    r"|Terrace|Circle|Acres|Manor|Gardens|Estates|Senior\s+Living|Assisted\s+Living|Nursing\s+Home"
+    r"|Rd|Ct|Ave|Ln|Blvd|Hwy|Pkwy)\.?$"
+)
+# "the Greenport High varsity squad", "the Cobb Rd house": the model stops before the last word
+_PLACE_TAIL = regex.compile(
+    r"\s(?-i:High(?:\s+School)?|Middle(?:\s+School)?|Elementary(?:\s+School)?|Academy|Rd|Ct|Ave|Ln|Blvd|Hwy"
+    r"|Pkwy|Road|Street|Lane|Avenue|Court|Drive|Boulevard)(?![\p{L}\p{N}])\.?"
 )
 _FROM_BEFORE = regex.compile(r"\bfrom\s+$", regex.IGNORECASE)
 _RESIDENCE_BEFORE = regex.compile(
@@ -137,6 +143,10 @@ class PhiEngine:
                 and _RESIDENCE_BEFORE.search(text, max(0, start - 30), start)
             ):
                 kind = "LOCATION"
+            if recognizer == "SpacyRecognizer" and kind in _NAME_KINDS:
+                tail = _PLACE_TAIL.match(text, end)
+                if tail is not None:
+                    end = tail.end()
             if kind in ("ORGANIZATION", "LOCATION") and self._named_person(text, start, end, sentences):
                 kind = "PERSON"  # "Mason did so well with his first filling": the small model said ORG
             if kind == "PERSON" and _PLACE_END.search(text, start, end):

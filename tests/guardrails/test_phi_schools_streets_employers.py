@@ -1,0 +1,50 @@
+"""A patient's school, street or employer written the short way ("Greenport High", "Cobb Rd",
+"412 Thornapple Ct", "41 yrs at ..."), a date after "came in", and a reply's "your
+prescriptions" that makes the delivery address the reader's."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.guardrails.test_phi_context import blocked_spans
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from guardrails.registry import RuleFamily
+
+
+@pytest.mark.parametrize(
+    ("text", "content_type", "expected"),
+    [
+        (
+            "Hope graduated from PT today, 14 weeks after her ACL repair, and she's cleared to get "
+            "back on the field with the Greenport High varsity squad.",
+            "post",
+            ["Hope", "Greenport High"],
+        ),
+        (
+            "reminder for our weekend field team: mr Tran's insulin pump was swapped fri, new "
+            "supplies are in the blue bin at the Cobb Rd house.",
+            "post",
+            ["Tran", "Cobb Rd"],
+        ),
+        (
+            "Hi Mrs. Kowalczyk! Our driver will drop off your prescriptions at 412 Thornapple Ct "
+            "between 2 and 4 today.",
+            "comment_reply",
+            ["Kowalczyk", "412 Thornapple Ct"],
+        ),
+        (
+            "The gentleman in room 412B came in 11/2 with a BP of 60 over nothing, and within "
+            "minutes the rapid response team was at his bedside.",
+            "post",
+            ["room 412B", "11/2"],
+        ),
+        ("Our flu clinic is at Greenport High on Saturday from 9 to 1.", "post", []),
+    ],
+)
+def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:
+    assert sorted(blocked_spans(phi, nlp, text, content_type=content_type)) == sorted(expected)
