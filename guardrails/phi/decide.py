@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 _PRONOUN = regex.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", regex.IGNORECASE)
-_SECOND = regex.compile(r"\b(?:you|your|yours)\b", regex.IGNORECASE)
+_SECOND = regex.compile(r"\b(?:you|your|yours|ur|u)\b", regex.IGNORECASE)
 _OPENING_HANDLE = regex.compile(r"^\s*@([\w.]+)")
 _INVITATION = regex.compile(
     r"\b(?:join|register|registration|rsvp|sign\s+up|event|class(?:es)?|fair|festival|webinar|walk|run|race"

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 _DIGITS = re.compile(r"\D")
 _LETTERS = regex.compile(r"\p{L}{3,}")
-_PERSONAL_NEAR = regex.compile(r"\b(?:your|his|her|their)\b|\w['’]s\b", regex.IGNORECASE)
+# "ur" and "yr": "your" in a reply typed on a phone ("ur lisinopril refill is ready")
+_PERSONAL_NEAR = regex.compile(r"\b(?:your|ur|yr|his|her|their)\b|\w['’]s\b", regex.IGNORECASE)
 _HASHTAG = regex.compile(r"#(\w+)")
 _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _THOSE_BEFORE = regex.compile(
@@ -26,7 +27,7 @@ _THOSE_BEFORE = regex.compile(
     r"\b(?:those|these|after\s+that|sorry\s+(?:about|for)\s+(?:the|that))\s+(?:\p{Ll}+\s+)?$",
     regex.IGNORECASE,
 )
-_YOU_BEFORE = regex.compile(r"\byou(?:['’](?:re|ve|ll))?\b", regex.IGNORECASE)
+_YOU_BEFORE = regex.compile(r"\b(?:you(?:['’](?:re|ve|ll))?|u)\b", regex.IGNORECASE)
 
 
 class Cues:

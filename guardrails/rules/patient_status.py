@@ -48,6 +48,8 @@ _REPLIES = frozenset({ContentType.REVIEW_RESPONSE, ContentType.COMMENT_REPLY})
 # Singular pronouns only: "their" and "them" are too often a generic plural ("patients and their families").
 _PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "you"})
 _THIRD_PERSON_POSSESSIVES = frozenset({"his", "her"})
+# "your", and how a reply typed on a phone writes it ("ur visit yesterday")
+_YOUR = frozenset({"your", "ur", "yr"})
 # After "your twins", "their shots" is the reader's family too.
 _FAMILY_POSSESSIVES = _THIRD_PERSON_POSSESSIVES | {"their"}
 _Span = tuple[str, int, int]  # rule id, start, end in the normalised text
@@ -201,7 +203,7 @@ class PatientStatusFamily(RuleFamily):
         terms = lex.care | lex.conditions | lex.reply_terms
         for index, token in enumerate(scene.tokens):
             hit = None
-            if token.bare == "your":
+            if token.bare in _YOUR:
                 hit = self._scan(scene, index, terms)
                 if self._booking(scene, index):
                     hit = None
@@ -230,7 +232,7 @@ class PatientStatusFamily(RuleFamily):
         sentence = scene.token_sentence[index]
         nearby = [t for s in (sentence - 1, sentence) for t in scene.tokens_in(s)]
         return any(
-            a.bare == "your" and singular(b.bare) in self.lexicon.relatives for a, b in pairwise(nearby)
+            a.bare in _YOUR and singular(b.bare) in self.lexicon.relatives for a, b in pairwise(nearby)
         )
 
     # -- identifiable people (any content type) ---------------------------------------------
@@ -275,7 +277,7 @@ class PatientStatusFamily(RuleFamily):
         for index, token in enumerate(scene.tokens):
             sentence = scene.token_sentence[index]
             third = token.bare in _THIRD_PERSON_POSSESSIVES
-            second = token.bare == "your" and not reply
+            second = token.bare in _YOUR and not reply
             named = token.possessive and token.text[0].isupper()
             if sentence in public or not (third or second or named):
                 continue
@@ -328,7 +330,7 @@ class PatientStatusFamily(RuleFamily):
                 continue
             if word in lex.stopwords:
                 return None
-            if word in lex.generic_you and tokens[index].bare == "your":
+            if word in lex.generic_you and tokens[index].bare in _YOUR:
                 return None
         return None
 

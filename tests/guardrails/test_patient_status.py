@@ -42,6 +42,8 @@ def _check(family: RuleFamily, nlp: Language, text: str, content_type: str, **kw
 
 # (content type, text, a phrase the finding must cover)
 REPLY_POSITIVES = [
+    # "ur": "your" typed on a phone
+    ("comment_reply", "so sorry!! the script from ur visit yesterday went to the old pharmacy", "ur visit"),
     ("review_response", "We're sorry your visit last Tuesday felt rushed.", "your visit"),
     ("review_response", "Our records show your insurance lapsed in May.", "Our records show"),
     ("review_response", "We reviewed your chart and you were triaged appropriately.", "reviewed your chart"),

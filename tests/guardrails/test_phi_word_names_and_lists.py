@@ -1,6 +1,7 @@
 """Names that are also English words ("Summer"), names in a list ("• Yusuf, 5 years"), a name
 before ", who", care words of a children's ICU ("PICU", "41 days with us") or a dental partial,
-and an unnamed "95-year-old"; and what is nobody's name: "Tdap", "Holter", an emoji, a season."""
+an unnamed "95-year-old" and a reply typed on a phone ("ur refill"); and what is nobody's
+name: "Tdap", "Holter", an emoji, a season."""
 
 from __future__ import annotations
 
@@ -14,6 +15,18 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from guardrails.registry import RuleFamily
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi Deb! ur lisinopril refill is ready, we had to order it in so sorry for the delay.",
+        "omg ty Bri!! the swelling should be all gone by now, come back for ur touch up in 2 wks",
+    ],
+)
+def test_a_reply_typed_on_a_phone(phi: RuleFamily, nlp: Language, text: str) -> None:
+    # "ur" is "your": the reply ties care to the person it greets
+    assert len(blocked_spans(phi, nlp, text, content_type="comment_reply")) == 1
 
 
 @pytest.mark.parametrize(
