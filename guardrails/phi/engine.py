@@ -54,6 +54,7 @@ _PLACE_TAIL = regex.compile(
     r"\s(?-i:High(?:\s+School)?|Middle(?:\s+School)?|Elementary(?:\s+School)?|Academy|Rd|Ct|Ave|Ln|Blvd|Hwy"
     r"|Pkwy|Road|Street|Lane|Avenue|Court|Drive|Boulevard)(?![\p{L}\p{N}])\.?"
 )
+_SIZE_NICKNAME = regex.compile(r"(?:Big|Lil|Little)\s+(\p{Lu}\p{Ll}+)")
 _FROM_BEFORE = regex.compile(r"\bfrom\s+$", regex.IGNORECASE)
 _RESIDENCE_BEFORE = regex.compile(
     r"\b(?:home\s+(?:to|in)|lives?\s+in|living\s+in|moved\s+(?:to|from|here\s+from)|grew\s+up\s+in"
@@ -213,6 +214,9 @@ class PhiEngine:
         """A single name the NER model read as a place or an organisation: a given name with person
         evidence, or a word that is not English before a person's verb ("Kenji lives on ...")."""
         word = text[start:end]
+        nickname = _SIZE_NICKNAME.fullmatch(word)
+        if nickname is not None:
+            return self._evidence.given_name(nickname.group(1))  # "Big Mike stops by", "Lil Sal"
         if " " in word or not word.istitle() or word.lower() in self._regions:
             return False
         if not self._evidence.given_name(word):

@@ -38,6 +38,8 @@ def test_a_reply_typed_on_a_phone(phi: RuleFamily, nlp: Language, text: str) -> 
             ["Summer"],
         ),
         ("Summer is here! Stay hydrated and book your sports physical today.", "post", []),
+        # a nickname the model reads as a place: the given name in it is the person
+        ("Mondays are better when Big Mike stops by after his shoulder rehab.", "post", ["Mike"]),
         (
             "Happy transplant anniversary to:\n• Yusuf, 5 years\n• Carmen R., 1 year\n"
             "From all of us in the transplant clinic.",
