@@ -145,6 +145,8 @@ def rules(family: FairBalanceFamily, text: str, context: dict[str, Any] | None =
             ["fair_balance.missing_risk"],
         ),
         ("Dry needling speeds healing of stubborn muscle pain.", ["fair_balance.missing_risk"]),
+        ("Three weeks after her lip refresh: soft, hydrated and glowing.", ["fair_balance.missing_risk"]),
+        ("Our rotator cuff repair restores your strength for the court.", ["fair_balance.missing_risk"]),
         # unicode: a look-alike letter in the brand does not hide it
         ("ZОLVANT (pemitrazine) helps clear plaque psoriasis.", ["fair_balance.missing_risk"]),
     ],
