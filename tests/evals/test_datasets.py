@@ -102,4 +102,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh13.jsonl",
         "dev_fresh14.jsonl",
         "dev_fresh15.jsonl",
+        "dev_fresh16.jsonl",
+        "dev_fresh17.jsonl",
     ]

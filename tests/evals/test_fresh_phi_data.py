@@ -28,6 +28,8 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh13", 150),
         ("dev_fresh14", 150),
         ("dev_fresh15", 150),
+        ("dev_fresh16", 150),
+        ("dev_fresh17", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -49,6 +51,8 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh13",
         "dev_fresh14",
         "dev_fresh15",
+        "dev_fresh16",
+        "dev_fresh17",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
