@@ -263,6 +263,9 @@ class ContextJudge:
         if entity is Entity.SOCIAL_HANDLE:
             if value.lower().lstrip("@") in scene.org_handles or _FOLLOW.search(scene.before(d.start, 80)):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or partner's handle")
+            consent = self.people.handle_consent(scene, value)
+            if consent is not None:
+                return Decision(d, entity, consent.verdict, consent.reason, consent.consent_id)
             return self._decision(d, entity, patient if _linked(scene, d) else None, "not linked to care")
         if entity is Entity.PHOTO:
             return self._decision(d, entity, self._anchor(scene, d, calls), "no person")
@@ -295,6 +298,8 @@ class ContextJudge:
 
     # -- dates ------------------------------------------------------------------------
     def _date(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
+        if _thread_counter(scene.text, d.start, d.end):
+            return Decision(d, Entity.DATE, Verdict.CLEAR, "thread counter")
         window = scene.words_before(d.start, 5) + " " + scene.words_after(d.end, 3)
         life = self.cues.date_life.search(window)
         # "Tomasz, your flu shot on 10/2": a date in a sentence about a named patient is
@@ -413,6 +418,18 @@ class ContextJudge:
     def _any_patient(calls: dict[Detection, PersonCall]) -> PersonCall | None:
         patients = [c for c in calls.values() if c.verdict is not Verdict.CLEAR]
         return next((c for c in patients if c.verdict is Verdict.PHI), patients[0] if patients else None)
+
+
+_LINE_START = regex.compile(r"(?:^|\n)[ \t]*$")
+
+
+def _thread_counter(text: str, start: int, end: int) -> bool:
+    """ "1/3 When Lauren and Chris first came to Bloom": an X thread's "post 1 of 3" opening a line."""
+    parts = text[start:end].split("/")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not _LINE_START.search(text, 0, start):
+        return False
+    number, total = int(parts[0]), int(parts[1])
+    return 1 <= number <= total <= 10 and text[end : end + 1] in (" ", "\n", "")
 
 
 _ONE_PERSONS_AGE = regex.compile(

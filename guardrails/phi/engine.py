@@ -54,6 +54,7 @@ _PLACE_TAIL = regex.compile(
     r"\s(?-i:High(?:\s+School)?|Middle(?:\s+School)?|Elementary(?:\s+School)?|Academy|Rd|Ct|Ave|Ln|Blvd|Hwy"
     r"|Pkwy|Road|Street|Lane|Avenue|Court|Drive|Boulevard)(?![\p{L}\p{N}])\.?"
 )
+_COUNTY_AFTER = regex.compile(r"(?:\s+(?:and|&)\s+\p{Lu}\p{Ll}+)?\s+[Cc]ount(?:y|ies)\b")
 _SIZE_NICKNAME = regex.compile(r"(?:Big|Lil|Little)\s+(\p{Lu}\p{Ll}+)")
 _FROM_BEFORE = regex.compile(r"\bfrom\s+$", regex.IGNORECASE)
 _RESIDENCE_BEFORE = regex.compile(
@@ -150,6 +151,8 @@ class PhiEngine:
                     end = tail.end()
             if kind in ("ORGANIZATION", "LOCATION") and self._named_person(text, start, end, sentences):
                 kind = "PERSON"  # "Mason did so well with his first filling": the small model said ORG
+            if kind == "PERSON" and _COUNTY_AFTER.match(text, end):
+                kind = "LOCATION"  # "serving Harlan and Pike counties"
             if kind == "PERSON" and _PLACE_END.search(text, start, end):
                 kind = "LOCATION"  # "Lakeview Elementary", "Cobblestone Lane": a school or street
             elif (

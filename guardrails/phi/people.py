@@ -7,6 +7,7 @@ patient's relative: their name is PHI (45 CFR 164.514(b)(2)(i)(A)).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex  # type: ignore[import-untyped]
@@ -60,6 +61,9 @@ class PersonCall:
     consent_id: str | None = None
 
 
+_CAMEL_HUMP = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+
+
 def _tokens(name: str) -> list[str]:
     return [t for t in words(name.replace(".", " ")) if t]
 
@@ -69,6 +73,10 @@ def _hint_names(consent: Consent) -> list[list[str]]:
     hint = consent.subject_hint
     names = [regex.sub(r"\([^)]*\)", " ", hint)]
     names += [inner.split(":", 1)[1] for inner in regex.findall(r"\(([^)]*:[^)]*)\)", hint)]
+    # "Okonkwo family (parents Ngozi and Emeka; twins Ada and Obi)": everyone the hint names
+    names += [
+        part for inner in regex.findall(r"\(([^)]*)\)", hint) for part in regex.split(r"[;,]|\band\b", inner)
+    ]
     return [_tokens(name) for name in names if _tokens(name)]
 
 
@@ -122,8 +130,12 @@ class PeopleJudge:
             return PersonCall(Verdict.CLEAR, "public figure")
         if self._is_donor(scene, d):
             return PersonCall(Verdict.CLEAR, "donor")
+        # "MyOakhaven": the organisation's name inside a product's one word
+        camel = _tokens(_CAMEL_HUMP.sub(" ", name)) if len(tokens) == 1 else []
         if not scene.cues.honorifics.ends(scene.words_before(d.start, 1)) and (
-            scene.is_org_place(name) or (d.score < 0.7 and any(t in scene.org_words for t in tokens))
+            scene.is_org_place(name)
+            or (d.score < 0.7 and any(t in scene.org_words for t in tokens))
+            or (len(camel) > 1 and any(t in scene.org_words for t in camel))
         ):
             return PersonCall(Verdict.CLEAR, "organisation")
         consent = self._consent(scene, tokens)
@@ -237,11 +249,21 @@ class PeopleJudge:
         return scene.cues.persona.search(scene.sentence_text(d.start))
 
     # -- consent ---------------------------------------------------------------------
-    def _consent(self, scene: Scene, tokens: list[str]) -> PersonCall | None:
+    def handle_consent(self, scene: Scene, handle: str) -> PersonCall | None:
+        """The consent whose hint gives this handle ("Maya Lin (@mindful.maya)"), if any."""
+        bare = handle.lower().lstrip("@")
+        return self._consent(scene, [], lambda c: f"@{bare}" in c.subject_hint.lower())
+
+    def _consent(
+        self, scene: Scene, tokens: list[str], names: Callable[[Consent], bool] | None = None
+    ) -> PersonCall | None:
         ctx = scene.ctx
         matched_invalid = False
         for consent in ctx.consents:
-            if not any(_matches_hint(tokens, hint) for hint in _hint_names(consent)):
+            if names is not None:
+                if not names(consent):
+                    continue
+            elif not any(_matches_hint(tokens, hint) for hint in _hint_names(consent)):
                 continue
             if consent.covers(on=ctx.check_date, platform=ctx.platform, content_type=ctx.content_type):
                 return PersonCall(Verdict.CONSENTED, "consent", consent.id)

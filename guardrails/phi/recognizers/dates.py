@@ -24,7 +24,9 @@ DAY_MONTH = rf"\b{_WEEKDAY}?{_DAY}\s+(?:of\s+)?{_MONTH}(?:\b|(?<=\.)){_YEAR}?"
 # Not a fraction of a measure ("1/2 cup", "3/4 inch").
 _MEASURE = (
     r"(?!\s*(?:cups?|tsp|tbsp|teaspoons?|tablespoons?|inch(?:es)?|in\.|miles?|oz|ounces?|lbs?|pounds?"
-    r"|hours?|hrs?|mg|ml|kg|g\b|of\s+(?:a|an|the)\b))"
+    r"|hours?|hrs?|mg|ml|kg|g\b|of\s+(?:a|an|the)\b"
+    # a range of a count: "results develop over 2-3 months", "1-2 sessions"
+    r"|(?:days|weeks|months|years|times|sessions|visits|treatments|doses|minutes|mins)\b))"
 )
 NUMERIC = rf"(?<![$€£\d.,])\b(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d{{2}})?\b(?![/.-]\d){_MEASURE}"
 ISO = r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"

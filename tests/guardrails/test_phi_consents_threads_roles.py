@@ -1,0 +1,65 @@
+"""A consent that names a whole family ("parents Ngozi and Emeka; twins Ada and Obi") or an
+influencer's handle covers each of them; an X thread's "1/3" and "over 2-3 months" are no dates;
+a top fundraiser, two counties a clinic serves and the organisation's "MyRiverbend" portal are
+nobody's identifiers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.guardrails.test_phi_context import ORG, blocked_spans, with_consents
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from guardrails.registry import RuleFamily
+
+NICU = (
+    "Ada and Obi were born at 29 weeks and spent 51 days in our NICU. Their parents, Ngozi and "
+    "Emeka, learned kangaroo care before the twins went home."
+)
+FAMILY_CONSENT = {
+    "id": "nicu-07",
+    "subject_hint": "Adeyemi family (parents Ngozi and Emeka; twins Ada and Obi)",
+    "scope": ["facebook"],
+    "expires": "2029-06-30",
+}
+INFLUENCER = "So grateful to @mindful.maya for sharing her experience with our online therapy program!"
+HANDLE_CONSENT = {
+    "id": "inf-02",
+    "subject_hint": "Maya Lin (@mindful.maya)",
+    "scope": ["facebook"],
+    "expires": "2028-03-31",
+}
+
+
+def test_a_family_consent_covers_everyone_it_names(phi: RuleFamily, nlp: Language) -> None:
+    assert sorted(blocked_spans(phi, nlp, NICU)) == ["Ada", "Emeka", "Ngozi", "Obi"]
+    assert blocked_spans(phi, nlp, NICU, context=with_consents(FAMILY_CONSENT)) == []
+
+
+def test_a_consent_naming_a_handle_covers_it(phi: RuleFamily, nlp: Language) -> None:
+    assert blocked_spans(phi, nlp, INFLUENCER) == ["@mindful.maya"]
+    assert blocked_spans(phi, nlp, INFLUENCER, context=with_consents(HANDLE_CONSENT)) == []
+
+
+PORTAL: dict[str, Any] = {**ORG, "organisation": {**ORG["organisation"], "names": ["Riverbend"]}}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "1/3 When Lauren and Chris first came to us for IVF, they'd been trying for four years.",
+            ["Lauren", "Chris"],
+        ),
+        ("Cryolipolysis results develop over 2-3 months; redness and numbness are common.", []),
+        ("Thank you to our top fundraiser, Daniel Ortiz, who raised $14,250 for cancer care.", []),
+        ("A new mobile clinic is serving Harlan and Pike counties two days a week.", []),
+        ("The network outage affects our phone lines and the MyRiverbend patient portal.", []),
+    ],
+)
+def test_spans(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:
+    assert sorted(blocked_spans(phi, nlp, text, context=PORTAL)) == sorted(expected)
