@@ -14,13 +14,29 @@ from typing import TYPE_CHECKING
 
 import regex  # type: ignore[import-untyped]
 
-from guardrails.context import CheckContext, ContentType
+from guardrails.context import CheckContext
 from guardrails.findings import Entity
 from guardrails.phi.engine import Detection
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.people import PeopleJudge, PersonCall
 from guardrails.phi.scene import LexiconCues, Scene, digits, words
 from guardrails.phi.verdicts import Decision, Verdict
+from guardrails.phi.wording import (
+    ACRONYM,
+    CARE_HOME,
+    EMPLOYER,
+    EVENT_ROOM,
+    FOLLOW,
+    ONE_PERSONS_AGE,
+    PROVIDER_NUMBER,
+    READERS_NUMBER,
+    RESIDENCE_AFTER_NAME,
+    SCHOOL,
+    SCHOOL_OR_STREET,
+    VENUE,
+    linked,
+    thread_counter,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -41,48 +57,8 @@ _NOT_PATIENT_PEOPLE = frozenset({"staff", "public figure", "donor", "persona"})
 _APPOSED_AGE_GAP = regex.compile(r",\s*(?:aged?\s+)?")
 _OWNER_GAP = 30
 _PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
-# "tried you at (555) 017-5561", "will call the number you posted above, 555-017-3660"
-_READERS_NUMBER = regex.compile(
-    r"\byou\s+(?:at|on)\s*$|\b(?:number|cell|phone)\s+you\s+(?:posted|left|gave|shared|provided|listed|wrote|sent)"
-    r"(?:\s+\w+)?\W*$",
-    regex.IGNORECASE,
-)
-_FOLLOW = regex.compile(
-    r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$"
-    # "Follow our hygienist Kelly Ames at @kelly.smiles": an invitation to follow someone
-    r"|\bfollow(?:ing)?\b[^.!?\n]{0,60}\bat\s*$",
-    regex.IGNORECASE,
-)
-_EVENT_ROOM = regex.compile(
-    r"\b(?:class(?:es)?|meeting|meets|held|conference|training|lecture|seminar|workshop|session\s+for\s+all"
-    r"|support\s+groups?|join\s+us|is\s+now\s+(?:our|a|the)|quiet\s+room|family\s+room|lounge|chapel"
-    r"|lactation\s+room|ask\s+any\s+nurse)\b",
-    regex.IGNORECASE,
-)
 _MONTH_ONLY = regex.compile(r"\p{L}+")
-_PROVIDER_NUMBER = regex.compile(r"\b(?:npi|dea)\W*$", regex.IGNORECASE)
-# "at the Kellerton Library", "held in Riverside Park": a venue, not where someone lives.
-_VENUE = regex.compile(r"\b(?:at|held\s+in|hosted\s+(?:at|in|by)|with)\s+(?:the\s+)?$", regex.IGNORECASE)
-_ACRONYM = regex.compile(r"^[A-Z0-9&-]{2,6}$")
-_SCHOOL_OR_STREET = regex.compile(
-    r"\b(?:Elementary|High|Middle|School|Academy|Preschool|Kindergarten|Street|Road|Lane|Avenue|Drive|Court"
-    r"|Boulevard|Terrace|Way|Circle|Trail|Acres|Manor|Gardens|Estates|Rd|Ct|Ave|Ln|Blvd|Hwy|Pkwy)(?:\s+School)?\.?$"
-)
-# "your mother at Birchwood Senior Living": a care home is where its residents live.
-_CARE_HOME = regex.compile(
-    r"\s(?:Senior\s+Living|Assisted\s+Living|Nursing\s+(?:Home|Center|Centre)|Retirement\s+(?:Home|Community"
-    r"|Village)|Memory\s+Care|Care\s+(?:Home|Centre|Center)|Rest\s+Home)$"
-)
-_SCHOOL = regex.compile(r"\s(?:Elementary|Middle\s+School|High\s+School|Academy|Preschool)$")
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
-_RESIDENCE_AFTER_NAME = regex.compile(
-    r"^\s*(?:,\s*(?:age\s+)?\d{1,3}\s*,)?\s*(?:of|from|in|at)\s*$", regex.IGNORECASE
-)
-_EMPLOYER = regex.compile(
-    r"\b(?:works?|working|worked|employed|job|crew|team|staff|students?|teachers?|residents?|evacuated|lives?|living"
-    r"|years?|yrs|decades?)\s+(?:at|from|of|in|to|with)\s*(?:the\s+)?$",
-    regex.IGNORECASE,
-)
 # Identifiers that are a patient's whenever the text is about care (nobody publishes
 # the organisation's own MRN); product codes and staff licences are told apart below.
 _ALWAYS_PERSONAL = frozenset(
@@ -232,7 +208,7 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "age of someone who is not a patient")
             # "Ninety-four and still the fastest knitter! Philippa has ...": the one patient named
             anchor = self._anchor(scene, d, calls) or self._only_patient(calls)
-            if anchor is None and scene.care_linked and _ONE_PERSONS_AGE.match(scene.text, d.start):
+            if anchor is None and scene.care_linked and ONE_PERSONS_AGE.match(scene.text, d.start):
                 # "a 95-year-old retired mail carrier came in after a fall": the age is the person
                 anchor = PersonCall(Verdict.PHI, "one person's age")
             return self._decision(d, entity, anchor, "no person")
@@ -246,10 +222,10 @@ class ContextJudge:
             if owner is not None:
                 return self._decision(d, entity, owner, "named person's number")
             lead = scene.before(d.start, 40)
-            personal = _PERSONAL.search(lead) or _READERS_NUMBER.search(lead)
+            personal = _PERSONAL.search(lead) or READERS_NUMBER.search(lead)
             if not personal and self.cues.org_phone.search(before):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's number")
-            return self._decision(d, entity, patient if _linked(scene, d) else None, "not linked to care")
+            return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity in (Entity.EMAIL, Entity.URL):
             host_match = _HOST.match(value.split("@")[-1])
             host = host_match.group(1).lower() if host_match else ""
@@ -259,14 +235,14 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public site")
             if entity is Entity.URL and not _PERSONAL.search(scene.sentence_text(d.start)):
                 return self._decision(d, entity, self._anchor_in_sentence(scene, d, calls), "no person")
-            return self._decision(d, entity, patient if _linked(scene, d) else None, "not linked to care")
+            return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.SOCIAL_HANDLE:
-            if value.lower().lstrip("@") in scene.org_handles or _FOLLOW.search(scene.before(d.start, 80)):
+            if value.lower().lstrip("@") in scene.org_handles or FOLLOW.search(scene.before(d.start, 80)):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or partner's handle")
             consent = self.people.handle_consent(scene, value)
             if consent is not None:
                 return Decision(d, entity, consent.verdict, consent.reason, consent.consent_id)
-            return self._decision(d, entity, patient if _linked(scene, d) else None, "not linked to care")
+            return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.PHOTO:
             return self._decision(d, entity, self._anchor(scene, d, calls), "no person")
         if entity in _ALWAYS_PERSONAL:
@@ -274,7 +250,7 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "product code")
             if entity is Entity.LICENSE_NUMBER and self._staff_licence(scene, d, calls):
                 return Decision(d, entity, Verdict.CLEAR, "staff licence")
-            if d.kind == "ROOM_BED" and _EVENT_ROOM.search(scene.sentence_text(d.start)):
+            if d.kind == "ROOM_BED" and EVENT_ROOM.search(scene.sentence_text(d.start)):
                 return Decision(d, entity, Verdict.CLEAR, "event room")
             anchor = self._anchor(scene, d, calls) or (patient if scene.care_linked else None)
             return self._decision(d, entity, anchor, "not linked to care")
@@ -290,7 +266,7 @@ class ContextJudge:
         return None
 
     def _staff_licence(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> bool:
-        if _PROVIDER_NUMBER.search(scene.before(d.start, 12)):
+        if PROVIDER_NUMBER.search(scene.before(d.start, 12)):
             return True
         s, _ = scene.sentence(d.start)
         nearest = [c for p, c in calls.items() if s <= p.start < d.start]
@@ -298,7 +274,7 @@ class ContextJudge:
 
     # -- dates ------------------------------------------------------------------------
     def _date(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
-        if _thread_counter(scene.text, d.start, d.end):
+        if thread_counter(scene.text, d.start, d.end):
             return Decision(d, Entity.DATE, Verdict.CLEAR, "thread counter")
         window = scene.words_before(d.start, 5) + " " + scene.words_after(d.end, 3)
         life = self.cues.date_life.search(window)
@@ -341,12 +317,12 @@ class ContextJudge:
         after_patient = self._after_patient(scene, d, calls)
         if after_patient is not None:
             return self._decision(d, Entity.LOCATION, after_patient, "")
-        employer = _EMPLOYER.search(before) or regex.search(
+        employer = EMPLOYER.search(before) or regex.search(
             r"\bhome\s+(?:to|in)\s*$", before, regex.IGNORECASE
         )
         # a care home or a school is where someone lives or studies, whatever the model called it
-        care_home = _CARE_HOME.search(value) is not None or _SCHOOL.search(value) is not None
-        if d.kind == "ORGANIZATION" and not care_home and (not employer or _ACRONYM.match(value)):
+        care_home = CARE_HOME.search(value) is not None or SCHOOL.search(value) is not None
+        if d.kind == "ORGANIZATION" and not care_home and (not employer or ACRONYM.match(value)):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
         if scene.names_product(value):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "product")
@@ -362,7 +338,7 @@ class ContextJudge:
         # "a fourth grader at Ashby Elementary", "grew up on Tobacco Barn Road", "from the
         # Northgate neighborhood": a school, a street or a neighbourhood in a sentence about a
         # patient is theirs, even after "at" or "on".
-        if care_home or _SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
+        if care_home or SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
             anchor = self._anchor_in_sentence(scene, d, calls)
             if anchor is None and self.cues.residence.ends(before):
                 anchor = self._anchor(scene, d, calls)  # "She lives on Birch Lane": whoever "she" is
@@ -379,12 +355,8 @@ class ContextJudge:
             anchor = self._anchor(scene, d, calls)
             return self._decision(d, Entity.LOCATION, anchor, "not a patient's address")
         # A town in a sentence about a named patient is where they live, come from or go.
-        ordinary = _ACRONYM.match(value) or any(w in self.not_places for w in value.lower().split())
-        if (
-            d.recognizer == "SpacyRecognizer"
-            and not ordinary
-            and not _VENUE.search(scene.before(d.start, 25))
-        ):
+        ordinary = ACRONYM.match(value) or any(w in self.not_places for w in value.lower().split())
+        if d.recognizer == "SpacyRecognizer" and not ordinary and not VENUE.search(scene.before(d.start, 25)):
             anchor = self._anchor_in_sentence(scene, d, calls)
             if anchor is not None:
                 return self._decision(d, Entity.LOCATION, anchor, "")
@@ -397,7 +369,7 @@ class ContextJudge:
         for p, call in calls.items():
             if call.verdict is Verdict.CLEAR or p.end > d.start or d.start - p.end > 16:
                 continue
-            if _RESIDENCE_AFTER_NAME.match(scene.text[p.end : d.start]):
+            if RESIDENCE_AFTER_NAME.match(scene.text[p.end : d.start]):
                 return call
         return None
 
@@ -418,43 +390,3 @@ class ContextJudge:
     def _any_patient(calls: dict[Detection, PersonCall]) -> PersonCall | None:
         patients = [c for c in calls.values() if c.verdict is not Verdict.CLEAR]
         return next((c for c in patients if c.verdict is Verdict.PHI), patients[0] if patients else None)
-
-
-_LINE_START = regex.compile(r"(?:^|\n)[ \t]*$")
-
-
-def _thread_counter(text: str, start: int, end: int) -> bool:
-    """ "1/3 When Lauren and Chris first came to Bloom": an X thread's "post 1 of 3" opening a line."""
-    parts = text[start:end].split("/")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not _LINE_START.search(text, 0, start):
-        return False
-    number, total = int(parts[0]), int(parts[1])
-    return 1 <= number <= total <= 10 and text[end : end + 1] in (" ", "\n", "")
-
-
-_ONE_PERSONS_AGE = regex.compile(
-    r"(?<=\b(?:a|an|our|this|one)\s+)\d{2,3}(?=[- ]years?[- ]old\b)", regex.IGNORECASE
-)
-
-
-def _linked(scene: Scene, d: Detection) -> bool:
-    """Whether a contact identifier in this text (a phone, an e-mail, a handle) is tied to care:
-    care words, someone's own care ("your touch-up"), or a reply that already shows someone's
-    own number, which discloses them to everyone reading. A comment reply answers someone in
-    public: only their own care links them ("thanks for sharing our flu shot hours" does not)."""
-    if scene.ctx.content_type is ContentType.COMMENT_REPLY:
-        return scene.personal_care or scene.has_personal_numbers or _care_not_ours(scene, d)
-    return scene.care_linked or scene.personal_care or (scene.is_reply and scene.has_personal_numbers)
-
-
-_OURS_BEFORE = regex.compile(r"\b(?:our|we|us)\s+(?:[\w-]+\s+)?$", regex.IGNORECASE)
-
-
-def _care_not_ours(scene: Scene, d: Detection) -> bool:
-    """ "Sorry about the long wait in the ER, @bigsky_dave": care in the identifier's own sentence,
-    unless it is the organisation's service ("thanks for sharing our flu shot hours")."""
-    s, e = scene.sentence(d.start)
-    sentence = scene.text[s:e]
-    return any(
-        not _OURS_BEFORE.search(sentence, 0, match.start()) for match in scene.cues.care_iter(sentence)
-    )

@@ -1,0 +1,90 @@
+"""Wording around an identifier that says whose it is: where someone lives, studies or works
+(not a venue or the clinic), whose number or handle it is, an event's room, an X thread's
+counter, one person's age, and whether a contact identifier is tied to care. Read by
+guardrails.phi.decide.ContextJudge."""
+
+from __future__ import annotations
+
+import regex  # type: ignore[import-untyped]
+
+from guardrails.context import ContentType
+from guardrails.phi.engine import Detection
+from guardrails.phi.scene import Scene
+
+# "tried you at (555) 017-5561", "will call the number you posted above, 555-017-3660"
+READERS_NUMBER = regex.compile(
+    r"\byou\s+(?:at|on)\s*$|\b(?:number|cell|phone)\s+you\s+(?:posted|left|gave|shared|provided|listed|wrote|sent)"
+    r"(?:\s+\w+)?\W*$",
+    regex.IGNORECASE,
+)
+FOLLOW = regex.compile(
+    r"\b(?:follow|following|via|visit|partners?|sponsor(?:ed)?\s+by)\W*$"
+    # "Follow our hygienist Kelly Ames at @kelly.smiles": an invitation to follow someone
+    r"|\bfollow(?:ing)?\b[^.!?\n]{0,60}\bat\s*$",
+    regex.IGNORECASE,
+)
+EVENT_ROOM = regex.compile(
+    r"\b(?:class(?:es)?|meeting|meets|held|conference|training|lecture|seminar|workshop|session\s+for\s+all"
+    r"|support\s+groups?|join\s+us|is\s+now\s+(?:our|a|the)|quiet\s+room|family\s+room|lounge|chapel"
+    r"|lactation\s+room|ask\s+any\s+nurse)\b",
+    regex.IGNORECASE,
+)
+PROVIDER_NUMBER = regex.compile(r"\b(?:npi|dea)\W*$", regex.IGNORECASE)
+# "at the Kellerton Library", "held in Riverside Park": a venue, not where someone lives.
+VENUE = regex.compile(r"\b(?:at|held\s+in|hosted\s+(?:at|in|by)|with)\s+(?:the\s+)?$", regex.IGNORECASE)
+ACRONYM = regex.compile(r"^[A-Z0-9&-]{2,6}$")
+SCHOOL_OR_STREET = regex.compile(
+    r"\b(?:Elementary|High|Middle|School|Academy|Preschool|Kindergarten|Street|Road|Lane|Avenue|Drive|Court"
+    r"|Boulevard|Terrace|Way|Circle|Trail|Acres|Manor|Gardens|Estates|Rd|Ct|Ave|Ln|Blvd|Hwy|Pkwy)(?:\s+School)?\.?$"
+)
+# "your mother at Birchwood Senior Living": a care home is where its residents live.
+CARE_HOME = regex.compile(
+    r"\s(?:Senior\s+Living|Assisted\s+Living|Nursing\s+(?:Home|Center|Centre)|Retirement\s+(?:Home|Community"
+    r"|Village)|Memory\s+Care|Care\s+(?:Home|Centre|Center)|Rest\s+Home)$"
+)
+SCHOOL = regex.compile(r"\s(?:Elementary|Middle\s+School|High\s+School|Academy|Preschool)$")
+RESIDENCE_AFTER_NAME = regex.compile(
+    r"^\s*(?:,\s*(?:age\s+)?\d{1,3}\s*,)?\s*(?:of|from|in|at)\s*$", regex.IGNORECASE
+)
+EMPLOYER = regex.compile(
+    r"\b(?:works?|working|worked|employed|job|crew|team|staff|students?|teachers?|residents?|evacuated|lives?|living"
+    r"|years?|yrs|decades?)\s+(?:at|from|of|in|to|with)\s*(?:the\s+)?$",
+    regex.IGNORECASE,
+)
+
+_LINE_START = regex.compile(r"(?:^|\n)[ \t]*$")
+
+
+def thread_counter(text: str, start: int, end: int) -> bool:
+    """ "1/3 When Lauren and Chris first came to Bloom": an X thread's "post 1 of 3" opening a line."""
+    parts = text[start:end].split("/")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not _LINE_START.search(text, 0, start):
+        return False
+    number, total = int(parts[0]), int(parts[1])
+    return 1 <= number <= total <= 10 and text[end : end + 1] in (" ", "\n", "")
+
+
+ONE_PERSONS_AGE = regex.compile(
+    r"(?<=\b(?:a|an|our|this|one)\s+)\d{2,3}(?=[- ]years?[- ]old\b)", regex.IGNORECASE
+)
+
+
+def linked(scene: Scene, d: Detection) -> bool:
+    """Whether a contact identifier in this text (a phone, an e-mail, a handle) is tied to care:
+    care words, someone's own care ("your touch-up"), or a reply that already shows someone's
+    own number, which discloses them to everyone reading. A comment reply answers someone in
+    public: only their own care links them ("thanks for sharing our flu shot hours" does not)."""
+    if scene.ctx.content_type is ContentType.COMMENT_REPLY:
+        return scene.personal_care or scene.has_personal_numbers or care_not_ours(scene, d)
+    return scene.care_linked or scene.personal_care or (scene.is_reply and scene.has_personal_numbers)
+
+
+OURS_BEFORE = regex.compile(r"\b(?:our|we|us)\s+(?:[\w-]+\s+)?$", regex.IGNORECASE)
+
+
+def care_not_ours(scene: Scene, d: Detection) -> bool:
+    """ "Sorry about the long wait in the ER, @bigsky_dave": care in the identifier's own sentence,
+    unless it is the organisation's service ("thanks for sharing our flu shot hours")."""
+    s, e = scene.sentence(d.start)
+    sentence = scene.text[s:e]
+    return any(not OURS_BEFORE.search(sentence, 0, match.start()) for match in scene.cues.care_iter(sentence))
