@@ -58,6 +58,7 @@ _APPOSED_AGE_GAP = regex.compile(r",\s*(?:aged?\s+)?")
 _OWNER_GAP = 30
 _PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
 _MONTH_ONLY = regex.compile(r"\p{L}+")
+_IN_A_NAME = regex.compile(r"\p{Lu}\w*\s+(?:Center|Centre|Unit|Suite|Clinic|Wing|Pavilion|Institute)\b")
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
 # Identifiers that are a patient's whenever the text is about care (nobody publishes
 # the organisation's own MRN); product codes and staff licences are told apart below.
@@ -277,7 +278,8 @@ class ContextJudge:
         if thread_counter(scene.text, d.start, d.end):
             return Decision(d, Entity.DATE, Verdict.CLEAR, "thread counter")
         window = scene.words_before(d.start, 5) + " " + scene.words_after(d.end, 3)
-        life = self.cues.date_life.search(window)
+        # "Our new Riverbend Birth Center opens March 2": a cue inside a name is the name's
+        life = any(not _IN_A_NAME.match(window, m.start()) for m in self.cues.date_life.finditer(window))
         # "Tomasz, your flu shot on 10/2": a date in a sentence about a named patient is
         # theirs, whatever event words the sentence also has.
         named = self._anchor_in_sentence(scene, d, calls)

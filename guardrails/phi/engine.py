@@ -21,7 +21,7 @@ from guardrails.phi.evidence import NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.presidio_engine import SCORE_THRESHOLD, SharedSpacyNlpEngine, WeakResultEnhancer
 from guardrails.phi.recognizers import build_recognizers
-from guardrails.phi.recognizers.given_name import lone_given_name
+from guardrails.phi.recognizers.given_name import GIVEN_NAME_RECOGNIZER, lone_given_name
 from guardrails.phi.recognizers.hashtag_name import HASHTAG_RECOGNIZER
 from guardrails.phi.recognizers.person_cues import CAPS_RECOGNIZER, PAIR_RECOGNIZER
 
@@ -55,6 +55,7 @@ _PLACE_TAIL = regex.compile(
     r"|Pkwy|Road|Street|Lane|Avenue|Court|Drive|Boulevard)(?![\p{L}\p{N}])\.?"
 )
 _COUNTY_AFTER = regex.compile(r"(?:\s+(?:and|&)\s+\p{Lu}\p{Ll}+)?\s+[Cc]ount(?:y|ies)\b")
+_PLACE_PREPOSITION = regex.compile(r"\b(?:in|at|near|outside|across|around|throughout)\s+$", regex.IGNORECASE)
 _SIZE_NICKNAME = regex.compile(r"(?:Big|Lil|Little)\s+(\p{Lu}\p{Ll}+)")
 _FROM_BEFORE = regex.compile(r"\bfrom\s+$", regex.IGNORECASE)
 _RESIDENCE_BEFORE = regex.compile(
@@ -131,12 +132,19 @@ class PhiEngine:
         sentences = [(sent.start_char, sent.end_char) for sent in doc.sents] or [(0, len(text))]
         detections: list[Detection] = []
         products = self._evidence.marked_products(text)
+        places = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")}
         for result in results:
             kind = str(result.entity_type)
             start, end = int(result.start), int(result.end)
             recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
             if not any(ch.isalnum() for ch in text[start:end]):
                 continue  # "🏡": the NER model sometimes tags an emoji as a place
+            if (
+                recognizer == GIVEN_NAME_RECOGNIZER
+                and (start, end) in places
+                and _PLACE_PREPOSITION.search(text, max(0, start - 12), start)
+            ):
+                continue  # "the annual meeting in Denver": a place that is also a given name
             if kind in _NAME_KINDS and products and not products.isdisjoint(name_words(text[start:end])):
                 continue  # "Cardelle®" is a product: not a person or a place
             if (
@@ -224,6 +232,8 @@ class PhiEngine:
             return False
         if not self._evidence.given_name(word):
             return word.lower() not in self._dictionary and self._evidence.person_verb_after(text, end)
+        if _PLACE_PREPOSITION.search(text, max(0, start - 12), start):
+            return False  # "the annual meeting in Denver": the model's place stands
         sentence = next(((s, e) for s, e in sentences if s <= start < e), (0, len(text)))
         return self._evidence.has_evidence(text, start, end, sentence)
 

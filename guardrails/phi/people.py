@@ -61,6 +61,9 @@ class PersonCall:
     consent_id: str | None = None
 
 
+_COMPANY_BEFORE = regex.compile(
+    r"\b(?:friends|folks|team|partners|people)\s+(?:at|from)\s+$", regex.IGNORECASE
+)
 _CAMEL_HUMP = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 
 
@@ -130,6 +133,8 @@ class PeopleJudge:
             return PersonCall(Verdict.CLEAR, "public figure")
         if self._is_donor(scene, d):
             return PersonCall(Verdict.CLEAR, "donor")
+        if _COMPANY_BEFORE.search(scene.before(d.start, 24)):
+            return PersonCall(Verdict.CLEAR, "organisation")  # "our friends at Kinetix Tape"
         # "MyOakhaven": the organisation's name inside a product's one word
         camel = _tokens(_CAMEL_HUMP.sub(" ", name)) if len(tokens) == 1 else []
         if not scene.cues.honorifics.ends(scene.words_before(d.start, 1)) and (

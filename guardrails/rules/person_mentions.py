@@ -77,7 +77,9 @@ class NameWords:
     not_names: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "not_names", self.stopwords | self.staff_titles | self.honorifics)
+        # A credential is never a name either ("Dr. Priya Raman, PhD": not a person called "PhD").
+        not_names = self.stopwords | self.staff_titles | self.honorifics | self.credentials
+        object.__setattr__(self, "not_names", not_names)
 
 
 class NameLexicon(BaseModel):

@@ -339,6 +339,14 @@ POST_POSITIVES = [
 ]
 
 POST_NEGATIVES = [
+    # Title-case labels, places and credentials are nobody who could be a patient
+    ("ad", "Do not stop your other asthma medicines. Important Safety Information: see the label."),
+    ("post", "Ask your primary care provider about CBT-I. Dr. Priya Raman, PhD, leads our groups."),
+    ("ad", "Shortest wait in Clearwater County: seen in under 15 minutes or your visit is free."),
+    (
+        "post",
+        "Our NICU Reunion Picnic is at Riverside Pavilion, 40 Water St. Nurses will remember your little ones.",
+    ),
     # an invitation to everyone, even beside a capitalised place or heading
     (
         "post",

@@ -1,6 +1,7 @@
 """A consent that names a whole family ("parents Ngozi and Emeka; twins Ada and Obi") or an
 influencer's handle covers each of them; an X thread's "1/3" and "over 2-3 months" are no dates;
-a top fundraiser, two counties a clinic serves and the organisation's "MyRiverbend" portal are
+a top fundraiser, two counties a clinic serves, the organisation's "MyRiverbend" portal, its
+"Birth Center" opening day, a city after "in", a café and "our friends at" a company are
 nobody's identifiers."""
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ PORTAL: dict[str, Any] = {**ORG, "organisation": {**ORG["organisation"], "names"
         ("Thank you to our top fundraiser, Daniel Ortiz, who raised $14,250 for cancer care.", []),
         ("A new mobile clinic is serving Harlan and Pike counties two days a week.", []),
         ("The network outage affects our phone lines and the MyRiverbend patient portal.", []),
+        ("Our new Riverbend Birth Center opens March 2! Tours every Saturday in March.", []),
+        ("Dr. Feld presented our IVF outcomes at the annual meeting in Denver this week.", []),
+        ("Special thanks to Bakers' Row Café for feeding our NICU volunteers all day.", []),
+        ("Huge thanks to our friends at Kinetix Tape for sending the PT team a year's supply!", []),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:
