@@ -52,6 +52,8 @@ def flagged(claims: UnsubstantiatedClaimFamily, text: str) -> list[str]:
             "best pediatricians in bay",
         ),
         ("82% live birth rate per transfer.", "82% live birth rate"),
+        ("More freedom and zero risks with home dialysis.", "zero risks"),
+        ("Proton therapy with zero damage to healthy tissue.", "zero damage"),
         ("Throw away your glasses. Forever.", "Throw away your glasses"),
         ("yes it works for asthma too, way easier than the old ones", "easier than the old ones"),
         ("everyone who comes home with evercare stays home.", "everyone who comes home with evercare stays"),

@@ -147,6 +147,15 @@ def rules(family: FairBalanceFamily, text: str, context: dict[str, Any] | None =
         ("Dry needling speeds healing of stubborn muscle pain.", ["fair_balance.missing_risk"]),
         ("Three weeks after her lip refresh: soft, hydrated and glowing.", ["fair_balance.missing_risk"]),
         ("Our rotator cuff repair restores your strength for the court.", ["fair_balance.missing_risk"]),
+        ("Allergy shots are a permanent cure for hay fever.", ["fair_balance.missing_risk"]),
+        (
+            "Our proton therapy targets tumors with pinpoint precision and zero damage.",
+            ["fair_balance.missing_risk"],
+        ),
+        (
+            "Home dialysis is better than in-center dialysis: more freedom, zero risks.",
+            ["fair_balance.missing_risk"],
+        ),
         # unicode: a look-alike letter in the brand does not hide it
         ("ZОLVANT (pemitrazine) helps clear plaque psoriasis.", ["fair_balance.missing_risk"]),
     ],
