@@ -97,6 +97,29 @@ STAFF: dict[str, Any] = {
         ),
         ("post", "A year ago he was in our clinic on crutches; tonight he starts at linebacker.", RESULTS),
         ("post", "after 6 wks of home PT, one of our guys went from bed-bound to walking his dog!!", RESULTS),
+        ("post", "Nine months after his ACL reconstruction, Jaden was cleared for full contact.", RESULTS),
+        ("post", "After three rounds of IVF, Priya and Sam's rainbow baby is finally home.", RESULTS),
+        ("post", '"Mom has not been readmitted once since Northfield started visiting." - a family', RESULTS),
+        ("post", "Meet Brian! Six visits later he has a smile he's proud of.", RESULTS),
+        ("post", "Eight weeks into CBT-I with Dr. Raman, she's sleeping close to seven hours.", RESULTS),
+        ("post", "Down 42 lbs in 5 months! So proud of you, Tanya!", RESULTS),
+        ("post", "The tummy tuck that gave her confidence back. Watch her story with Dr. Wolfe.", RESULTS),
+        (
+            "post",
+            "Huge congratulations to alum Danny, who picked up his 365-day chip last Thursday.",
+            RESULTS,
+        ),
+        (
+            "post",
+            "When Lauren and Chris came to us, they'd almost given up. This is the story of how their twins got here.",
+            RESULTS,
+        ),
+        (
+            "post",
+            "Students: feeling anxious or having trouble sleeping? Drop a comment and tell us what's going on!",
+            ADVICE,
+        ),
+        ("post", "Mental Health AMA: ask anything about anxiety or depression. Comments are open!", ADVICE),
         ("post", "not sure about a mole? DM us a pic and dr baptiste will let u know if it's bad", ADVICE),
         (
             "post",
@@ -134,6 +157,8 @@ def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, 
         "Our clinic speaks Korean and Spanish, and it works for families. #MentalHealth",
         # a visit after care is not an outcome
         "Otto brought donuts for the ED team one month after his heart attack.",
+        # a status update, not an outcome claim
+        "Tyler finished his concussion protocol this week and is cleared to play Friday.",
     ],
 )
 def test_no_one_s_story(family: RuleFamily, nlp: Language, text: str) -> None:
