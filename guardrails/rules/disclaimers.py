@@ -21,15 +21,15 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from guardrails.analysis import AnalyzedText
 from guardrails.context import CheckContext, ContentType
 from guardrails.datafiles import load_data_file
 from guardrails.findings import Category, Finding, Severity
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
+from guardrails.rules.disclaimer_lexicon import DisclaimerLexicon, DisclaimerPatterns
 from guardrails.rules.person_mentions import (
     NAMES_LEXICON,
     STRAIGHT_QUOTES,
@@ -40,7 +40,7 @@ from guardrails.rules.person_mentions import (
     people_of,
     staff_words,
 )
-from guardrails.rules.question_invitations import QuestionPatterns, missing_lines
+from guardrails.rules.question_invitations import missing_lines
 
 # Double quotes, or single quotes that are not apostrophes ("'Best visit I've had!'").
 _QUOTATION = re.compile(r'"([^"\n]{8,400})"|(?<!\w)\'([^\n]{8,400}?)\'(?!\w)')
@@ -65,46 +65,6 @@ _PLACES = frozenset({"GPE", "LOC"})
 _QUOTE_REACH = 100  # characters around a quotation searched for its speaker
 
 
-class DisclaimerLexicon(BaseModel):
-    """The validated contents of data/lexicons/disclaimers.yaml (every entry a regular expression)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    version: Literal[1]
-    results_statements: list[str] = Field(min_length=1)
-    before_after_patterns: list[str] = Field(min_length=1)
-    outcome_patterns: list[str] = Field(min_length=1)
-    story_change: list[str] = Field(min_length=1)
-    story_care: list[str] = Field(min_length=1)
-    staff_feature: list[str] = Field(min_length=1)
-    quote_first_person: list[str] = Field(min_length=1)
-    testimonial_speaker_patterns: list[str] = Field(min_length=1)
-    attribution_verbs: list[str] = Field(min_length=1)
-    connection_patterns: list[str] = Field(min_length=1)
-    disclosure_patterns: list[str] = Field(min_length=1)
-    ambiguous_tags: list[str]
-    voice_connection_patterns: list[str]
-    # thanks for a gift; a connection when the text names the organisation as the giver
-    gift_thanks_patterns: list[str] = Field(default_factory=list)
-    influencer_voice: list[str]
-    question_invitations: list[str] = Field(min_length=1)
-    health_context: list[str] = Field(min_length=1)
-    not_advice_statements: list[str] = Field(min_length=1)
-    emergency_statements: list[str] = Field(min_length=1)
-    private_channel_statements: list[str] = Field(min_length=1)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _patterns_compile(cls, value: object) -> object:
-        if isinstance(value, list):
-            for pattern in value:
-                try:
-                    re.compile(pattern, re.IGNORECASE)
-                except re.error as exc:
-                    raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
-        return value
-
-
 class DisclaimerOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -116,37 +76,6 @@ class DisclaimerOptions(BaseModel):
         le=500,
         description="A material-connection disclosure must begin within this many characters",
     )
-
-
-class _Patterns:
-    """The lexicon compiled once: one alternation per list keeps matching fast."""
-
-    def __init__(self, raw: DisclaimerLexicon) -> None:
-        def union(patterns: list[str]) -> re.Pattern[str]:
-            return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
-
-        self.results = union(raw.results_statements)
-        self.before_after = union(raw.before_after_patterns)
-        self.outcome = union(raw.outcome_patterns)
-        self.story_change = union(raw.story_change)
-        self.story_care = union(raw.story_care)
-        self.staff_feature = union(raw.staff_feature)
-        self.first_person = union(raw.quote_first_person)
-        self.speaker = union(raw.testimonial_speaker_patterns)
-        self.attribution = union(raw.attribution_verbs)
-        self.connection = union(raw.connection_patterns)
-        self.disclosure = union(raw.disclosure_patterns)
-        self.ambiguous = union(raw.ambiguous_tags)
-        self.voice_connection = union(raw.voice_connection_patterns)
-        self.gift_thanks = union(raw.gift_thanks_patterns)
-        self.influencer = union(raw.influencer_voice)
-        self.questions = QuestionPatterns(
-            invitation=union(raw.question_invitations),
-            health=union(raw.health_context),
-            not_advice=union(raw.not_advice_statements),
-            emergency=union(raw.emergency_statements),
-            private=union(raw.private_channel_statements),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,16 +120,16 @@ class DisclaimersFamily(RuleFamily):
     )
     Options = DisclaimerOptions
 
-    _patterns: _Patterns | None = None
+    _patterns: DisclaimerPatterns | None = None
     _names: NameWords | None = None
 
     def prepare(self, resources: RuleResources) -> None:
         assert isinstance(self.options, DisclaimerOptions)
-        self._patterns = _Patterns(load_data_file(self.options.lexicon, DisclaimerLexicon))
+        self._patterns = DisclaimerPatterns(load_data_file(self.options.lexicon, DisclaimerLexicon))
         self._names = load_name_words(self.options.names_lexicon)
 
     @property
-    def patterns(self) -> _Patterns:
+    def patterns(self) -> DisclaimerPatterns:
         if self._patterns is None:
             raise RuntimeError("missing_disclaimer family used before prepare()")
         return self._patterns
