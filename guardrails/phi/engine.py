@@ -19,6 +19,15 @@ from guardrails.findings import Entity
 from guardrails.phi.entities import ENTITY_OF, RANK
 from guardrails.phi.evidence import NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
+from guardrails.phi.place_shapes import (
+    COUNTY_AFTER,
+    FROM_BEFORE,
+    PLACE_END,
+    PLACE_PREPOSITION,
+    PLACE_TAIL,
+    RESIDENCE_BEFORE,
+    SIZE_NICKNAME,
+)
 from guardrails.phi.presidio_engine import SCORE_THRESHOLD, SharedSpacyNlpEngine, WeakResultEnhancer
 from guardrails.phi.recognizers import build_recognizers
 from guardrails.phi.recognizers.given_name import GIVEN_NAME_RECOGNIZER, lone_given_name
@@ -43,26 +52,6 @@ _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 # Kinds the NER model reads from capitals alone.
 _NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
-# "went home to Dover Falls", "lives in Kittery": what the NER model calls a person here is a place.
-_PLACE_END = regex.compile(
-    r"\s(?-i:Elementary|Middle\s+School|High\s+School|High|Middle|School|Academy|Street|Avenue|Road|Lane|Boulevard"
-    r"|Terrace|Circle|Acres|Manor|Gardens|Estates|Senior\s+Living|Assisted\s+Living|Nursing\s+Home"
-    r"|Rd|Ct|Ave|Ln|Blvd|Hwy|Pkwy)\.?$"
-)
-# "the Greenport High varsity squad", "the Cobb Rd house": the model stops before the last word
-_PLACE_TAIL = regex.compile(
-    r"\s(?-i:High(?:\s+School)?|Middle(?:\s+School)?|Elementary(?:\s+School)?|Academy|Rd|Ct|Ave|Ln|Blvd|Hwy"
-    r"|Pkwy|Road|Street|Lane|Avenue|Court|Drive|Boulevard)(?![\p{L}\p{N}])\.?"
-)
-_COUNTY_AFTER = regex.compile(r"(?:\s+(?:and|&)\s+\p{Lu}\p{Ll}+)?\s+[Cc]ount(?:y|ies)\b")
-_PLACE_PREPOSITION = regex.compile(r"\b(?:in|at|near|outside|across|around|throughout)\s+$", regex.IGNORECASE)
-_SIZE_NICKNAME = regex.compile(r"(?:Big|Lil|Little)\s+(\p{Lu}\p{Ll}+)")
-_FROM_BEFORE = regex.compile(r"\bfrom\s+$", regex.IGNORECASE)
-_RESIDENCE_BEFORE = regex.compile(
-    r"\b(?:home\s+(?:to|in)|lives?\s+in|living\s+in|moved\s+(?:to|from|here\s+from)|grew\s+up\s+in"
-    r"|native\s+of|residents?\s+of|raised\s+in|born\s+in)\s+$",
-    regex.IGNORECASE,
-)
 _MONTH_NAMES = frozenset({"april", "may", "june", "august"})
 _FAX = regex.compile(r"\bfax(?:ed|ing)?\b[^.!?\n]{0,40}$", regex.IGNORECASE)
 
@@ -142,7 +131,7 @@ class PhiEngine:
             if (
                 recognizer == GIVEN_NAME_RECOGNIZER
                 and (start, end) in places
-                and _PLACE_PREPOSITION.search(text, max(0, start - 12), start)
+                and PLACE_PREPOSITION.search(text, max(0, start - 12), start)
             ):
                 continue  # "the annual meeting in Denver": a place that is also a given name
             if kind in _NAME_KINDS and products and not products.isdisjoint(name_words(text[start:end])):
@@ -150,23 +139,23 @@ class PhiEngine:
             if (
                 kind == "PERSON"
                 and recognizer == "SpacyRecognizer"
-                and _RESIDENCE_BEFORE.search(text, max(0, start - 30), start)
+                and RESIDENCE_BEFORE.search(text, max(0, start - 30), start)
             ):
                 kind = "LOCATION"
             if recognizer == "SpacyRecognizer" and kind in _NAME_KINDS:
-                tail = _PLACE_TAIL.match(text, end)
+                tail = PLACE_TAIL.match(text, end)
                 if tail is not None:
                     end = tail.end()
             if kind in ("ORGANIZATION", "LOCATION") and self._named_person(text, start, end, sentences):
                 kind = "PERSON"  # "Mason did so well with his first filling": the small model said ORG
-            if kind == "PERSON" and _COUNTY_AFTER.match(text, end):
+            if kind == "PERSON" and COUNTY_AFTER.match(text, end):
                 kind = "LOCATION"  # "serving Harlan and Pike counties"
-            if kind == "PERSON" and _PLACE_END.search(text, start, end):
+            if kind == "PERSON" and PLACE_END.search(text, start, end):
                 kind = "LOCATION"  # "Lakeview Elementary", "Cobblestone Lane": a school or street
             elif (
                 kind == "ORGANIZATION"
                 and recognizer == "SpacyRecognizer"
-                and _FROM_BEFORE.search(text, max(0, start - 6), start)
+                and FROM_BEFORE.search(text, max(0, start - 6), start)
                 and " " not in text[start:end]
                 and text[start:end].lower() not in self._dictionary
             ):
@@ -225,14 +214,14 @@ class PhiEngine:
         """A single name the NER model read as a place or an organisation: a given name with person
         evidence, or a word that is not English before a person's verb ("Kenji lives on ...")."""
         word = text[start:end]
-        nickname = _SIZE_NICKNAME.fullmatch(word)
+        nickname = SIZE_NICKNAME.fullmatch(word)
         if nickname is not None:
             return self._evidence.given_name(nickname.group(1))  # "Big Mike stops by", "Lil Sal"
         if " " in word or not word.istitle() or word.lower() in self._regions:
             return False
         if not self._evidence.given_name(word):
             return word.lower() not in self._dictionary and self._evidence.person_verb_after(text, end)
-        if _PLACE_PREPOSITION.search(text, max(0, start - 12), start):
+        if PLACE_PREPOSITION.search(text, max(0, start - 12), start):
             return False  # "the annual meeting in Denver": the model's place stands
         sentence = next(((s, e) for s, e in sentences if s <= start < e), (0, len(text)))
         return self._evidence.has_evidence(text, start, end, sentence)
@@ -392,7 +381,7 @@ def _without_names_in_places(text: str, detections: list[Detection]) -> list[Det
     """ "a second grader at St. Brendan's School": the saint is part of the school's name, and the
     school, not the saint, is the identifier."""
     places = [
-        d for d in detections if d.kind == "LOCATION" and _PLACE_END.search(text, d.start, d.end) is not None
+        d for d in detections if d.kind == "LOCATION" and PLACE_END.search(text, d.start, d.end) is not None
     ]
     return [
         d
