@@ -9,7 +9,7 @@ import pytest
 
 from guardrails.rules.disclaimers import DisclaimersFamily
 from tests.guardrails.helpers import make_family
-from tests.guardrails.test_disclaimers import ADVICE, CONNECTION, RESULTS, _rules
+from tests.guardrails.test_disclaimers import ADVICE, CONNECTION, RESULTS, disclaimer_rules
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -134,7 +134,7 @@ STAFF: dict[str, Any] = {
     ],
 )
 def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str) -> None:
-    assert rule in _rules(family, nlp, text, content_type)
+    assert rule in disclaimer_rules(family, nlp, text, content_type)
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,7 @@ def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, 
     ],
 )
 def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, text: str) -> None:
-    assert _rules(family, nlp, text, context=STAFF) == set()
+    assert disclaimer_rules(family, nlp, text, context=STAFF) == set()
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, 
     ],
 )
 def test_no_one_s_story(family: RuleFamily, nlp: Language, text: str) -> None:
-    assert RESULTS not in _rules(family, nlp, text)
+    assert RESULTS not in disclaimer_rules(family, nlp, text)
 
 
 def test_a_patient_story_naming_staff_is_still_one(family: RuleFamily, nlp: Language) -> None:
@@ -170,18 +170,20 @@ def test_a_patient_story_naming_staff_is_still_one(family: RuleFamily, nlp: Lang
         "A man who came to our ED in cardiac arrest last spring walked back in this week to thank "
         "the nurses and Noelle Park, who kept him alive."
     )
-    assert RESULTS in _rules(family, nlp, text, context=STAFF)
+    assert RESULTS in disclaimer_rules(family, nlp, text, context=STAFF)
 
 
 def test_questions_asked_in_person_are_not_posted(family: RuleFamily, nlp: Language) -> None:
-    assert ADVICE not in _rules(
+    assert ADVICE not in disclaimer_rules(
         family, nlp, "Questions about your flu shot's side effects? Ask Samir at the counter."
     )
-    assert ADVICE in _rules(
+    assert ADVICE in disclaimer_rules(
         family, nlp, "Questions about your flu shot's side effects? Ask Samir in the comments."
     )
     # an exam answers it: "a free evaluation with Dr. Greer will tell you if you're a candidate"
-    assert ADVICE not in _rules(
+    assert ADVICE not in disclaimer_rules(
         family, nlp, "Dry eyes? A free evaluation with Dr. Greer will tell you if LASIK is right for you."
     )
-    assert ADVICE in _rules(family, nlp, "Dry eyes? Dr. Greer will tell you if LASIK is right for you.")
+    assert ADVICE in disclaimer_rules(
+        family, nlp, "Dry eyes? Dr. Greer will tell you if LASIK is right for you."
+    )

@@ -30,7 +30,9 @@ def family(nlp: Language) -> RuleFamily:
     return make_family(DisclaimersFamily, nlp)
 
 
-def _rules(family: RuleFamily, nlp: Language, text: str, content_type: str = "post", **kw: Any) -> set[str]:
+def disclaimer_rules(
+    family: RuleFamily, nlp: Language, text: str, content_type: str = "post", **kw: Any
+) -> set[str]:
     findings = run_family(family, text, content_type=content_type, nlp=nlp, **kw)
     assert all(f.category is Category.MISSING_DISCLAIMER for f in findings)
     return {f.rule_id for f in findings}
@@ -318,14 +320,14 @@ NEGATIVES = [
 def test_flags_a_missing_disclaimer(
     family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str
 ) -> None:
-    assert rule in _rules(family, nlp, text, content_type)
+    assert rule in disclaimer_rules(family, nlp, text, content_type)
 
 
 @pytest.mark.parametrize(("content_type", "text"), NEGATIVES)
 def test_leaves_disclosed_or_ordinary_text_alone(
     family: RuleFamily, nlp: Language, content_type: str, text: str
 ) -> None:
-    assert _rules(family, nlp, text, content_type) == set()
+    assert disclaimer_rules(family, nlp, text, content_type) == set()
 
 
 def test_severities_follow_the_regulations(family: RuleFamily, nlp: Language) -> None:
@@ -363,8 +365,8 @@ def test_each_part_of_the_medical_question_disclaimer_is_required(
 def test_disclosure_must_open_the_post(family: RuleFamily, nlp: Language) -> None:
     late = "Thanks to GlowLabs for sending me this serum, it is now part of my evening routine. #ad"
     early = "#ad Thanks to GlowLabs for sending me this serum, it is now part of my evening routine."
-    assert CONNECTION in _rules(family, nlp, late)
-    assert _rules(family, nlp, early) == set()
+    assert CONNECTION in disclaimer_rules(family, nlp, late)
+    assert disclaimer_rules(family, nlp, early) == set()
     wide = make_family(DisclaimersFamily, nlp, disclosure_window_chars=200)
     assert run_family(wide, late, nlp=nlp) == []
 
