@@ -38,6 +38,24 @@ def test_a_reply_typed_on_a_phone(phi: RuleFamily, nlp: Language, text: str) -> 
             ["Summer"],
         ),
         ("Summer is here! Stay hydrated and book your sports physical today.", "post", []),
+        # a cheer and a birth announcement name the person; a team or a campaign is nobody
+        (
+            "Go Jaden!! Nine months after his ACL reconstruction he was back under the lights.",
+            "post",
+            ["Jaden"],
+        ),
+        ("Go Rams! Our sports medicine team is at every home game.", "post", []),
+        ("Go Red for Women this Friday: wear red for heart health at our clinic!", "post", []),
+        (
+            "Welcome to the world, Juniper Rose! Born at home on November 3.",
+            "post",
+            ["Juniper Rose", "November 3"],
+        ),
+        (
+            "Huge congratulations to alum Danny Reyes. Danny, from detox to this, we are proud.",
+            "post",
+            ["Danny Reyes", "Danny"],
+        ),
         # a nickname the model reads as a place: the given name in it is the person
         ("Mondays are better when Big Mike stops by after his shoulder rehab.", "post", ["Mike"]),
         (
