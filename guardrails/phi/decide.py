@@ -27,12 +27,14 @@ from guardrails.phi.wording import (
     EMPLOYER,
     EVENT_ROOM,
     FOLLOW,
+    HANDLE_OF_NAMED,
     ONE_PERSONS_AGE,
     PROVIDER_NUMBER,
     READERS_NUMBER,
     RESIDENCE_AFTER_NAME,
     SCHOOL,
     SCHOOL_OR_STREET,
+    SPONSORED,
     VENUE,
     linked,
     thread_counter,
@@ -243,6 +245,13 @@ class ContextJudge:
             consent = self.people.handle_consent(scene, value)
             if consent is not None:
                 return Decision(d, entity, consent.verdict, consent.reason, consent.consent_id)
+            if SPONSORED.search(scene.text):
+                return Decision(d, entity, Verdict.CLEAR, "a sponsored post's partner or creator")
+            if any(
+                call.reason == "staff" and HANDLE_OF_NAMED.fullmatch(scene.text, p.end, d.start)
+                for p, call in calls.items()
+            ):
+                return Decision(d, entity, Verdict.CLEAR, "staff member's handle")
             return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.PHOTO:
             return self._decision(d, entity, self._anchor(scene, d, calls), "no person")

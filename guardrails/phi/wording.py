@@ -30,6 +30,15 @@ EVENT_ROOM = regex.compile(
     regex.IGNORECASE,
 )
 PROVIDER_NUMBER = regex.compile(r"\b(?:npi|dea)\W*$", regex.IGNORECASE)
+# A sponsored or collaborative post: the handles in it are its partners' and creators', not
+# patients' ("#collab", "Paid partnership with", "#ad We partnered with podcaster @...").
+SPONSORED = regex.compile(
+    r"#(?:ad|ads|sponsored|spon|partner|partnership|collab|gifted|ambassador)\b|\bpaid\s+partnership\b"
+    r"|\bsponsored\b|\bin\s+(?:partnership|collaboration)\s+with\b|\bwe\s+partnered\s+with\b",
+    regex.IGNORECASE,
+)
+# "Marisol Grant, DPT (@marisol.moves.pt)": the handle of the person just named
+HANDLE_OF_NAMED = regex.compile(r"(?:,\s*[\p{L}-]{2,10})*\s*\(\s*")
 # "at the Kellerton Library", "held in Riverside Park": a venue, not where someone lives.
 VENUE = regex.compile(r"\b(?:at|held\s+in|hosted\s+(?:at|in|by)|with)\s+(?:the\s+)?$", regex.IGNORECASE)
 ACRONYM = regex.compile(r"^[A-Z0-9&-]{2,6}$")

@@ -19,6 +19,7 @@ needs either a reply's reader or an identifiable person in the same sentence.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
@@ -29,6 +30,7 @@ from guardrails.analysis import AnalyzedText
 from guardrails.context import CheckContext, ContentType
 from guardrails.datafiles import load_data_file
 from guardrails.findings import Category, Finding, Severity
+from guardrails.phi.wording import HANDLE_OF_NAMED, SPONSORED
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
 from guardrails.rules.patient_status_lexicon import CompiledLexicon, PatientStatusLexicon
 from guardrails.rules.person_mentions import (
@@ -85,12 +87,18 @@ class _Scene:
     """One text as the rules see it: tokens, sentences and the people who may be patients."""
 
     def __init__(
-        self, text: str, tokens: list[Token], sentences: list[tuple[int, int]], patients: list[Mention]
+        self,
+        text: str,
+        tokens: list[Token],
+        sentences: list[tuple[int, int]],
+        patients: list[Mention],
+        staff_ends: list[int],
     ) -> None:
         self.text = text
         self.tokens = tokens
         self.sentences = sentences
         self.patients = patients  # not staff, not covered by a valid consent
+        self.staff_ends = staff_ends  # where a staff member's name ends (titled, or in the directory)
         self._starts = [start for start, _ in sentences]
         self.token_sentence = [self.sentence_of(t.start) for t in tokens]
         self._by_sentence: list[list[Token]] = [[] for _ in sentences]
@@ -186,7 +194,10 @@ class PatientStatusFamily(RuleFamily):
         patients = [
             m for m in people.mentions if not is_staff(m, staff) and consented(m, ctx.consents, ctx) is None
         ]
-        return _Scene(people.text, people.tokens, people.sentences, patients)
+        staff_ends = [m.end for m in people.mentions if is_staff(m, staff)]
+        for member in ctx.organisation.staff:
+            staff_ends += [m.end() for m in re.finditer(re.escape(member.name), people.text)]
+        return _Scene(people.text, people.tokens, people.sentences, patients, staff_ends)
 
     # -- replies: the reader is identifiable -----------------------------------------------
 
@@ -300,14 +311,24 @@ class PatientStatusFamily(RuleFamily):
     def _handle_spans(self, scene: _Scene, public: set[int]) -> list[_Span]:
         """A person's handle next to care words ("checkups for all four kids? @the_crew did it!")."""
         spans: list[_Span] = []
+        if SPONSORED.search(scene.text):
+            return spans  # a collaboration's handles are its creators' and partners'
         for mention in scene.patients:
             sentence = scene.sentence_of(mention.start)
-            if not mention.handle or sentence in public:
+            if not mention.handle or sentence in public or self._staff_handle(scene, mention):
                 continue
             nearby = [t for s in range(sentence - 1, sentence + 2) for t in scene.tokens_in(s)]
             if any(self._term(t, self.lexicon.care) for t in nearby):
                 spans.append(("patient_status.identified_patient", mention.start, mention.end))
         return spans
+
+    @staticmethod
+    def _staff_handle(scene: _Scene, handle: Mention) -> bool:
+        """ "Marisol Grant, DPT (@marisol.moves.pt)": the handle of the staff member just named."""
+        return any(
+            end <= handle.start and HANDLE_OF_NAMED.fullmatch(scene.text, end, handle.start)
+            for end in scene.staff_ends
+        )
 
     # -- helpers -------------------------------------------------------------------------
 

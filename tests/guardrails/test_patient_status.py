@@ -339,6 +339,8 @@ POST_POSITIVES = [
 ]
 
 POST_NEGATIVES = [
+    # a collaboration's creator is no patient
+    ("post", "#collab We loved having @mamabirdmeg in the clinic to film a day in our embryology lab."),
     # Title-case labels, places and credentials are nobody who could be a patient
     ("ad", "Do not stop your other asthma medicines. Important Safety Information: see the label."),
     ("post", "Ask your primary care provider about CBT-I. Dr. Priya Raman, PhD, leads our groups."),

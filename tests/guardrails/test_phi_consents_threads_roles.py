@@ -64,6 +64,13 @@ PORTAL: dict[str, Any] = {**ORG, "organisation": {**ORG["organisation"], "names"
         ("Dr. Feld presented our IVF outcomes at the annual meeting in Denver this week.", []),
         ("Special thanks to Bakers' Row Café for feeding our NICU volunteers all day.", []),
         ("Huge thanks to our friends at Kinetix Tape for sending the PT team a year's supply!", []),
+        # a sponsored post's creator, a staff member's own handle; a patient's handle stays PHI
+        ("#ad We partnered with podcaster @wombandwords for her episode on fertility treatment.", []),
+        ("Follow our cardiologist Maya Chen, MD (@dr.mayachen) for heart-health tips after surgery.", []),
+        (
+            "Congrats to @liftwithlena on her first meet back, nine months after her ACL surgery!",
+            ["@liftwithlena"],
+        ),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:
