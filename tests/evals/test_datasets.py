@@ -104,4 +104,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh15.jsonl",
         "dev_fresh16.jsonl",
         "dev_fresh17.jsonl",
+        "dev_fresh18.jsonl",
+        "dev_fresh19.jsonl",
     ]
