@@ -256,8 +256,9 @@ class PeopleJudge:
     # -- consent ---------------------------------------------------------------------
     def handle_consent(self, scene: Scene, handle: str) -> PersonCall | None:
         """The consent whose hint gives this handle ("Maya Lin (@mindful.maya)"), if any."""
-        bare = handle.lower().lstrip("@")
-        return self._consent(scene, [], lambda c: f"@{bare}" in c.subject_hint.lower())
+        # the whole handle: a consent for "@mayalin" does not cover "@maya"
+        given = regex.compile(rf"@{regex.escape(handle.lstrip('@'))}(?![\w.])", regex.IGNORECASE)
+        return self._consent(scene, [], lambda c: given.search(c.subject_hint) is not None)
 
     def _consent(
         self, scene: Scene, tokens: list[str], names: Callable[[Consent], bool] | None = None

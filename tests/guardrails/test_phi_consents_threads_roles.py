@@ -44,6 +44,9 @@ def test_a_family_consent_covers_everyone_it_names(phi: RuleFamily, nlp: Languag
 def test_a_consent_naming_a_handle_covers_it(phi: RuleFamily, nlp: Language) -> None:
     assert blocked_spans(phi, nlp, INFLUENCER) == ["@mindful.maya"]
     assert blocked_spans(phi, nlp, INFLUENCER, context=with_consents(HANDLE_CONSENT)) == []
+    # only that handle: a longer one that starts the same is someone else's
+    longer = {**HANDLE_CONSENT, "subject_hint": "Maya Lin (@mindful.maya.lin)"}
+    assert blocked_spans(phi, nlp, INFLUENCER, context=with_consents(longer)) == ["@mindful.maya"]
 
 
 PORTAL: dict[str, Any] = {**ORG, "organisation": {**ORG["organisation"], "names": ["Riverbend"]}}
