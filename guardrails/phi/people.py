@@ -143,7 +143,7 @@ class PeopleJudge:
             or (len(camel) > 1 and any(t in scene.org_words for t in camel))
         ):
             return PersonCall(Verdict.CLEAR, "organisation")
-        consent = self._consent(scene, tokens)
+        consent = self._name_consent(scene, tokens)
         if consent is not None:
             return consent
         if self._is_animal(scene, d):
@@ -258,18 +258,19 @@ class PeopleJudge:
         """The consent whose hint gives this handle ("Maya Lin (@mindful.maya)"), if any."""
         # the whole handle: a consent for "@mayalin" does not cover "@maya"
         given = regex.compile(rf"@{regex.escape(handle.lstrip('@'))}(?![\w.])", regex.IGNORECASE)
-        return self._consent(scene, [], lambda c: given.search(c.subject_hint) is not None)
+        return self._consent(scene, lambda c: given.search(c.subject_hint) is not None)
 
-    def _consent(
-        self, scene: Scene, tokens: list[str], names: Callable[[Consent], bool] | None = None
-    ) -> PersonCall | None:
+    def _name_consent(self, scene: Scene, tokens: list[str]) -> PersonCall | None:
+        return self._consent(scene, lambda c: any(_matches_hint(tokens, hint) for hint in _hint_names(c)))
+
+    @staticmethod
+    def _consent(scene: Scene, names: Callable[[Consent], bool]) -> PersonCall | None:
+        """The verdict of the consents whose hint `names` this person: valid, or on file but not
+        valid for this use."""
         ctx = scene.ctx
         matched_invalid = False
         for consent in ctx.consents:
-            if names is not None:
-                if not names(consent):
-                    continue
-            elif not any(_matches_hint(tokens, hint) for hint in _hint_names(consent)):
+            if not names(consent):
                 continue
             if consent.covers(on=ctx.check_date, platform=ctx.platform, content_type=ctx.content_type):
                 return PersonCall(Verdict.CONSENTED, "consent", consent.id)
