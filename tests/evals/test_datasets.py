@@ -106,4 +106,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh17.jsonl",
         "dev_fresh18.jsonl",
         "dev_fresh19.jsonl",
+        "dev_fresh20.jsonl",
+        "dev_fresh21.jsonl",
     ]

@@ -32,6 +32,8 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh17", 150),
         ("dev_fresh18", 150),
         ("dev_fresh19", 150),
+        ("dev_fresh20", 150),
+        ("dev_fresh21", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -57,6 +59,8 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh17",
         "dev_fresh18",
         "dev_fresh19",
+        "dev_fresh20",
+        "dev_fresh21",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
