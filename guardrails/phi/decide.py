@@ -17,6 +17,7 @@ import regex  # type: ignore[import-untyped]
 from guardrails.context import CheckContext
 from guardrails.findings import Entity
 from guardrails.phi.engine import Detection
+from guardrails.phi.entities import ALWAYS_PERSONAL
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.people import PeopleJudge, PersonCall
 from guardrails.phi.scene import LexiconCues, Scene, digits, words
@@ -27,8 +28,13 @@ from guardrails.phi.wording import (
     EMPLOYER,
     EVENT_ROOM,
     FOLLOW,
+    GENERIC_CARE,
     HANDLE_OF_NAMED,
+    IN_A_NAME,
+    MONTH_ONLY,
     ONE_PERSONS_AGE,
+    PERSONAL,
+    PERSONAL_IN_POST,
     PROVIDER_NUMBER,
     READERS_NUMBER,
     RESIDENCE_AFTER_NAME,
@@ -36,6 +42,7 @@ from guardrails.phi.wording import (
     SCHOOL_OR_STREET,
     SPONSORED,
     VENUE,
+    WEB_ADDRESS,
     linked,
     thread_counter,
 )
@@ -58,26 +65,7 @@ _BREAK = regex.compile(r"[.!?;\n]")
 _NOT_PATIENT_PEOPLE = frozenset({"staff", "public figure", "donor", "persona"})
 _APPOSED_AGE_GAP = regex.compile(r",\s*(?:aged?\s+)?")
 _OWNER_GAP = 30
-_PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
-_MONTH_ONLY = regex.compile(r"\p{L}+")
-_IN_A_NAME = regex.compile(r"\p{Lu}\w*\s+(?:Center|Centre|Unit|Suite|Clinic|Wing|Pavilion|Institute)\b")
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
-# Identifiers that are a patient's whenever the text is about care (nobody publishes
-# the organisation's own MRN); product codes and staff licences are told apart below.
-_ALWAYS_PERSONAL = frozenset(
-    {
-        Entity.MRN,
-        Entity.HEALTH_PLAN_ID,
-        Entity.SSN,
-        Entity.BIOMETRIC_ID,
-        Entity.DEVICE_ID,
-        Entity.ACCOUNT_NUMBER,
-        Entity.VEHICLE_ID,
-        Entity.LICENSE_NUMBER,
-        Entity.OTHER_ID,
-        Entity.IP_ADDRESS,
-    }
-)
 
 
 class ContextJudge:
@@ -92,7 +80,7 @@ class ContextJudge:
         self, text: str, doc: Doc, ctx: CheckContext, detections: Iterable[Detection]
     ) -> list[Decision]:
         found = [d for d in detections if d.entity is not None or d.kind == "ORGANIZATION"]
-        numbers = any(d.entity in _ALWAYS_PERSONAL for d in found)
+        numbers = any(d.entity in ALWAYS_PERSONAL for d in found)
         scene = Scene(text, doc, ctx, self.cues, has_personal_numbers=numbers)
         if scene.is_reply and not numbers:
             # "Hi Bea! Your note said 'text me at 555-014-5519'": a reply that repeats someone's own
@@ -225,7 +213,7 @@ class ContextJudge:
             if owner is not None:
                 return self._decision(d, entity, owner, "named person's number")
             lead = scene.before(d.start, 40)
-            personal = _PERSONAL.search(lead) or READERS_NUMBER.search(lead)
+            personal = PERSONAL.search(lead) or READERS_NUMBER.search(lead)
             if not personal and self.cues.org_phone.search(before):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's number")
             return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
@@ -236,7 +224,8 @@ class ContextJudge:
                 host == p or host.endswith("." + p) for p in self.cues.public_domains
             ):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public site")
-            if entity is Entity.URL and not _PERSONAL.search(scene.sentence_text(d.start)):
+            personal = PERSONAL if scene.is_reply else PERSONAL_IN_POST
+            if entity is Entity.URL and not personal.search(scene.sentence_text(d.start)):
                 return self._decision(d, entity, self._anchor_in_sentence(scene, d, calls), "no person")
             return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.SOCIAL_HANDLE:
@@ -255,7 +244,7 @@ class ContextJudge:
             return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.PHOTO:
             return self._decision(d, entity, self._anchor(scene, d, calls), "no person")
-        if entity in _ALWAYS_PERSONAL:
+        if entity in ALWAYS_PERSONAL:
             if self.cues.product_codes.ends(scene.words_before(d.start, 3)):
                 return Decision(d, entity, Verdict.CLEAR, "product code")
             if entity is Entity.LICENSE_NUMBER and self._staff_licence(scene, d, calls):
@@ -286,9 +275,13 @@ class ContextJudge:
     def _date(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
         if thread_counter(scene.text, d.start, d.end):
             return Decision(d, Entity.DATE, Verdict.CLEAR, "thread counter")
-        window = scene.words_before(d.start, 5) + " " + scene.words_after(d.end, 3)
+        window = WEB_ADDRESS.sub(" ", scene.words_before(d.start, 5) + " " + scene.words_after(d.end, 3))
         # "Our new Riverbend Birth Center opens March 2": a cue inside a name is the name's
-        life = any(not _IN_A_NAME.match(window, m.start()) for m in self.cues.date_life.finditer(window))
+        life = any(
+            not IN_A_NAME.match(window, m.start())
+            and (scene.is_reply or not GENERIC_CARE.search(window, 0, m.start()))
+            for m in self.cues.date_life.finditer(window)
+        )
         # "Tomasz, your flu shot on 10/2": a date in a sentence about a named patient is
         # theirs, whatever event words the sentence also has.
         named = self._anchor_in_sentence(scene, d, calls)
@@ -303,7 +296,7 @@ class ContextJudge:
         around = scene.sentence_text(max(0, s - 2)) + " " + sentence if s > 0 else sentence
         if reader is not None and _SECOND.search(around) and not _INVITATION.search(sentence):
             return self._decision(d, Entity.DATE, reader, "")
-        if _MONTH_ONLY.fullmatch(scene.text[d.start : d.end]):
+        if MONTH_ONLY.fullmatch(scene.text[d.start : d.end]):
             # A month alone ("in June") is a patient's only beside a named patient.
             return Decision(d, Entity.DATE, Verdict.CLEAR, "month not tied to a named patient")
         if not life and self.cues.events.search(scene.sentence_text(d.start)):

@@ -16,9 +16,10 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegist
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from guardrails.findings import Entity
-from guardrails.phi.entities import ENTITY_OF, RANK
+from guardrails.phi.entities import ENTITY_OF
 from guardrails.phi.evidence import NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
+from guardrails.phi.overlaps import resolve_overlaps, without_names_in_places
 from guardrails.phi.place_shapes import (
     COUNTY_AFTER,
     FROM_BEFORE,
@@ -174,8 +175,9 @@ class PhiEngine:
             elif kind == "PHONE_NUMBER" and _FAX.search(text, 0, start):
                 kind = "FAX_NUMBER"
             detections.append(Detection(kind, start, end, float(result.score), recognizer))
-        detections = self._drop_ordinary_words(text, _without_names_in_places(text, detections), sentences)
-        return resolve_overlaps(self._conjoined(text, detections))
+        detections = self._drop_ordinary_words(text, without_names_in_places(text, detections), sentences)
+        groups = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("NORP", "LANGUAGE")]
+        return resolve_overlaps(self._conjoined(text, detections, groups))
 
     def _analyze(self, text: str, artifacts: NlpArtifacts) -> list[RecognizerResult]:
         """What `AnalyzerEngine.analyze` does for our fixed recognizers, without its per-call
@@ -275,9 +277,13 @@ class PhiEngine:
                     changed = True
         return [d for d in detections if d not in doubtful]
 
-    def _conjoined(self, text: str, detections: list[Detection]) -> list[Detection]:
-        """ "Ana and Luis", "Chidi, Ifeoma and Ada": a capitalised word joined to a name is a name."""
+    def _conjoined(
+        self, text: str, detections: list[Detection], groups: list[tuple[int, int]]
+    ) -> list[Detection]:
+        """ "Ana and Luis", "Chidi, Ifeoma and Ada": a capitalised word joined to a name is a name
+        (not a people or a language in `groups`: "English, Spanish and Diné")."""
         extra: list[Detection] = []
+        doubtful: list[Detection] = []
         for d in detections:
             if d.kind != "PERSON":
                 continue
@@ -289,13 +295,16 @@ class PhiEngine:
                 word = match.group(1)
                 if word.lower() in self._not_names or word.lower() in self._common:
                     continue
+                if (match.start(1), match.end(1)) in groups:
+                    doubtful.append(d)  # "Spanish and Diné": a language or a people, like its neighbour
+                    continue
                 if any(
                     o.kind == "LOCATION" and o.start < match.end(1) and match.start(1) < o.end
                     for o in detections
                 ):
                     continue  # "Visiting from Florida, Hazel": already a place
                 extra.append(Detection("PERSON", match.start(1), match.end(1), d.score * 0.8, "conjunction"))
-        return detections + extra
+        return [d for d in detections if d not in doubtful] + extra
 
     def _capitalised_word(self, doc: Doc, text: str, start: int, end: int) -> bool:
         """One English word that the NER model calls a place or organisation only because it
@@ -352,42 +361,3 @@ class PhiEngine:
         ):
             return None  # "Healthy Steps"; but "Dr. Ortiz says Summer was the bravest"
         return start, start + len(span)
-
-
-def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
-    """Keep one detection per stretch of text: higher rank, then score, then length.
-
-    A street address keeps the unit inside it ("482 Hawthorn Ave Apt 3" is one address,
-    not a room number with some words before it).
-    """
-    streets = [d for d in detections if d.kind == "STREET_ADDRESS"]
-    detections = [
-        d
-        for d in detections
-        if d.kind != "ROOM_BED"
-        or not any(
-            s.start <= d.start and d.end <= s.end and s.end - s.start > d.end - d.start for s in streets
-        )
-    ]
-    ordered = sorted(detections, key=lambda d: (-RANK.get(d.kind, 0), -d.score, -(d.end - d.start), d.start))
-    kept: list[Detection] = []
-    for detection in ordered:
-        if all(detection.end <= other.start or other.end <= detection.start for other in kept):
-            kept.append(detection)
-    return sorted(kept, key=lambda d: (d.start, d.end))
-
-
-def _without_names_in_places(text: str, detections: list[Detection]) -> list[Detection]:
-    """ "a second grader at St. Brendan's School": the saint is part of the school's name, and the
-    school, not the saint, is the identifier."""
-    places = [
-        d for d in detections if d.kind == "LOCATION" and PLACE_END.search(text, d.start, d.end) is not None
-    ]
-    return [
-        d
-        for d in detections
-        if d.kind != "PERSON"
-        or not any(
-            p.start <= d.start and d.end <= p.end and p.end - p.start > d.end - d.start for p in places
-        )
-    ]

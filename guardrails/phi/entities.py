@@ -112,3 +112,21 @@ RANK: dict[str, int] = {
     "LOCATION": 2,
     "ORGANIZATION": 1,
 }
+
+
+# Identifiers that are a patient's whenever the text is about care (nobody publishes
+# the organisation's own MRN); the context judge tells product codes and staff licences apart.
+ALWAYS_PERSONAL = frozenset(
+    {
+        Entity.MRN,
+        Entity.HEALTH_PLAN_ID,
+        Entity.SSN,
+        Entity.BIOMETRIC_ID,
+        Entity.DEVICE_ID,
+        Entity.ACCOUNT_NUMBER,
+        Entity.VEHICLE_ID,
+        Entity.LICENSE_NUMBER,
+        Entity.OTHER_ID,
+        Entity.IP_ADDRESS,
+    }
+)

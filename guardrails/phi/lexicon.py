@@ -73,6 +73,9 @@ class PhiLexicon(_Lexicon):
     public_domains: list[str] = Field(min_length=1)
     product_code_cues: list[str] = Field(min_length=1)
     not_name_words: list[str] = Field(min_length=1)
+    # Nouns that, right after a capitalised name, make it a brand, product or programme
+    # ("the Pulsetrack band", "Snugglebug sleep sacks", "our Sweet Success class").
+    thing_nouns: list[str] = Field(default_factory=list)
     common_words: list[str] = Field(min_length=1)
     large_regions: list[str] = Field(min_length=1)
 
@@ -103,6 +106,7 @@ class PhiLexicon(_Lexicon):
         "public_domains",
         "product_code_cues",
         "not_name_words",
+        "thing_nouns",
         "common_words",
         "large_regions",
     )

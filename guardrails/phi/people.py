@@ -62,7 +62,14 @@ class PersonCall:
 
 
 _COMPANY_BEFORE = regex.compile(
-    r"\b(?:friends|folks|team|partners|people)\s+(?:at|from)\s+$", regex.IGNORECASE
+    r"\b(?:(?:friends|folks|team|partners|people)\s+(?:at|from)"
+    # "Paid partnership with Calmly", "brought to you by Pulsetrack": the sponsor
+    r"|(?:partnership|partnering|partnered|collaboration|collab)\s+with"
+    r"|(?:sponsored|brought\s+to\s+you|presented|powered|made\s+possible)\s+by)\s+$",
+    regex.IGNORECASE,
+)
+_TEAM_AFTER = regex.compile(
+    r"\s+(?:from|of|on)\s+our\s+(?:[\w-]+\s+){0,2}(?:team|staff|crew)\b", regex.IGNORECASE
 )
 _CAMEL_HUMP = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 
@@ -133,7 +140,7 @@ class PeopleJudge:
             return PersonCall(Verdict.CLEAR, "public figure")
         if self._is_donor(scene, d):
             return PersonCall(Verdict.CLEAR, "donor")
-        if _COMPANY_BEFORE.search(scene.before(d.start, 24)):
+        if self._names_a_thing(scene, d, tokens):
             return PersonCall(Verdict.CLEAR, "organisation")  # "our friends at Kinetix Tape"
         # "MyOakhaven": the organisation's name inside a product's one word
         camel = _tokens(_CAMEL_HUMP.sub(" ", name)) if len(tokens) == 1 else []
@@ -157,6 +164,25 @@ class PeopleJudge:
         if linked:
             return PersonCall(Verdict.PHI, "patient or relative")
         return PersonCall(Verdict.CLEAR, "not linked to care")
+
+    @staticmethod
+    def _names_a_thing(scene: Scene, d: Detection, tokens: list[str]) -> bool:
+        """ "our friends at Kinetix Tape", "Paid partnership with Calmly", "the Pulsetrack Band",
+        "Snugglebug sleep sacks", "pulsetrack.example.com": a company, a brand, a product or a
+        programme. A person's name is not followed by such a noun (a possessive is: "Maya's
+        app"), nor is it the first label of a web address in the same text. One such mention
+        makes every mention of the name a brand ("... with Calmly. Calmly's prompts")."""
+        name = scene.text[d.start : d.end]
+        if len(tokens) == 1 and tokens[0] in scene.web_labels:
+            return True
+        if len(tokens) > 1 and scene.cues.things.ends(name):
+            return True
+        for mention in regex.finditer(rf"(?<!\w){regex.escape(name)}(?!\w)", scene.text):
+            if _COMPANY_BEFORE.search(scene.before(mention.start(), 30)) or scene.cues.things.starts(
+                scene.text[mention.end() : mention.end() + 30]
+            ):
+                return True
+        return False
 
     @staticmethod
     def _is_animal(scene: Scene, d: Detection) -> bool:
@@ -192,6 +218,9 @@ class PeopleJudge:
             # "one of our surgical techs": a plural role names one of them
             if cues.staff_roles.ends(role) or (role.endswith("s") and cues.staff_roles.ends(role[:-1])):
                 return True
+        # "Teresa from our psychiatry team", "Luis on our night-shift crew"
+        if _TEAM_AFTER.match(scene.after(d.end, 60)):
+            return True
         # "Please call Carmen at 555-0150", "ask for Tori at our front desk": the
         # organisation's contact person, named so the reader can reach them.
         if _CONTACT_BEFORE.search(scene.before(d.start, 30)) and _CONTACT_AFTER.match(scene.after(d.end, 40)):

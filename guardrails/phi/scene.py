@@ -27,6 +27,12 @@ _THOSE_BEFORE = regex.compile(
     r"\b(?:those|these|after\s+that|sorry\s+(?:about|for)\s+(?:the|that))\s+(?:\p{Ll}+\s+)?$",
     regex.IGNORECASE,
 )
+_WEB_ADDRESS = regex.compile(
+    # a known top-level domain: "Hi Maria.Thanks" is a missing space, not an address
+    r"(?<![\w@.-])(?:https?://)?(?:www\.)?([a-z0-9][a-z0-9-]*)\.(?:[a-z0-9-]+\.)*"
+    r"(?:com|org|net|edu|gov|health|care|clinic|io|co|us|info|app|example)(?![\w-])",
+    regex.IGNORECASE,
+)
 _YOU_BEFORE = regex.compile(r"\b(?:you(?:['’](?:re|ve|ll))?|u)\b", regex.IGNORECASE)
 
 
@@ -43,12 +49,17 @@ class Cues:
         plural = "(?:e?s)?" if plurals else ""
         self._any = regex.compile(rf"(?<![\w-])(?:{body}){plural}(?![\w-])", regex.IGNORECASE)
         self._last = regex.compile(rf"(?<![\w-])(?:{body}){plural}\W*$", regex.IGNORECASE)
+        self._first = regex.compile(rf"^\s*(?:{body}){plural}(?![\w-])", regex.IGNORECASE)
 
     def search(self, text: str) -> bool:
         return self._any.search(text) is not None
 
     def finditer(self, text: str) -> list[regex.Match[str]]:
         return list(self._any.finditer(text))
+
+    def starts(self, text: str) -> bool:
+        """True when `text` opens with a cue (after white space)."""
+        return self._first.match(text) is not None
 
     def ends(self, text: str) -> bool:
         """True when `text` ends with a cue (punctuation after it allowed)."""
@@ -91,6 +102,7 @@ class LexiconCues:
         self.residential_care = Cues(lexicon.residential_care_cues)
         self.org_phone = Cues(lexicon.organisation_phone_cues)
         self.product_codes = Cues(lexicon.product_code_cues)
+        self.things = Cues(lexicon.thing_nouns, plurals=True)
         self.credentials = regex.compile(
             r"^\s*,?\s*\(?(?:" + "|".join(regex.escape(c) for c in lexicon.credentials) + r")(?![\w-])"
         )
@@ -244,6 +256,11 @@ class Scene:
         """Every word of `phrase` belongs to one staff member's name ("Kenji")."""
         tokens = frozenset(words(phrase))
         return bool(tokens) and any(tokens <= staff for staff in self.staff_names)
+
+    @cached_property
+    def web_labels(self) -> frozenset[str]:
+        """The first label of every web address in the text ("pulsetrack" of pulsetrack.example.com)."""
+        return frozenset(m.group(1).lower() for m in _WEB_ADDRESS.finditer(self.text))
 
     def owns_domain(self, host: str) -> bool:
         host = host.lower().removeprefix("www.")

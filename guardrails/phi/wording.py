@@ -97,3 +97,18 @@ def care_not_ours(scene: Scene, d: Detection) -> bool:
     s, e = scene.sentence(d.start)
     sentence = scene.text[s:e]
     return any(not OURS_BEFORE.search(sentence, 0, match.start()) for match in scene.cues.care_iter(sentence))
+
+
+# -- whose a date or a web address is --------------------------------------------------
+PERSONAL = regex.compile(r"\b(?:your|his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
+# A post's "your" is every reader's ("Book your exam: example.com/book"); a reply's is one person's.
+PERSONAL_IN_POST = regex.compile(r"\b(?:his|her|their|my)\b|['’]s\b", regex.IGNORECASE)
+# A cue inside a web address is no word of the sentence ("... on Jan 1: example.com/exam").
+WEB_ADDRESS = regex.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")
+MONTH_ONLY = regex.compile(r"\p{L}+")
+IN_A_NAME = regex.compile(r"\p{Lu}\w*\s+(?:Center|Centre|Unit|Suite|Clinic|Wing|Pavilion|Institute)\b")
+# "Book your annual eye exam before Jan 1", "Free info session Dec 9": in a post (not a
+# reply) a care word after "your", "free" or "next" is an offer to every reader, not a visit.
+GENERIC_CARE = regex.compile(
+    r"\b(?:your|free|next|annual|yearly|info|upcoming)\s+(?:[\w-]+\s+){0,2}$", regex.IGNORECASE
+)

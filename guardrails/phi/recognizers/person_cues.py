@@ -159,6 +159,8 @@ class PersonCueRecognizer(LocalRecognizer):
             for match in self._lower.finditer(text):
                 word = match.group()
                 ordinary = word in self._dictionary and word not in self._lower_names
+                # "his mom texted me": a verb's past or -ing form, which the word list may lack
+                ordinary = ordinary or (word.endswith(("ed", "ing")) and word not in self._lower_names)
                 if not ordinary and word not in self._common and word not in self._not_names:
                     results.append(self._result(match.start(), match.end(), self.WEAK))
         return results
