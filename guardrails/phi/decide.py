@@ -16,6 +16,7 @@ import regex  # type: ignore[import-untyped]
 
 from guardrails.context import CheckContext
 from guardrails.findings import Entity
+from guardrails.phi.dates import calendar_reason, names_a_life_event
 from guardrails.phi.engine import Detection
 from guardrails.phi.entities import ALWAYS_PERSONAL
 from guardrails.phi.lexicon import PhiLexicon
@@ -28,9 +29,7 @@ from guardrails.phi.wording import (
     EMPLOYER,
     EVENT_ROOM,
     FOLLOW,
-    GENERIC_CARE,
     HANDLE_OF_NAMED,
-    IN_A_NAME,
     MONTH_ONLY,
     ONE_PERSONS_AGE,
     PERSONAL,
@@ -42,9 +41,8 @@ from guardrails.phi.wording import (
     SCHOOL_OR_STREET,
     SPONSORED,
     VENUE,
-    WEB_ADDRESS,
     linked,
-    thread_counter,
+    writes_home_address,
 )
 
 if TYPE_CHECKING:
@@ -86,7 +84,7 @@ class ContextJudge:
             # "Hi Bea! Your note said 'text me at 555-014-5519'": a reply that repeats someone's own
             # phone number ties them to the organisation as surely as a record number does.
             scene.has_personal_numbers = any(
-                self._personal_phone(scene, d) or self._home_address(scene, d) for d in found
+                self._personal_phone(scene, d) or writes_home_address(scene, d) for d in found
             )
         persons = [d for d in found if d.kind == "PERSON"]
         calls = self.people.judge(scene, persons)
@@ -147,12 +145,6 @@ class ContextJudge:
         if number[-7:] in scene.org_phones or number in self.cues.public_numbers:
             return False
         return not self.cues.org_phone.search(scene.words_before(d.start, 6))
-
-    @staticmethod
-    def _home_address(scene: Scene, d: Detection) -> bool:
-        """ "We'll mail your father's belongings to 418 Hollyhock Ct": a reply that writes out
-        a street address other than the organisation's is writing to someone's home."""
-        return d.kind == "STREET_ADDRESS" and not scene.is_org_place(scene.text[d.start : d.end])
 
     @staticmethod
     def _apposed_to_cleared(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> bool:
@@ -273,15 +265,10 @@ class ContextJudge:
 
     # -- dates ------------------------------------------------------------------------
     def _date(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
-        if thread_counter(scene.text, d.start, d.end):
-            return Decision(d, Entity.DATE, Verdict.CLEAR, "thread counter")
-        window = WEB_ADDRESS.sub(" ", scene.words_before(d.start, 5) + " " + scene.words_after(d.end, 3))
-        # "Our new Riverbend Birth Center opens March 2": a cue inside a name is the name's
-        life = any(
-            not IN_A_NAME.match(window, m.start())
-            and (scene.is_reply or not GENERIC_CARE.search(window, 0, m.start()))
-            for m in self.cues.date_life.finditer(window)
-        )
+        reason = calendar_reason(scene, d)
+        if reason is not None:
+            return Decision(d, Entity.DATE, Verdict.CLEAR, reason)
+        life = names_a_life_event(scene, d)
         # "Tomasz, your flu shot on 10/2": a date in a sentence about a named patient is
         # theirs, whatever event words the sentence also has.
         named = self._anchor_in_sentence(scene, d, calls)
@@ -305,8 +292,17 @@ class ContextJudge:
         here = [c for p, c in calls.items() if s <= p.start < e]
         if here and all(c.verdict is Verdict.CLEAR and c.reason in _NOT_PATIENTS for c in here):
             # "Florence Nightingale was born on 12 May 1820": the only person here is a public figure
-            # (not staff: "Dr. Lee moved your surgery to May 3" is the patient's date)
             return Decision(d, Entity.DATE, Verdict.CLEAR, "date of someone who is not a patient")
+        if (
+            here
+            and all(c.verdict is Verdict.CLEAR and c.reason == "staff" for c in here)
+            and not _SECOND.search(sentence)
+            and not self.cues.care.search(sentence)
+        ):
+            # "Kofi celebrates on Dec. 1", "our PA Gwen Hartley, who married on Oct. 10": staff's own
+            # day (not "Dr. Lee moved your surgery to May 3": someone's care is in that sentence)
+            return Decision(d, Entity.DATE, Verdict.CLEAR, "staff member's date")
+
         anchor = self._anchor(scene, d, calls)
         if anchor is None and (life or _POSSESSIVE.search(scene.before(d.start, 30))) and scene.care_linked:
             anchor = PersonCall(Verdict.PHI, "patient's date")
@@ -356,7 +352,11 @@ class ContextJudge:
             anchor = self._anchor(scene, d, calls) or self._any_patient(calls)
             return self._decision(d, Entity.LOCATION, anchor, "no patient")
         if d.kind in ("STREET_ADDRESS", "ZIP_CODE"):
-            anchor = self._anchor(scene, d, calls)
+            anchor = self._anchor_in_sentence(scene, d, calls)
+            if anchor is None and self.cues.events.search(scene.sentence_text(d.start)):
+                # "our ceremony at the Millbrook VFW Post, 22 Elm St.": the event's venue
+                return Decision(d, Entity.LOCATION, Verdict.CLEAR, "event venue")
+            anchor = anchor or self._anchor(scene, d, calls)
             return self._decision(d, Entity.LOCATION, anchor, "not a patient's address")
         # A town in a sentence about a named patient is where they live, come from or go.
         ordinary = ACRONYM.match(value) or any(w in self.not_places for w in value.lower().split())

@@ -28,6 +28,7 @@ from guardrails.phi.place_shapes import (
     PLACE_TAIL,
     RESIDENCE_BEFORE,
     SIZE_NICKNAME,
+    on_schedule_line,
 )
 from guardrails.phi.presidio_engine import SCORE_THRESHOLD, SharedSpacyNlpEngine, WeakResultEnhancer
 from guardrails.phi.recognizers import build_recognizers
@@ -129,6 +130,13 @@ class PhiEngine:
             recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
             if not any(ch.isalnum() for ch in text[start:end]):
                 continue  # "🏡": the NER model sometimes tags an emoji as a place
+            if kind in _NAME_KINDS and "\n" in text[start:end]:
+                # "Marlowe St YMCA\n\nScreening": no name or place runs over a line break
+                end = start + len(text[start:end].split("\n", 1)[0].rstrip())
+                if end <= start:
+                    continue
+            if kind == "PERSON" and on_schedule_line(text, start):
+                kind = "LOCATION"  # "Dec. 9: St. Casimir Parish, Lincoln Park": a stop's venue
             if (
                 recognizer == GIVEN_NAME_RECOGNIZER
                 and (start, end) in places

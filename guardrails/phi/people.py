@@ -49,6 +49,7 @@ _PRESENT = regex.compile(
     r"\b(?:today|tonight|now|still|currently|this\s+(?:week|month|year)|turns?|birthday|years?\s+old)\b",
     regex.IGNORECASE,
 )
+_SINCE = regex.compile(r"\bsince\s+$", regex.IGNORECASE)
 _FIRST_PERSON = regex.compile(r"\b(?:our|we|us)\b", regex.IGNORECASE)
 # Reasons strong enough to be inherited by other mentions of the same name.
 STRONG_REASONS = frozenset({"staff", "public figure", "persona", "consent", "organisation", "eponym"})
@@ -259,7 +260,10 @@ class PeopleJudge:
         # A name in a sentence about a past year, with no care cue and no "our/we":
         # history, not a patient story.
         sentence = scene.sentence_text(d.start)
-        years = [int(y) for y in _YEAR.findall(sentence)]
+        # not "hadn't seen the ocean since 1974": a life that runs until now
+        years = [
+            int(m.group(1)) for m in _YEAR.finditer(sentence) if not _SINCE.search(sentence, 0, m.start())
+        ]
         old = any(y <= scene.ctx.check_date.year - 30 for y in years)
         return (
             old

@@ -1,6 +1,6 @@
 """How places and nicknames look in text, for the PHI engine's second reading of what the NER
 model found: a school or street ending, a county, a preposition of place, a residence phrase,
-a size nickname ("Big Mike")."""
+a size nickname ("Big Mike"), a schedule's lines ("Dec. 2: Dunmore Heights Library")."""
 
 from __future__ import annotations
 
@@ -26,3 +26,15 @@ RESIDENCE_BEFORE = regex.compile(
     r"|native\s+of|residents?\s+of|raised\s+in|born\s+in)\s+$",
     regex.IGNORECASE,
 )
+# A line that opens with a date and a colon or dash: one stop of a schedule.
+SCHEDULE_LINE = regex.compile(
+    r"^[ \t]*(?:[•·*-][ \t]*)?(?:\p{L}{3,9}\.?,?\s+)?\p{L}{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?[ \t]*[:–—-]",
+    regex.MULTILINE,
+)
+
+
+def on_schedule_line(text: str, position: int) -> bool:
+    """ "Dec. 2: Dunmore Heights Library / Dec. 4: Hollins Township Hall": `position` is on one
+    of two or more lines that each open with a date, a tour's or a clinic's stops."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return SCHEDULE_LINE.match(text, line_start) is not None and len(SCHEDULE_LINE.findall(text)) >= 2

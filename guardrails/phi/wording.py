@@ -112,3 +112,9 @@ IN_A_NAME = regex.compile(r"\p{Lu}\w*\s+(?:Center|Centre|Unit|Suite|Clinic|Wing|
 GENERIC_CARE = regex.compile(
     r"\b(?:your|free|next|annual|yearly|info|upcoming)\s+(?:[\w-]+\s+){0,2}$", regex.IGNORECASE
 )
+
+
+def writes_home_address(scene: Scene, d: Detection) -> bool:
+    """ "We'll mail your father's belongings to 418 Hollyhock Ct": a reply that writes out
+    a street address other than the organisation's is writing to someone's home."""
+    return d.kind == "STREET_ADDRESS" and not scene.is_org_place(scene.text[d.start : d.end])
