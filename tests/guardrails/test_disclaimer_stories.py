@@ -131,6 +131,39 @@ STAFF: dict[str, Any] = {
             "Paid partnership with Lumen Aesthetics. Got my tox today and my 11s are already softening.",
             RESULTS,
         ),
+        # session 9, tuned on dev_fresh21: a change in numbers as a headline, then-and-now told to
+        # "you", a school record, a video in someone's own words, a family after years of hoping,
+        # a re-shared review, a public request for a child's symptoms
+        (
+            "post",
+            "From 9.8 to 6.4 📉\n\nThat's how far one of our diabetes class participants brought her A1C.",
+            RESULTS,
+        ),
+        (
+            "post",
+            "POV: 6 weeks ago you couldn't lift your arm past your shoulder… and today you hung the "
+            "lights yourself. Shared with permission from our patient Bea.",
+            RESULTS,
+        ),
+        (
+            "post",
+            "One of my asthma kiddos hasn't missed a single day of school this semester since his "
+            "action plan visit.",
+            RESULTS,
+        ),
+        ("post", "NEW: Dev tells you in his own words what ACL rehab was really like.", RESULTS),
+        (
+            "post",
+            "After five years of hoping, the Okafor family finally got to meet their little June.",
+            RESULTS,
+        ),
+        ("post", '"In and out in 25 minutes with 4 stitches." A review that made our team smile.', RESULTS),
+        (
+            "post",
+            "Live Q&A Thursday: post your child's symptoms and age in the comments and Dr. Sheikh "
+            "will answer on air.",
+            ADVICE,
+        ),
     ],
 )
 def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str) -> None:
@@ -159,6 +192,8 @@ def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, 
         "Otto brought donuts for the ED team one month after his heart attack.",
         # a status update, not an outcome claim
         "Tyler finished his concussion protocol this week and is cleared to play Friday.",
+        # opening hours are no change in numbers
+        "From 8 to 5 on weekdays, Ana and the front desk team answer the phones.",
     ],
 )
 def test_no_one_s_story(family: RuleFamily, nlp: Language, text: str) -> None:
