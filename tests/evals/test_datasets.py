@@ -108,4 +108,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh19.jsonl",
         "dev_fresh20.jsonl",
         "dev_fresh21.jsonl",
+        "dev_fresh22.jsonl",
+        "dev_fresh23.jsonl",
     ]

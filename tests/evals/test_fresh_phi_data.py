@@ -34,6 +34,8 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh19", 150),
         ("dev_fresh20", 150),
         ("dev_fresh21", 150),
+        ("dev_fresh22", 150),
+        ("dev_fresh23", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -61,6 +63,8 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh19",
         "dev_fresh20",
         "dev_fresh21",
+        "dev_fresh22",
+        "dev_fresh23",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
