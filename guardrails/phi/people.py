@@ -35,7 +35,8 @@ _OF_THE_MONTH = regex.compile(
 _OWNER_BEFORE = regex.compile(r"\b(?:their|his|her|my)\s+(?:[\p{L}'’-]+\s+){0,2}$", regex.IGNORECASE)
 _DONATED_AFTER = regex.compile(
     r"^\s*(?:(?:and\s+\p{L}+\s+)?famil(?:y|ies)\s+|,?\s*who\s+(?:have\s+|has\s+)?)?(?:(?:generously|kindly)\s+)?"
-    r"(?:donated|donates|gave|gifted|funded|funds|sponsored|sponsors|raised)\b",
+    r"(?:(?:have|has)\s+(?:given|pledged|contributed)|donated|donates|gave|gifted|funded|funds|sponsored"
+    r"|sponsors|raised|pledged|endowed)\b",
     regex.IGNORECASE,
 )
 _CONTACT_BEFORE = regex.compile(

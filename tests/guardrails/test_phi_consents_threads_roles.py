@@ -74,6 +74,24 @@ PORTAL: dict[str, Any] = {**ORG, "organisation": {**ORG["organisation"], "names"
             "Congrats to @liftwithlena on her first meet back, nine months after her ACL surgery!",
             ["@liftwithlena"],
         ),
+        # a role or a public title just before the name; a fundraiser's credential
+        (
+            "#TeamTuesday: front desk lead Yesenia Portillo and our newest scheduler, Olumide Adebayo, "
+            "who started in October, answer 600 calls a day in flu season.",
+            [],
+        ),
+        (
+            "Two-time Olympic alpine skier Mikaela Ravensworth spent Saturday with our young athletes "
+            "talking about knee injury prevention.",
+            [],
+        ),
+        ("KBON-TV chief meteorologist Dana Kowalczyk joined our dermatologist to talk skin cancer.", []),
+        (
+            "Congratulations to senior embryologists Marisol Quintanilla and andrology technologist "
+            "Grace Oyinlola on our IVF lab's accreditation.",
+            [],
+        ),
+        ("Our chemo suite opens in March, said foundation president Marianne Castellano, CFRE.", []),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:
