@@ -121,10 +121,17 @@ def answered_no(text: str, spans: Sequence[tuple[int, int]], index: int, lexicon
     return lexicon.negative_answer.search(following) is not None
 
 
-def first_claim(patterns: Iterable[re.Pattern[str]], text: str, lexicon: TextLexicon) -> re.Match[str] | None:
-    """The first match of `patterns` in `text` that the text does not negate."""
+def first_claim(
+    patterns: Iterable[re.Pattern[str]],
+    text: str,
+    lexicon: TextLexicon,
+    skip: Sequence[tuple[int, int]] = (),
+) -> re.Match[str] | None:
+    """The first match of `patterns` in `text` that the text does not negate, outside `skip`."""
     for pattern in patterns:
         for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in skip):
+                continue
             if not negated(text[: match.start()], text[match.end() :], lexicon):
                 return match
     return None

@@ -329,7 +329,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                     continue
                 start, end = spans[position]
                 sentence = text.text[start:end]
-                benefit = self._benefit(sentence)
+                benefit = self._benefit(sentence, _name_spans(sentence, product))
                 if benefit is None or self._approved.matches(sentence, claims, names, product.indications):
                     continue
                 reported.add(product.id)
@@ -341,17 +341,28 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                 )
                 break
 
-    def _benefit(self, sentence: str) -> re.Match[str] | None:
-        """The first benefit wording the sentence does not negate ("not recommended for" is a limit)."""
+    def _benefit(self, sentence: str, names: Sequence[tuple[int, int]] = ()) -> re.Match[str] | None:
+        """The first benefit wording the sentence does not negate ("not recommended for" is a limit),
+        outside the product's own names ("Truvessa Aligners (clear orthodontic aligners)")."""
         if self._risk_sentence.search(sentence):
             return None  # "may lower your ability to fight infections" is a risk, not a benefit
-        return first_claim(self._benefits, sentence, self._text)
+        return first_claim(self._benefits, sentence, self._text, skip=names)
 
     def _name_stems(self, products: Sequence[ProductFacts]) -> frozenset[str]:
         words: set[str] = set()
         for product in products:
             words |= self._vocabulary.stems(f"{product.brand_name} {product.established_name}")
         return frozenset(words)
+
+
+def _name_spans(sentence: str, product: ProductFacts) -> list[tuple[int, int]]:
+    """Where the sentence gives the product's brand or established name, whatever the case."""
+    lowered = sentence.lower()
+    spans = []
+    for name in (product.brand_name, product.established_name):
+        if name:
+            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(name.lower()), lowered)]
+    return spans
 
 
 def _claim_suggestion(claims: Sequence[ApprovedClaim]) -> str:

@@ -50,7 +50,14 @@ CLAIMS = [
     },
     {"id": "org", "text": "Northside Health is the region's only Level I trauma center.", "variations": []},
 ]
-CONTEXT: dict[str, Any] = {"products": [ZOLVANT, SENSA, SCREEN], "approved_claims": CLAIMS}
+ALIGNA: dict[str, Any] = {
+    "id": "aligna",
+    "brand_name": "ALIGNA",
+    "established_name": "clear orthodontic aligners",
+    "kind": "device",
+    "indications": ["For the alignment of teeth in patients with permanent dentition."],
+}
+CONTEXT: dict[str, Any] = {"products": [ZOLVANT, SENSA, SCREEN, ALIGNA], "approved_claims": CLAIMS}
 
 
 def claims_lexicon_messages() -> set[str]:
@@ -305,6 +312,12 @@ def test_overstated_safety_only_for_named_products(claims: UnsubstantiatedClaimF
         ),
         # a reminder makes no claim
         ("ZOLVANT is now in stock at our pharmacy.", []),
+        # a benefit word inside the product's own name is its name, not a claim
+        ("ALIGNA (clear orthodontic aligners) is now available. Book a consult at our office.", []),
+        (
+            "ALIGNA (clear orthodontic aligners) works fast to fix crooked teeth.",
+            ["unsubstantiated_claim.unapproved_product_claim"],
+        ),
     ],
 )
 def test_product_claims(claims: UnsubstantiatedClaimFamily, text: str, expected: list[str]) -> None:
