@@ -34,7 +34,6 @@ from guardrails.phi.wording import (
     ONE_PERSONS_AGE,
     PERSONAL,
     PERSONAL_IN_POST,
-    PROVIDER_NUMBER,
     READERS_NUMBER,
     RESIDENCE_AFTER_NAME,
     SCHOOL,
@@ -42,6 +41,8 @@ from guardrails.phi.wording import (
     SPONSORED,
     VENUE,
     linked,
+    staff_licence,
+    treated_group,
     writes_home_address,
 )
 
@@ -239,7 +240,7 @@ class ContextJudge:
         if entity in ALWAYS_PERSONAL:
             if self.cues.product_codes.ends(scene.words_before(d.start, 3)):
                 return Decision(d, entity, Verdict.CLEAR, "product code")
-            if entity is Entity.LICENSE_NUMBER and self._staff_licence(scene, d, calls):
+            if entity is Entity.LICENSE_NUMBER and staff_licence(scene, d, calls):
                 return Decision(d, entity, Verdict.CLEAR, "staff licence")
             if d.kind == "ROOM_BED" and EVENT_ROOM.search(scene.sentence_text(d.start)):
                 return Decision(d, entity, Verdict.CLEAR, "event room")
@@ -255,13 +256,6 @@ class ContextJudge:
             if s <= p.start < e and call.verdict is not Verdict.CLEAR:
                 return call
         return None
-
-    def _staff_licence(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> bool:
-        if PROVIDER_NUMBER.search(scene.before(d.start, 12)):
-            return True
-        s, _ = scene.sentence(d.start)
-        nearest = [c for p, c in calls.items() if s <= p.start < d.start]
-        return bool(nearest) and nearest[-1].reason == "staff"
 
     # -- dates ------------------------------------------------------------------------
     def _date(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
@@ -348,6 +342,12 @@ class ContextJudge:
                 anchor = self._anchor(scene, d, calls)
             if anchor is not None:
                 return self._decision(d, Entity.LOCATION, anchor, "")
+        if (care_home or employer or SCHOOL_OR_STREET.search(value) or d.kind == "STREET_ADDRESS") and (
+            treated_group(scene.sentence_text(d.start))
+        ):
+            # "treating 6 students from Harmon Middle School", "two children from 418 Alder Street
+            # remain in our pediatric ICU": where the people in care come from narrows who they are
+            return Decision(d, Entity.LOCATION, Verdict.PHI, "patients' school, street or employer")
         if employer:
             anchor = self._anchor(scene, d, calls) or self._any_patient(calls)
             return self._decision(d, Entity.LOCATION, anchor, "no patient")

@@ -5,11 +5,16 @@ guardrails.phi.decide.ContextJudge."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import regex  # type: ignore[import-untyped]
 
 from guardrails.context import ContentType
 from guardrails.phi.engine import Detection
 from guardrails.phi.scene import Scene
+
+if TYPE_CHECKING:
+    from guardrails.phi.people import PersonCall
 
 # "tried you at (555) 017-5561", "will call the number you posted above, 555-017-3660"
 READERS_NUMBER = regex.compile(
@@ -118,3 +123,29 @@ def writes_home_address(scene: Scene, d: Detection) -> bool:
     """ "We'll mail your father's belongings to 418 Hollyhock Ct": a reply that writes out
     a street address other than the organisation's is writing to someone's home."""
     return d.kind == "STREET_ADDRESS" and not scene.is_org_place(scene.text[d.start : d.end])
+
+
+_GROUP = regex.compile(
+    r"\b(?:students?|children|kids?|child|adults?|teens?|patients?|residents?|passengers|victims|workers"
+    r"|employees|firefighters?|officers?|players?|campers)\b",
+    regex.IGNORECASE,
+)
+_IN_CARE = regex.compile(
+    r"\b(?:treat(?:ed|ing)|admitted|transported|injured|in\s+(?:stable|critical|serious|fair|good)\s+condition"
+    r"|remains?\s+in\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}(?:icu|picu|nicu|unit|hospital|care))\b",
+    regex.IGNORECASE,
+)
+
+
+def treated_group(sentence: str) -> bool:
+    """ "St. Odile is treating 6 students from Harmon Middle School": people in care, told as a group."""
+    return _GROUP.search(sentence) is not None and _IN_CARE.search(sentence) is not None
+
+
+def staff_licence(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> bool:
+    """ "NPI 1093817265", "Dr. Amara Osei (license #A-84102)": a provider's number, not a patient's."""
+    if PROVIDER_NUMBER.search(scene.before(d.start, 12)):
+        return True
+    s, _ = scene.sentence(d.start)
+    nearest = [c for p, c in calls.items() if s <= p.start < d.start]
+    return bool(nearest) and nearest[-1].reason == "staff"

@@ -1,6 +1,7 @@
 """A patient's school, street or employer written the short way ("Greenport High", "Cobb Rd",
-"412 Thornapple Ct", "41 yrs at ..."), a date after "came in", and a reply's "your
-prescriptions" that makes the delivery address the reader's."""
+"412 Thornapple Ct", "41 yrs at ..."), a date after "came in", a reply's "your
+prescriptions" that makes the delivery address the reader's, and the school or street of
+a group of people in care ("treating 6 students from Harmon Middle School")."""
 
 from __future__ import annotations
 
@@ -44,6 +45,21 @@ if TYPE_CHECKING:
             ["room 412B", "11/2"],
         ),
         ("Our flu clinic is at Greenport High on Saturday from 9 to 1.", "post", []),
+        # people in care told as a group: where they come from narrows who they are
+        (
+            "Update: we are treating 6 students from Harmon Middle School after this morning's bus "
+            "collision on Hwy 60. All are stable.",
+            "crisis",
+            ["Harmon Middle"],
+        ),
+        (
+            "Two children from the building at 418 Alder Street remain in our pediatric ICU in stable "
+            "condition after last night's fire.",
+            "crisis",
+            ["418 Alder Street"],
+        ),
+        # students at a school event are nobody in care
+        ("Our nurses gave flu shots to 200 students at Harmon Middle School this week.", "post", []),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:
