@@ -110,4 +110,7 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh21.jsonl",
         "dev_fresh22.jsonl",
         "dev_fresh23.jsonl",
+        "dev_fresh24.jsonl",
+        "dev_fresh25.jsonl",
+        "dev_fresh26.jsonl",
     ]

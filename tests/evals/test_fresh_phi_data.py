@@ -36,6 +36,9 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh21", 150),
         ("dev_fresh22", 150),
         ("dev_fresh23", 150),
+        ("dev_fresh24", 150),
+        ("dev_fresh25", 150),
+        ("dev_fresh26", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -65,6 +68,9 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh21",
         "dev_fresh22",
         "dev_fresh23",
+        "dev_fresh24",
+        "dev_fresh25",
+        "dev_fresh26",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
