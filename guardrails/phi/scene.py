@@ -49,7 +49,13 @@ class Cues:
         plural = "(?:e?s)?" if plurals else ""
         self._any = regex.compile(rf"(?<![\w-])(?:{body}){plural}(?![\w-])", regex.IGNORECASE)
         self._last = regex.compile(rf"(?<![\w-])(?:{body}){plural}\W*$", regex.IGNORECASE)
-        self._first = regex.compile(rf"^\s*(?:{body}){plural}(?![\w-])", regex.IGNORECASE)
+        self._pattern = (body, plural)
+
+    @cached_property
+    def _first(self) -> regex.Pattern[str]:
+        # Compiled on first use: only a few cue lists are ever asked what a text starts with.
+        body, plural = self._pattern
+        return regex.compile(rf"^\s*(?:{body}){plural}(?![\w-])", regex.IGNORECASE)
 
     def search(self, text: str) -> bool:
         return self._any.search(text) is not None
