@@ -292,6 +292,14 @@ def test_social_handle(text: str, expected: list[str]) -> None:
         case("See his photo with our PT team below.", "his photo with our PT team"),
         case("here's his before-and-after from his treatment", "his before-and-after"),
         case("Our photo booth is open all day"),
+        case("Swipe to see his smile in the cap our nurses knitted.", "Swipe to see his smile"),
+        case("Swipe for her before & after 💋", "Swipe for her before & after"),
+        case("His grin in the last slide says it all.", "His grin in the last slide"),
+        case("Her first full smile is in the photo, taken here.", "Her first full smile is in the photo"),
+        case("Watch his face at 0:12 😂", "Watch his face at 0:12"),
+        # guards: a face or smile that no photo or video shows
+        case("Watch their faces light up at our holiday party!"),
+        case("Help your child keep their smile healthy this winter."),
     ],
 )
 def test_photo_reference(text: str, expected: list[str]) -> None:

@@ -12,15 +12,40 @@ _NOUN = (
     r"|before[- /]and[- /]afters?|before/afters?|before-afters?)"
 )
 
+# What a photo or video shows of a person's face.
+_SHOWN = r"(?:smiles?|grins?|faces?|reactions?|transformation|glow[- ]?up|before\s*(?:&|and|/)\s*after)"
+
 
 class PhotoReferenceRecognizer(DataRecognizer):
     ENTITY = "PHOTO"
-    REQUIRES = regex.compile(r"(?i)photo|picture|pic|selfie|portrait|headshot|snapshot|mugshot|image|before")
+    REQUIRES = regex.compile(
+        r"(?i)photo|picture|pic|selfie|portrait|headshot|snapshot|mugshot|image|before|smile|grin|face"
+        r"|reaction|transformation|glow"
+    )
     PATTERNS = (
         Pattern(
             "possessive photo reference",
             rf"\b(?:his|her|their|your)\s+(?:[\w'/-]+\s+){{0,3}}?{_NOUN}(?:\s+{_NOUN})?\b"
             r"(?:\s+(?:with|from)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}?(?:team|staff|crew|nurses|doctors))?",
+            0.7,
+        ),
+        # "Swipe to see his smile", "Swipe for her before & after": the post shows the person.
+        Pattern(
+            "swipe to see a person",
+            rf"\b(?:swipe|scroll|tap)\s+(?:(?:right|left|through)\s+)?(?:to\s+(?:see|meet|watch)|for)\s+"
+            rf"(?:his|her|their)\s+(?:[\w'-]+\s+){{0,2}}?(?:{_SHOWN}|{_NOUN})\b",
+            0.7,
+        ),
+        # "His grin in the last slide", "Her first full smile is in the photo", "Watch his face at 0:12"
+        Pattern(
+            "a person's face in the media",
+            rf"\b(?:his|her|their)\s+(?:[\w'-]+\s+){{0,3}}?{_SHOWN}\s+(?:(?:is|are)\s+)?(?:in|on)\s+"
+            r"(?:the|this|our)\s+(?:[\w-]+\s+)?(?:photos?|pictures?|pics?|slides?|videos?|clips?|carousel|reel)\b",
+            0.7,
+        ),
+        Pattern(
+            "a person's face at a video time",
+            rf"\b(?:watch|see)\s+(?:his|her|their)\s+{_SHOWN}\s+at\s+\d{{1,2}}:\d\d\b",
             0.7,
         ),
         Pattern("photo of a named person", rf"\b{_NOUN}\s+of\s+(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b", 0.4),
