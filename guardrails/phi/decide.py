@@ -16,12 +16,23 @@ import regex  # type: ignore[import-untyped]
 
 from guardrails.context import CheckContext
 from guardrails.findings import Entity
+from guardrails.phi.anchors import (
+    PRONOUN,
+    SECOND,
+    any_patient,
+    last_named,
+    named_before_place,
+    named_in_sentence,
+    only_patient,
+    patient_of,
+    same_name,
+)
 from guardrails.phi.dates import calendar_reason, names_a_life_event
 from guardrails.phi.engine import Detection
 from guardrails.phi.entities import ALWAYS_PERSONAL
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.people import PeopleJudge, PersonCall
-from guardrails.phi.scene import LexiconCues, Scene, digits, words
+from guardrails.phi.scene import LexiconCues, Scene, digits
 from guardrails.phi.verdicts import Decision, Verdict
 from guardrails.phi.wording import (
     ACRONYM,
@@ -35,7 +46,6 @@ from guardrails.phi.wording import (
     PERSONAL,
     PERSONAL_IN_POST,
     READERS_NUMBER,
-    RESIDENCE_AFTER_NAME,
     SCHOOL,
     SCHOOL_OR_STREET,
     SPONSORED,
@@ -49,8 +59,10 @@ from guardrails.phi.wording import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_PRONOUN = regex.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", regex.IGNORECASE)
-_SECOND = regex.compile(r"\b(?:you|your|yours|ur|u)\b", regex.IGNORECASE)
+_YOUR_PLACE = regex.compile(
+    r"\byour\b[^.!?]{0,40}\b(?:in|near|outside|from|to)\s+(?:the\s+)?$", regex.IGNORECASE
+)
+_TECH_WORD = regex.compile(r"\p{Ll}\p{Lu}{2,}")  # "WebRTC": a product the model took for a town
 _OPENING_HANDLE = regex.compile(r"^\s*@([\w.]+)")
 _INVITATION = regex.compile(
     r"\b(?:join|register|registration|rsvp|sign\s+up|event|class(?:es)?|fair|festival|webinar|walk|run|race"
@@ -95,7 +107,7 @@ class ContextJudge:
                 call = calls[d]
                 decisions.append(Decision(d, Entity.PERSON, call.verdict, call.reason, call.consent_id))
                 continue
-            same = self._same_name(scene, d, calls)
+            same = same_name(scene, d, calls)
             if same is not None:
                 decisions.append(Decision(d, Entity.PERSON, same.verdict, same.reason, same.consent_id))
                 continue
@@ -103,41 +115,6 @@ class ContextJudge:
             if decision is not None:
                 decisions.append(decision)
         return decisions
-
-    @staticmethod
-    def _same_name(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall | None:
-        """ "Hollis Mbeki ... Hollis finished his infusion": the NER model often reads a later
-        first-name mention as an organisation or a place; it is the patient named before."""
-        if d.kind not in ("ORGANIZATION", "LOCATION") or d.recognizer != "SpacyRecognizer":
-            return None
-        mention = set(words(scene.text[d.start : d.end]))
-        for person, call in calls.items():
-            if (
-                call.verdict is not Verdict.CLEAR
-                and mention
-                and mention <= set(words(scene.text[person.start : person.end]))
-            ):
-                return call
-        return None
-
-    # -- the people a non-name identifier may belong to --------------------------------
-    def _anchor(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall | None:
-        """The patient this identifier's sentence is about, if any."""
-        s, e = scene.sentence(d.start)
-        in_sentence = [c for p, c in calls.items() if s <= p.start < e and c.verdict is not Verdict.CLEAR]
-        for call in in_sentence:
-            if call.verdict is Verdict.PHI:
-                return call
-        if in_sentence:
-            return in_sentence[0]
-        patients = [c for c in calls.values() if c.verdict is not Verdict.CLEAR]
-        sentence = scene.text[s:e]
-        mentions_someone = _PRONOUN.search(sentence) or (scene.is_reply and _SECOND.search(sentence))
-        if mentions_someone and (scene.care_linked or scene.personal_care):
-            if patients and all(c.verdict is Verdict.CONSENTED for c in patients):
-                return patients[0]
-            return PersonCall(Verdict.PHI, "patient in context")
-        return None
 
     def _personal_phone(self, scene: Scene, d: Detection) -> bool:
         if d.entity not in (Entity.PHONE, Entity.FAX):
@@ -191,7 +168,7 @@ class ContextJudge:
                 # "volunteer Betty Sloane, 92, has led ...": the age of the person just named
                 return Decision(d, entity, Verdict.CLEAR, "age of someone who is not a patient")
             # "Ninety-four and still the fastest knitter! Philippa has ...": the one patient named
-            anchor = self._anchor(scene, d, calls) or self._only_patient(calls)
+            anchor = patient_of(scene, d, calls) or only_patient(calls)
             if anchor is None and scene.care_linked and ONE_PERSONS_AGE.match(scene.text, d.start):
                 # "a 95-year-old retired mail carrier came in after a fall": the age is the person
                 anchor = PersonCall(Verdict.PHI, "one person's age")
@@ -219,7 +196,7 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public site")
             personal = PERSONAL if scene.is_reply else PERSONAL_IN_POST
             if entity is Entity.URL and not personal.search(scene.sentence_text(d.start)):
-                return self._decision(d, entity, self._anchor_in_sentence(scene, d, calls), "no person")
+                return self._decision(d, entity, named_in_sentence(scene, d, calls), "no person")
             return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.SOCIAL_HANDLE:
             if value.lower().lstrip("@") in scene.org_handles or FOLLOW.search(scene.before(d.start, 80)):
@@ -236,7 +213,7 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "staff member's handle")
             return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.PHOTO:
-            return self._decision(d, entity, self._anchor(scene, d, calls), "no person")
+            return self._decision(d, entity, patient_of(scene, d, calls), "no person")
         if entity in ALWAYS_PERSONAL:
             if self.cues.product_codes.ends(scene.words_before(d.start, 3)):
                 return Decision(d, entity, Verdict.CLEAR, "product code")
@@ -244,17 +221,8 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "staff licence")
             if d.kind == "ROOM_BED" and EVENT_ROOM.search(scene.sentence_text(d.start)):
                 return Decision(d, entity, Verdict.CLEAR, "event room")
-            anchor = self._anchor(scene, d, calls) or (patient if scene.care_linked else None)
+            anchor = patient_of(scene, d, calls) or (patient if scene.care_linked else None)
             return self._decision(d, entity, anchor, "not linked to care")
-        return None
-
-    def _anchor_in_sentence(
-        self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]
-    ) -> PersonCall | None:
-        s, e = scene.sentence(d.start)
-        for p, call in calls.items():
-            if s <= p.start < e and call.verdict is not Verdict.CLEAR:
-                return call
         return None
 
     # -- dates ------------------------------------------------------------------------
@@ -265,7 +233,7 @@ class ContextJudge:
         life = names_a_life_event(scene, d)
         # "Tomasz, your flu shot on 10/2": a date in a sentence about a named patient is
         # theirs, whatever event words the sentence also has.
-        named = self._anchor_in_sentence(scene, d, calls)
+        named = named_in_sentence(scene, d, calls)
         if named is not None and named.verdict is Verdict.PHI:
             return self._decision(d, Entity.DATE, named, "")
         # "Thanks, Hector. Glad we could fit you in the same day (June 4)": a reply's date about
@@ -275,7 +243,7 @@ class ContextJudge:
         sentence = scene.sentence_text(d.start)
         # the sentence before too: "... confirm your birthday. We have 02/29/1960, is that right?"
         around = scene.sentence_text(max(0, s - 2)) + " " + sentence if s > 0 else sentence
-        if reader is not None and _SECOND.search(around) and not _INVITATION.search(sentence):
+        if reader is not None and SECOND.search(around) and not _INVITATION.search(sentence):
             return self._decision(d, Entity.DATE, reader, "")
         if MONTH_ONLY.fullmatch(scene.text[d.start : d.end]):
             # A month alone ("in June") is a patient's only beside a named patient.
@@ -290,14 +258,14 @@ class ContextJudge:
         if (
             here
             and all(c.verdict is Verdict.CLEAR and c.reason == "staff" for c in here)
-            and not _SECOND.search(sentence)
+            and not SECOND.search(sentence)
             and not self.cues.care.search(sentence)
         ):
             # "Kofi celebrates on Dec. 1", "our PA Gwen Hartley, who married on Oct. 10": staff's own
             # day (not "Dr. Lee moved your surgery to May 3": someone's care is in that sentence)
             return Decision(d, Entity.DATE, Verdict.CLEAR, "staff member's date")
 
-        anchor = self._anchor(scene, d, calls)
+        anchor = patient_of(scene, d, calls)
         if anchor is None and (life or _POSSESSIVE.search(scene.before(d.start, 30))) and scene.care_linked:
             anchor = PersonCall(Verdict.PHI, "patient's date")
         return self._decision(
@@ -308,7 +276,7 @@ class ContextJudge:
     def _place(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
         value = scene.text[d.start : d.end]
         before = scene.before(d.start, 40)
-        after_patient = self._after_patient(scene, d, calls)
+        after_patient = named_before_place(scene, d, calls)
         if after_patient is not None:
             return self._decision(d, Entity.LOCATION, after_patient, "")
         employer = EMPLOYER.search(before) or regex.search(
@@ -316,7 +284,8 @@ class ContextJudge:
         )
         # a care home or a school is where someone lives or studies, whatever the model called it
         care_home = CARE_HOME.search(value) is not None or SCHOOL.search(value) is not None
-        if d.kind == "ORGANIZATION" and not care_home and (not employer or ACRONYM.match(value)):
+        street = d.kind == "ORGANIZATION" and SCHOOL_OR_STREET.search(value) and not SCHOOL.search(value)
+        if d.kind == "ORGANIZATION" and not (care_home or street) and (not employer or ACRONYM.match(value)):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
         if scene.names_product(value):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "product")
@@ -333,13 +302,15 @@ class ContextJudge:
         # Northgate neighborhood": a school, a street or a neighbourhood in a sentence about a
         # patient is theirs, even after "at" or "on".
         if care_home or SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
-            anchor = self._anchor_in_sentence(scene, d, calls)
+            anchor = named_in_sentence(scene, d, calls)
             if anchor is None and self.cues.residence.ends(before):
-                anchor = self._anchor(scene, d, calls)  # "She lives on Birch Lane": whoever "she" is
+                anchor = patient_of(scene, d, calls)  # "She lives on Birch Lane": whoever "she" is
+            if anchor is None and PRONOUN.search(scene.sentence_text(d.start)):
+                anchor = last_named(d, calls)  # "he was back under the lights for Ridgeview High"
             if anchor is None and scene.is_reply:
                 # a reply's reader: "to your place on Cobblestone Lane", "their camp forms for
                 # Lakeview Elementary" (your/their in a reply about care)
-                anchor = self._anchor(scene, d, calls)
+                anchor = patient_of(scene, d, calls)
             if anchor is not None:
                 return self._decision(d, Entity.LOCATION, anchor, "")
         if (care_home or employer or SCHOOL_OR_STREET.search(value) or d.kind == "STREET_ADDRESS") and (
@@ -349,48 +320,32 @@ class ContextJudge:
             # remain in our pediatric ICU": where the people in care come from narrows who they are
             return Decision(d, Entity.LOCATION, Verdict.PHI, "patients' school, street or employer")
         if employer:
-            anchor = self._anchor(scene, d, calls) or self._any_patient(calls)
+            anchor = patient_of(scene, d, calls) or any_patient(calls)
             return self._decision(d, Entity.LOCATION, anchor, "no patient")
         if d.kind in ("STREET_ADDRESS", "ZIP_CODE"):
-            anchor = self._anchor_in_sentence(scene, d, calls)
+            anchor = named_in_sentence(scene, d, calls)
             if anchor is None and self.cues.events.search(scene.sentence_text(d.start)):
                 # "our ceremony at the Millbrook VFW Post, 22 Elm St.": the event's venue
                 return Decision(d, Entity.LOCATION, Verdict.CLEAR, "event venue")
-            anchor = anchor or self._anchor(scene, d, calls)
+            anchor = anchor or patient_of(scene, d, calls)
             return self._decision(d, Entity.LOCATION, anchor, "not a patient's address")
         # A town in a sentence about a named patient is where they live, come from or go.
         ordinary = ACRONYM.match(value) or any(w in self.not_places for w in value.lower().split())
         if d.recognizer == "SpacyRecognizer" and not ordinary and not VENUE.search(scene.before(d.start, 25)):
-            anchor = self._anchor_in_sentence(scene, d, calls)
+            anchor = named_in_sentence(scene, d, calls)
+            sentence = scene.sentence_text(d.start)
+            if anchor is None and scene.is_reply and _YOUR_PLACE.search(before):
+                anchor = patient_of(scene, d, calls)  # a reply's "your feeder in Kettle Ridge"
+            if anchor is None and PRONOUN.search(sentence) and not _TECH_WORD.search(value):
+                anchor = last_named(d, calls)  # "He moved to his daughter's place in Sarasota"
             if anchor is not None:
                 return self._decision(d, Entity.LOCATION, anchor, "")
         return Decision(d, Entity.LOCATION, Verdict.CLEAR, "place of an event or the organisation")
 
-    def _after_patient(
-        self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]
-    ) -> PersonCall | None:
-        """ "Priya from Lakewood", "Daniel Ochoa, 16, of Pine Ridge", "Pavel Novák at 118 Linden Terrace"."""
-        for p, call in calls.items():
-            if call.verdict is Verdict.CLEAR or p.end > d.start or d.start - p.end > 16:
-                continue
-            if RESIDENCE_AFTER_NAME.match(scene.text[p.end : d.start]):
-                return call
-        return None
-
     def _reader(self, scene: Scene, calls: dict[Detection, PersonCall]) -> PersonCall | None:
         """Who a reply answers: a patient it names, or the handle it opens with."""
-        named = self._any_patient(calls)
+        named = any_patient(calls)
         handle = _OPENING_HANDLE.match(scene.text)
         if named is None and handle is not None and handle.group(1).lower() not in scene.org_handles:
             return PersonCall(Verdict.PHI, "the reply's reader")
         return named
-
-    @staticmethod
-    def _only_patient(calls: dict[Detection, PersonCall]) -> PersonCall | None:
-        patients = [call for call in calls.values() if call.verdict is Verdict.PHI]
-        return patients[0] if len(patients) == 1 else None
-
-    @staticmethod
-    def _any_patient(calls: dict[Detection, PersonCall]) -> PersonCall | None:
-        patients = [c for c in calls.values() if c.verdict is not Verdict.CLEAR]
-        return next((c for c in patients if c.verdict is Verdict.PHI), patients[0] if patients else None)

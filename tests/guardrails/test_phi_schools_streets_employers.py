@@ -60,6 +60,37 @@ if TYPE_CHECKING:
         ),
         # students at a school event are nobody in care
         ("Our nurses gave flu shots to 200 students at Harmon Middle School this week.", "post", []),
+        # a pronoun after a named patient: the place is theirs, unless the last person named is staff
+        (
+            "Mateo finished his last PT session after his knee surgery. On Saturday he was back on the "
+            "court for Linwood High.",
+            "post",
+            ["Mateo", "Linwood High"],
+        ),
+        (
+            "Walter spent six weeks with our rehab team after his stroke. He moved to his son's place "
+            "in Tucson this month.",
+            "post",
+            ["Walter", "Tucson"],
+        ),
+        (
+            "So glad the new lens is working, Ada, and that you can see the birds at your feeder in "
+            "Fort Collins again.",
+            "review_response",
+            ["Ada", "Fort Collins"],
+        ),
+        (
+            "Please welcome Dr. Lena Marsh to our cardiology team! She joins us from a fellowship in "
+            "Boston and starts seeing patients Monday.",
+            "post",
+            [],
+        ),
+        (
+            "Meet Tomas Reyes, our new care coordinator! He grew up in Pine Falls and helps patients "
+            "schedule their follow-up visits.",
+            "post",
+            [],
+        ),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:
