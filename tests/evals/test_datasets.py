@@ -113,4 +113,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh24.jsonl",
         "dev_fresh25.jsonl",
         "dev_fresh26.jsonl",
+        "dev_fresh27.jsonl",
+        "dev_fresh28.jsonl",
     ]

@@ -39,6 +39,8 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh24", 150),
         ("dev_fresh25", 150),
         ("dev_fresh26", 150),
+        ("dev_fresh27", 150),
+        ("dev_fresh28", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -71,6 +73,8 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh24",
         "dev_fresh25",
         "dev_fresh26",
+        "dev_fresh27",
+        "dev_fresh28",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
