@@ -16,6 +16,8 @@ from guardrails.phi.wording import RESIDENCE_AFTER_NAME
 
 PRONOUN = regex.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", regex.IGNORECASE)
 SECOND = regex.compile(r"\b(?:you|your|yours|ur|u)\b", regex.IGNORECASE)
+# People whose own details (an age beside their name, a photo of them) are no patient's.
+NOT_PATIENT_PEOPLE = frozenset({"staff", "public figure", "donor", "persona"})
 
 
 def same_name(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall | None:
@@ -87,3 +89,16 @@ def last_named(d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall |
     of a new hire is hers, not a patient's."""
     named = [p for p, call in calls.items() if p.end <= d.start and call.verdict is not Verdict.CLEAR]
     return calls[max(named, key=lambda p: p.start)] if named else None
+
+
+def photo_owner(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall | None:
+    """Whose picture a post points to: a patient named in the sentence or before it ("Keisha
+    rang our bell ... Swipe to see the moment", even with her nurse named in between); when
+    only staff are named before it, theirs ("Meet Dr. Lee ... Pictured above with her team");
+    with nobody named, a pronoun in a post about care."""
+    owner = named_in_sentence(scene, d, calls) or last_named(d, calls)
+    if owner is not None or any(
+        p.end <= d.start and c.reason in NOT_PATIENT_PEOPLE for p, c in calls.items()
+    ):
+        return owner
+    return patient_of(scene, d, calls)

@@ -17,6 +17,7 @@ import regex  # type: ignore[import-untyped]
 from guardrails.context import CheckContext
 from guardrails.findings import Entity
 from guardrails.phi.anchors import (
+    NOT_PATIENT_PEOPLE,
     PRONOUN,
     SECOND,
     any_patient,
@@ -25,6 +26,7 @@ from guardrails.phi.anchors import (
     named_in_sentence,
     only_patient,
     patient_of,
+    photo_owner,
     same_name,
 )
 from guardrails.phi.dates import calendar_reason, names_a_life_event
@@ -72,8 +74,6 @@ _INVITATION = regex.compile(
 _POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.IGNORECASE)
 _NOT_PATIENTS = frozenset({"public figure"})
 _BREAK = regex.compile(r"[.!?;\n]")
-# People whose own details (an age beside their name) are no patient's.
-_NOT_PATIENT_PEOPLE = frozenset({"staff", "public figure", "donor", "persona"})
 _APPOSED_AGE_GAP = regex.compile(r",\s*(?:aged?\s+)?")
 _OWNER_GAP = 30
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
@@ -129,7 +129,7 @@ class ContextJudge:
         """An age in apposition ("Betty Sloane, 92,") to a person context cleared (staff, public)."""
         return any(
             call.verdict is Verdict.CLEAR
-            and call.reason in _NOT_PATIENT_PEOPLE
+            and call.reason in NOT_PATIENT_PEOPLE
             and _APPOSED_AGE_GAP.fullmatch(scene.text[person.end : d.start])
             for person, call in calls.items()
         )
@@ -213,7 +213,7 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "staff member's handle")
             return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.PHOTO:
-            return self._decision(d, entity, patient_of(scene, d, calls), "no person")
+            return self._decision(d, entity, photo_owner(scene, d, calls), "no person")
         if entity in ALWAYS_PERSONAL:
             if self.cues.product_codes.ends(scene.words_before(d.start, 3)):
                 return Decision(d, entity, Verdict.CLEAR, "product code")

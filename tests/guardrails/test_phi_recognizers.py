@@ -297,7 +297,13 @@ def test_social_handle(text: str, expected: list[str]) -> None:
         case("His grin in the last slide says it all.", "His grin in the last slide"),
         case("Her first full smile is in the photo, taken here.", "Her first full smile is in the photo"),
         case("Watch his face at 0:12 😂", "Watch his face at 0:12"),
+        case("Swipe to see him in his tiny cap and gown!", "Swipe to see him"),
+        case("Pictured above with her great-grandson.", "Pictured above"),
+        case("In the photo below, he's teaching us to dance.", "In the photo below"),
+        case("That's her in the video, grinning.", "That's her in the video"),
+        case("Swipe to see Camille's before and after photos.", "before and after"),
         # guards: a face or smile that no photo or video shows
+        case("Swipe to see our new lobby."),
         case("Watch their faces light up at our holiday party!"),
         case("Help your child keep their smile healthy this winter."),
     ],

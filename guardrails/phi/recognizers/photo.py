@@ -20,7 +20,7 @@ class PhotoReferenceRecognizer(DataRecognizer):
     ENTITY = "PHOTO"
     REQUIRES = regex.compile(
         r"(?i)photo|picture|pic|selfie|portrait|headshot|snapshot|mugshot|image|before|smile|grin|face"
-        r"|reaction|transformation|glow"
+        r"|reaction|transformation|glow|swipe|scroll"
     )
     PATTERNS = (
         Pattern(
@@ -47,6 +47,23 @@ class PhotoReferenceRecognizer(DataRecognizer):
             "a person's face at a video time",
             rf"\b(?:watch|see)\s+(?:his|her|their)\s+{_SHOWN}\s+at\s+\d{{1,2}}:\d\d\b",
             0.7,
+        ),
+        # "Swipe to see him", "Pictured above with", "In the photo below", "That's her in the video":
+        # a pointer to the post's own picture; whose picture it is, the context decides.
+        Pattern(
+            "pointer to the post's picture",
+            r"\b(?:swipe|scroll)\s+(?:(?:right|left|through)\s+)?(?:to\s+see|for)\s+"
+            r"(?:him|her|them|the\s+(?:big\s+)?moment)\b"
+            r"|\bpictured(?:\s+(?:above|below|here|left|right))?\b"
+            r"|\b(?:in\s+)?the\s+(?:photos?|pictures?|pics?|video)\s+(?:above|below)\b"
+            r"|\bthat['’]s\s+(?:him|her|them)\s+in\s+the\s+(?:photos?|pictures?|pics?|video)\b",
+            0.6,
+        ),
+        # "Camille's before and after photos": the name stays a name of its own
+        Pattern(
+            "a named person's photo",
+            rf"(?<=\w['’]s\s)(?:[\w'/-]+\s+){{0,3}}?{_NOUN}\b",
+            0.6,
         ),
         Pattern("photo of a named person", rf"\b{_NOUN}\s+of\s+(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b", 0.4),
     )
