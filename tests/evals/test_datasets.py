@@ -115,4 +115,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh26.jsonl",
         "dev_fresh27.jsonl",
         "dev_fresh28.jsonl",
+        "dev_fresh29.jsonl",
+        "dev_fresh30.jsonl",
     ]
