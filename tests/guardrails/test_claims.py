@@ -187,6 +187,29 @@ def off_label() -> OffLabelFamily:
         ),
         ("Members lose weight faster with us than with any app.", "faster with us than with any"),
         ("Our cream stops eczema itch overnight.", "stops eczema itch overnight"),
+        # said indirectly: no trigger word, a promise all the same
+        ("Honestly, nobody in Mesa does frown lines better.", "nobody in Mesa does frown lines better"),
+        ("Nobody beats our prices on generics.", "Nobody beats our"),
+        ("Fairview's BEST chiropractor 3 years running!", "Fairview's BEST chiropractor"),
+        ("Once you finish treatment, your teeth stay straight for life.", "teeth stay straight for life"),
+        ("Hot flashes gone in a week with our new protocol.", "gone in a week"),
+        ("Melt up to 10 lbs a week with our shots.", "Melt up to 10 lbs a week"),
+        ("Bye-bye under-eye hollows!", "Bye-bye under-eye hollows"),
+        ("Six weeks from now, your knee will feel brand new.", "will feel brand new"),
+        ("Laser hair removal: six sessions and you'll never shave again.", "never shave again"),
+        (
+            "Kids who see us every six months don't get cavities.",
+            "Kids who see us every six months don't get cavities",
+        ),
+        (
+            "Our spine team gets people moving without surgery, and it works better than months of PT.",
+            "works better than",
+        ),
+        (
+            "Fun fact: we are the only dental office in the county open until 8 pm.",
+            "the only dental office in",
+        ),
+        ("9 out of 10 dentists say kids who brush to a song miss fewer spots.", "9 out of 10 dentists say"),
     ],
 )
 def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
@@ -268,6 +291,10 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         "All of our patients are back in their rooms by 6 p.m. for visiting hours.",
         # an approved organisation-wide claim
         "Northside Health is the region's only Level I trauma center.",
+        # a member's result told (a testimonial), an offer of a consult, an honest "can't"
+        "Member Tony dropped 41 pounds and ran his first 5K.",
+        "You can now book a same-day results consult after your mammogram.",
+        "We can't compound a miracle hair tonic, and no one else can either.",
     ],
 )
 def test_red_flag_exceptions(claims: UnsubstantiatedClaimFamily, text: str) -> None:
