@@ -164,6 +164,36 @@ STAFF: dict[str, Any] = {
             "will answer on air.",
             ADVICE,
         ),
+        # said in other shapes (dev_fresh24 and dev_fresh30)
+        ("post", "Then: 290 lbs, two blood pressure meds.\nNow: 228 lbs, one med. Way to go, Ray!", RESULTS),
+        (
+            "post",
+            "From an A1C of 10.9 to 6.7 in one year! Congratulations to Esteban on his hard work.",
+            RESULTS,
+        ),
+        (
+            "post",
+            "Gene put off seeing anyone about his breathing for years. Since starting his COPD plan "
+            "with our team, he's back running the combine.",
+            RESULTS,
+        ),
+        ("post", "VBAC success! Jess had the birth she hoped for with our midwives.", RESULTS),
+        (
+            "post",
+            "Thanks to Tumbletot for sending us a box of their new teething rings! Our nurses say "
+            "they're the easiest to clean.",
+            CONNECTION,
+        ),
+        (
+            "post",
+            "Taking several medications? Comment the meds you're on and our pharmacists will check them!",
+            ADVICE,
+        ),
+        (
+            "post",
+            "Pregnant and wondering if that twinge is normal? Ask our midwives in the comments!",
+            ADVICE,
+        ),
     ],
 )
 def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str) -> None:
@@ -194,6 +224,9 @@ def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, 
         "Tyler finished his concussion protocol this week and is cleared to play Friday.",
         # opening hours are no change in numbers
         "From 8 to 5 on weekdays, Ana and the front desk team answer the phones.",
+        # a playlist is no change, a population figure is no success story
+        'The jazz band played everything from "Jingle Bell Rock" to Duke Ellington in our lobby.',
+        "IVF success falls with age, per the national summary report.",
     ],
 )
 def test_no_one_s_story(family: RuleFamily, nlp: Language, text: str) -> None:
