@@ -248,10 +248,15 @@ class ContextJudge:
         if MONTH_ONLY.fullmatch(scene.text[d.start : d.end]):
             # A month alone ("in June") is a patient's only beside a named patient.
             return Decision(d, Entity.DATE, Verdict.CLEAR, "month not tied to a named patient")
-        if not life and self.cues.events.search(scene.sentence_text(d.start)):
-            return Decision(d, Entity.DATE, Verdict.CLEAR, "event date")
         s, e = scene.sentence(d.start)
         here = [c for p, c in calls.items() if s <= p.start < e]
+        # "Nina sat with her husband through his ablation on Oct. 28": the care of the patient
+        # named before, whatever event words ("day", "group") the sentence has
+        owner = last_named(d, calls) if not here and PRONOUN.search(sentence) else None
+        if owner is not None and self.cues.care.search(sentence):
+            return self._decision(d, Entity.DATE, owner, "")
+        if not life and self.cues.events.search(sentence):
+            return Decision(d, Entity.DATE, Verdict.CLEAR, "event date")
         if here and all(c.verdict is Verdict.CLEAR and c.reason in _NOT_PATIENTS for c in here):
             # "Florence Nightingale was born on 12 May 1820": the only person here is a public figure
             return Decision(d, Entity.DATE, Verdict.CLEAR, "date of someone who is not a patient")

@@ -70,3 +70,26 @@ def test_not_identifiers(phi: RuleFamily, nlp: Language, text: str, expected: li
 )
 def test_hospice(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:
     assert sorted(blocked_spans(phi, nlp, text, context=HOSPICE)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a pronoun and a care word after a named patient: the date is theirs, event words or not
+        (
+            "Dear Janelle, thank you for the kind words about your father, Tomas. Caring for him from "
+            "May 3 until June 21 was a privilege for our whole unit.",
+            ["Janelle", "May 3", "June 21", "Tomas"],
+        ),
+        # a staff member named in that sentence makes it theirs
+        (
+            "Congratulations to our Dr. Kofi Mensah on the birth of his daughter! Dr. Mensah will be on "
+            "leave until January 4, and Dr. Underhill will see his patients in the meantime.",
+            [],
+        ),
+    ],
+)
+def test_patients_dates_told_with_a_pronoun(
+    phi: RuleFamily, nlp: Language, text: str, expected: list[str]
+) -> None:
+    assert sorted(blocked_spans(phi, nlp, text)) == sorted(expected)
