@@ -260,6 +260,9 @@ class PhiEngine:
                 # "counter's open till 8", "gym memberships": lower-case words the model called a name
                 doubtful.add(d)
                 continue
+            if all(self._evidence.brand_shaped(word) for word in span.split()):
+                doubtful.add(d)  # "Thanks to SoundNest for sending ...": a brand, evidence or not
+                continue
             if not self._evidence.ordinary(span):
                 names.update(name_words(span))
                 continue

@@ -48,6 +48,7 @@ _GREETED = regex.compile(
     regex.IGNORECASE,
 )
 _NEXT_WORD = regex.compile(r"\s+([\p{L}'’]+)")
+_CAMEL_PART = regex.compile(r"[A-Z][a-z]{2,}")
 _TOKEN = regex.compile(r"[\p{L}][\p{L}'’.-]*")
 
 
@@ -94,9 +95,18 @@ class NameEvidence:
             # "drop pounds": a lower-case plural of a dictionary noun is the noun, not a name
             word = found[0]
             return word.endswith("s") and word in self._dictionary and word[:-1] in self._dictionary
-        return bool(found) and all(
-            w[0].isupper() and w.strip(".'’").lower() in self._dictionary for w in found
-        )
+        return bool(found) and all(w[0].isupper() and self._dictionary_word(w.strip(".'’")) for w in found)
+
+    def brand_shaped(self, name: str) -> bool:
+        """One word joined from dictionary words, each capitalised: "SoundNest", "GlowDrop".
+        Given names are not built that way, brands are, whatever the words around them say."""
+        parts = _CAMEL_PART.findall(name)
+        return len(parts) > 1 and "".join(parts) == name and all(p.lower() in self._dictionary for p in parts)
+
+    def _dictionary_word(self, word: str) -> bool:
+        """A dictionary word, or a brand made of them: "SoundNest", "PureAir", "FrostGuard"
+        (a given name joined in two parts, "DeShawn" or "JoAnn", has a part that is none)."""
+        return word.lower() in self._dictionary or self.brand_shaped(word)
 
     def has_evidence(self, text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
         s, e = sentence

@@ -70,6 +70,13 @@ _COMPANY_BEFORE = regex.compile(
     r"|(?:sponsored|brought\s+to\s+you|presented|powered|made\s+possible)\s+by)\s+$",
     regex.IGNORECASE,
 )
+# "Thanks to Tumbletot for sending us a box of their new teething rings", "to PureAir Home for
+# partnering with us": a company thanked for what companies do
+_COMPANY_AFTER = regex.compile(
+    r"^\s+for\s+(?:partnering|teaming\s+up|sending\s+(?:us|our\s+[\w-]+)\b[^.!?\n]{0,40}?"
+    r"\b(?:their|its)\s+new)\b",
+    regex.IGNORECASE,
+)
 _TEAM_AFTER = regex.compile(
     r"\s+(?:from|of|on)\s+our\s+(?:[\w-]+\s+){0,2}(?:team|staff|crew)\b", regex.IGNORECASE
 )
@@ -180,8 +187,11 @@ class PeopleJudge:
         if len(tokens) > 1 and scene.cues.things.ends(name):
             return True
         for mention in regex.finditer(rf"(?<!\w){regex.escape(name)}(?!\w)", scene.text):
-            if _COMPANY_BEFORE.search(scene.before(mention.start(), 30)) or scene.cues.things.starts(
-                scene.text[mention.end() : mention.end() + 30]
+            after = scene.text[mention.end() : mention.end() + 80]
+            if (
+                _COMPANY_BEFORE.search(scene.before(mention.start(), 30))
+                or scene.cues.things.starts(after[:30])
+                or _COMPANY_AFTER.match(after)
             ):
                 return True
         return False

@@ -66,6 +66,23 @@ if TYPE_CHECKING:
             "of his attendance certificate.",
             [],
         ),
+        # a brand joined from dictionary words, a company thanked for what companies do
+        (
+            "Our audiologists have been testing SoundNest's new cleaning kits all month, and Dr. "
+            "Strand says hers now has a permanent spot on her desk. Thanks to SoundNest for sending a "
+            "box for the team! Grab one at our front desk for $29.",
+            [],
+        ),
+        (
+            "Look what showed up in our mailroom! Thanks to Tumbletot for sending us a box of their "
+            "new silicone teething rings. Our nurses tried them all.",
+            [],
+        ),
+        # a given name in two parts is a name; a couple who sponsor a van may be patients
+        (
+            "DeShawn finished his last round of chemo today, and his sister Keisha was there.",
+            ["DeShawn", "Keisha"],
+        ),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -> None:
