@@ -117,4 +117,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh28.jsonl",
         "dev_fresh29.jsonl",
         "dev_fresh30.jsonl",
+        "dev_fresh31.jsonl",
+        "dev_fresh32.jsonl",
     ]

@@ -43,6 +43,8 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh28", 150),
         ("dev_fresh29", 150),
         ("dev_fresh30", 150),
+        ("dev_fresh31", 150),
+        ("dev_fresh32", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -79,6 +81,8 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh28",
         "dev_fresh29",
         "dev_fresh30",
+        "dev_fresh31",
+        "dev_fresh32",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
