@@ -66,6 +66,12 @@ PORTAL: dict[str, Any] = {**ORG, "organisation": {**ORG["organisation"], "names"
         ("Our new Riverbend Birth Center opens March 2! Tours every Saturday in March.", []),
         ("Dr. Feld presented our IVF outcomes at the annual meeting in Denver this week.", []),
         ("Special thanks to Bakers' Row Café for feeding our NICU volunteers all day.", []),
+        # a pharmacy's longtime customer retiring is no staff member retiring
+        (
+            "Happy retirement to one of our longtime customers, Clement Adeyinka! After 30 years of "
+            "refills at our counter, he's moving closer to his son.",
+            ["Clement Adeyinka"],
+        ),
         ("Huge thanks to our friends at Kinetix Tape for sending the PT team a year's supply!", []),
         # a sponsored post's creator, a staff member's own handle; a patient's handle stays PHI
         ("#ad We partnered with podcaster @wombandwords for her episode on fertility treatment.", []),
