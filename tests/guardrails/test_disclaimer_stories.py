@@ -194,6 +194,30 @@ STAFF: dict[str, Any] = {
             "Pregnant and wondering if that twinge is normal? Ask our midwives in the comments!",
             ADVICE,
         ),
+        ("post", "Brianna's FrostForm results are in! She's loving her flanks after two sessions.", RESULTS),
+        (
+            "post",
+            "Looking for a family doctor? Oakline is taking new patients. (Full disclosure: I'm on "
+            "staff at Oakline.)",
+            CONNECTION,
+        ),
+        (
+            "post",
+            "Back pain at your desk? Our PT is answering your questions about posture in the comments "
+            "today. Not medical advice. Emergencies: call 911.",
+            ADVICE,
+        ),
+        (
+            "crisis",
+            "If you're having trouble sleeping or feeling overwhelmed since the bridge closed, tell us "
+            "what's going on in the comments and one of our counselors will reply with some ideas.",
+            ADVICE,
+        ),
+        (
+            "post",
+            "Obsessed with the goodie bag the @LumenMedSpa team sent me! Their SPF lives in my bag now.",
+            CONNECTION,
+        ),
     ],
 )
 def test_flags(family: RuleFamily, nlp: Language, content_type: str, text: str, rule: str) -> None:
