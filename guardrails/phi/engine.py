@@ -17,7 +17,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from guardrails.findings import Entity
 from guardrails.phi.entities import ENTITY_OF
-from guardrails.phi.evidence import NameEvidence, name_words
+from guardrails.phi.evidence import SPOUSE_AFTER, NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
 from guardrails.phi.overlaps import resolve_overlaps, without_names_in_places
 from guardrails.phi.place_shapes import (
@@ -227,6 +227,10 @@ class PhiEngine:
         nickname = SIZE_NICKNAME.fullmatch(word)
         if nickname is not None:
             return self._evidence.given_name(nickname.group(1))  # "Big Mike stops by", "Lil Sal"
+        parts = word.split()
+        if len(parts) == 2 and all(p.istitle() and p.lower() not in self._dictionary for p in parts):
+            # "Walt Pomeroy and his wife June": a name and a surname the model read as a place
+            return SPOUSE_AFTER.match(text, end) is not None
         if " " in word or not word.istitle() or word.lower() in self._regions:
             return False
         if not self._evidence.given_name(word):

@@ -28,6 +28,11 @@ _AFTER = regex.compile(
     r"^(?:['’]s\b|,\s*(?:aged?\s+)?\d|,\s*who\b|\s*\(\s*['\"‘“]|\s+(?:family|families|household|twins)\b)",
     regex.IGNORECASE,
 )
+# "Walt Pomeroy and his wife June": someone with a spouse or children is a person
+SPOUSE_AFTER = regex.compile(
+    r"\s+and\s+(?:his|her|their)\s+(?:wife|husband|partner|son|daughter|kids|children|grandkids)\b",
+    regex.IGNORECASE,
+)
 _NICKNAME_BEFORE = regex.compile(r"\(\s*['\"‘“]$")
 _COMMA_BEFORE = regex.compile(r",\s*$")
 _VOCATIVE_END = regex.compile(r"^\s*(?:[!?]|\.(?:\s|$)|$)")

@@ -31,6 +31,11 @@ def people(redactor: Redactor, text: str) -> list[str]:
         # opening a sentence, with "he"/"she" later in it
         ("Mason did so well with his first filling.", ["Mason"]),
         ("Hector picks up the heart meds for his neighbor every Thursday.", ["Hector"]),
+        # a name and surname the model read as a place, with a spouse after it
+        (
+            "Happy 60th anniversary to Walt Pomeroy and his wife, who brought cake to bed 12 tonight.",
+            ["Walt Pomeroy"],
+        ),
         # ordinary words at a sentence's start, or inside a title
         ("Hope she feels better soon. Will he need a ride home?", []),
         ("Mark your calendars: flu shots start Monday.", []),
