@@ -46,6 +46,17 @@ _HOMOGLYPHS = {
 }  # fmt: skip
 
 
+# A Cyrillic or Greek O beside a digit stands for a zero ("room 3Ο2", "MRN 4О817"): as a letter
+# it would hide the number from every number pattern.
+_ZERO_LIKE = frozenset("ОоΟο")
+
+
+def _beside_digit(original: str, index: int) -> bool:
+    before = original[index - 1 : index]
+    after = original[index + 1 : index + 2]
+    return before.isdigit() or after.isdigit()
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char in _INVISIBLE:
@@ -90,7 +101,7 @@ def normalize(original: str) -> NormalizedText:
     starts: list[int] = []
     ends: list[int] = []
     for index, char in enumerate(original):
-        folded = _fold_char(char)
+        folded = "0" if char in _ZERO_LIKE and _beside_digit(original, index) else _fold_char(char)
         pieces.append(folded)
         starts.extend([index] * len(folded))
         ends.extend([index + 1] * len(folded))

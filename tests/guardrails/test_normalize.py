@@ -21,6 +21,10 @@ from guardrails.normalize import normalize
         ("Маriа Lореz", "Maria Lopez"),  # Cyrillic М, а, о, р, е
         ("Ρatient Οlga", "Patient Olga"),  # Greek Ρ, Ο
         ("ΗΙΡΑΑ", "HIPAA"),  # all Greek capitals
+        # a look-alike O beside a digit is a zero; elsewhere it stays a letter
+        ("room 3Ο2", "room 302"),  # Greek Ο
+        ("MRN 4о817", "MRN 40817"),  # Cyrillic о
+        ("Οlga, bed 12", "Olga, bed 12"),
         # full-width digits and letters
         ("５５５-０１００", "555-0100"),
         ("ＭＲＮ１２３", "MRN123"),
