@@ -119,4 +119,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh30.jsonl",
         "dev_fresh31.jsonl",
         "dev_fresh32.jsonl",
+        "dev_fresh33.jsonl",
+        "dev_fresh34.jsonl",
     ]

@@ -45,6 +45,8 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh30", 150),
         ("dev_fresh31", 150),
         ("dev_fresh32", 150),
+        ("dev_fresh33", 150),
+        ("dev_fresh34", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -83,6 +85,8 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh30",
         "dev_fresh31",
         "dev_fresh32",
+        "dev_fresh33",
+        "dev_fresh34",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
