@@ -248,6 +248,9 @@ def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, 
         "Tyler finished his concussion protocol this week and is cleared to play Friday.",
         # opening hours are no change in numbers
         "From 8 to 5 on weekdays, Ana and the front desk team answer the phones.",
+        # a return to a workplace is no outcome of care
+        "Our coding team moved floors last month; they're back in the main building on Monday.",
+        "Welcome back, Dana! After her surgery leave she's back at the front desk on Mondays.",
         # a playlist is no change, a population figure is no success story
         'The jazz band played everything from "Jingle Bell Rock" to Duke Ellington in our lobby.',
         "IVF success falls with age, per the national summary report.",
