@@ -77,6 +77,7 @@ def test_mrn(text: str, expected: list[str]) -> None:
         case("(member WLP 884 201 337) was declined", "WLP 884 201 337"),
         case("Cigna (member U4471-90322) denied it", "U4471-90322"),
         case("Medicare number 1EG4-TE5-MK73 on file", "1EG4-TE5-MK73"),
+        case("we updated your member ID to TXD-55091-4478 today", "TXD-55091-4478"),
         case("Become a member today and save"),
         case("Group 00441 covers the whole team"),
     ],
@@ -119,6 +120,7 @@ def test_room_bed(text: str, expected: list[str]) -> None:
     [
         case("pacemaker (serial MCX-774120-LP)", "MCX-774120-LP"),
         case("hearing aid, serial HA-7Q2-55810, was left", "HA-7Q2-55810"),
+        case("Your new knee's serial number, AK-2291-77Q, is on the card", "AK-2291-77Q"),
         case("S/N: 3MH0049221K", "3MH0049221K"),
         case("Serial killers are a popular podcast topic"),
         case("your mom's device, serial CRT-D 44A9-0021, was checked", "CRT-D 44A9-0021"),
@@ -134,6 +136,7 @@ def test_device_serial(text: str, expected: list[str]) -> None:
     [
         case("commercial license (CDL 7731-0928)", "7731-0928"),
         case("driver's license number: WDL-88K2Q7PL", "WDL-88K2Q7PL"),
+        case("they renewed his driver's license (RT448193) on the spot", "RT448193"),
         case("Pharmacist (WA license PH60123456)", "PH60123456"),
         case("Licensed in three states"),
     ],

@@ -8,7 +8,7 @@ from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 
 _LEAD = (
     r"(?<=\b(?:serial|s/n|sn|udi|imei|device\s+(?:id|identifier|number|no\.?))"
-    r"(?:\s+(?:number|no\.?|num|#))?\s*[:#]?\s*)"
+    r"(?:\s+(?:number|no\.?|num|#))?(?:\s*[:#,(]?\s*|\s+(?:is|was|reads)\s+))"
 )
 
 

@@ -14,7 +14,10 @@ _LEAD = (
     r"(?:\s+(?:id|identification|number|no\.?|num|#)){0,2}\s*[:#]?\s*)"
 )
 
-_LATER = r"(?<=\b(?:member|subscriber|policy|beneficiary)\s+(?:id|number|no\.?)\b[^.!?\n\d]{0,25}?,\s*)"
+_LATER = (
+    r"(?<=\b(?:member|subscriber|policy|beneficiary)\s+(?:id|number|no\.?)\b"
+    r"(?:[^.!?\n\d]{0,25}?,\s*|\s+(?:is|was|to|now|reads)\s+))"
+)
 
 
 class HealthPlanIdRecognizer(DataRecognizer):
@@ -22,7 +25,7 @@ class HealthPlanIdRecognizer(DataRecognizer):
     REQUIRES = DIGIT
     PATTERNS = (
         Pattern("plan id after a member keyword", _LEAD + _ID, 0.85),
-        # "the insurance member ID on the form, ZXK 902 118 364": a few words between
+        # "the insurance member ID on the form, ZXK 902 118 364", "your member ID to TXD-55091-4478"
         Pattern("plan id after a member id phrase", _LATER + _ID, 0.6),
     )
     CONTEXT = ("member", "subscriber", "policy", "insurance", "plan", "medicare", "medicaid", "coverage")

@@ -9,7 +9,7 @@ from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
 _ID = r"(?-i:[A-Z0-9](?:[A-Z0-9]|[- ](?=[A-Z0-9]*\d)){4,19})\b"
 _LEAD = (
     r"(?<=\b(?:licen[cs]e|dl|cdl|permit|certificate|cert|dea|passport)"
-    r"(?:\s+(?:number|no\.?|num|#|id))?\s*(?:\((?-i:[A-Z]{2})\)\s*)?[:#]?\s*)"
+    r"(?:\s+(?:number|no\.?|num|#|id))?\s*(?:\((?-i:[A-Z]{2})\)\s*)?(?:[:#]\s*|\((?!\s*(?:cdl|dl|dea)\b)\s*|\s*(?:is|was|reads)\s+)?)"
 )
 
 
