@@ -89,17 +89,20 @@ def linked(scene: Scene, d: Detection) -> bool:
     own number, which discloses them to everyone reading. A comment reply answers someone in
     public: only their own care links them ("thanks for sharing our flu shot hours" does not)."""
     if scene.ctx.content_type is ContentType.COMMENT_REPLY:
-        return scene.personal_care or scene.has_personal_numbers or care_not_ours(scene, d)
+        # the first handle is the person the reply answers: care anywhere in it is theirs ("We
+        # hear you, @lou. Ruth has an opening if you'd like to restart therapy for the panic attacks")
+        whole = (0, len(scene.text)) if scene.text.find("@") == d.start else None
+        return scene.personal_care or scene.has_personal_numbers or care_not_ours(scene, d, whole)
     return scene.care_linked or scene.personal_care or (scene.is_reply and scene.has_personal_numbers)
 
 
 OURS_BEFORE = regex.compile(r"\b(?:our|we|us)\s+(?:[\w-]+\s+)?$", regex.IGNORECASE)
 
 
-def care_not_ours(scene: Scene, d: Detection) -> bool:
-    """ "Sorry about the long wait in the ER, @bigsky_dave": care in the identifier's own sentence,
-    unless it is the organisation's service ("thanks for sharing our flu shot hours")."""
-    s, e = scene.sentence(d.start)
+def care_not_ours(scene: Scene, d: Detection, within: tuple[int, int] | None = None) -> bool:
+    """ "Sorry about the long wait in the ER, @bigsky_dave": care in the identifier's own sentence
+    (or `within`), unless it is the organisation's service ("thanks for sharing our flu shot hours")."""
+    s, e = within or scene.sentence(d.start)
     sentence = scene.text[s:e]
     return any(not OURS_BEFORE.search(sentence, 0, match.start()) for match in scene.cues.care_iter(sentence))
 

@@ -296,6 +296,19 @@ def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -
             "comment_reply",
             ["@bigsky_dave"],
         ),
+        # the first handle is the reader: care anywhere in the reply is theirs
+        (
+            "We hear you, @quietharbor_lou. Sam has an opening Thursday if you'd like to restart "
+            "weekly therapy for the panic attacks.",
+            "comment_reply",
+            ["@quietharbor_lou"],
+        ),
+        # an account thanked for sharing the organisation's own service stays clear
+        (
+            "Thanks for sharing, @millbrook_news! Our flu clinic runs Saturday from 9 to 1.",
+            "comment_reply",
+            [],
+        ),
         # a generic reply and a community partner are clean
         (
             "We're sorry to see this. Please call Grace Mwangi at 555-0100 so we can talk privately.",
