@@ -210,6 +210,11 @@ def off_label() -> OffLabelFamily:
             "the only dental office in",
         ),
         ("9 out of 10 dentists say kids who brush to a song miss fewer spots.", "9 out of 10 dentists say"),
+        (
+            "In 20 years, our oncologists have never lost a patient to early-stage colon cancer.",
+            "never lost a patient",
+        ),
+        ("One dose and you're covered every season from here on out.", "from here on out"),
     ],
 )
 def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
@@ -295,6 +300,9 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         "Member Tony dropped 41 pounds and ran his first 5K.",
         "You can now book a same-day results consult after your mammogram.",
         "We can't compound a miracle hair tonic, and no one else can either.",
+        # a person's own result is a testimonial (missing_disclaimer), not the account's promise
+        "Six weeks after rehab, Marcus ran the mile in 6 minutes flat.",
+        "Since her sleep study, Ana sleeps through every single night.",
     ],
 )
 def test_red_flag_exceptions(claims: UnsubstantiatedClaimFamily, text: str) -> None:
