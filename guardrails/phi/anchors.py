@@ -91,6 +91,12 @@ def last_named(d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall |
     return calls[max(named, key=lambda p: p.start)] if named else None
 
 
+def pronoun_patient(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall | None:
+    """The patient a pronoun in `d`'s sentence refers to ("He moved to his son's place in
+    Tucson"): the last patient named before `d`; none when the sentence has no pronoun."""
+    return last_named(d, calls) if PRONOUN.search(scene.sentence_text(d.start)) else None
+
+
 def photo_owner(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> PersonCall | None:
     """Whose picture a post points to: a patient named in the sentence or before it ("Keisha
     rang our bell ... Swipe to see the moment", even with her nurse named in between); when

@@ -18,15 +18,14 @@ from guardrails.context import CheckContext
 from guardrails.findings import Entity
 from guardrails.phi.anchors import (
     NOT_PATIENT_PEOPLE,
-    PRONOUN,
     SECOND,
     any_patient,
-    last_named,
     named_before_place,
     named_in_sentence,
     only_patient,
     patient_of,
     photo_owner,
+    pronoun_patient,
     same_name,
 )
 from guardrails.phi.dates import calendar_reason, names_a_life_event
@@ -252,7 +251,7 @@ class ContextJudge:
         here = [c for p, c in calls.items() if s <= p.start < e]
         # "Nina sat with her husband through his ablation on Oct. 28": the care of the patient
         # named before, whatever event words ("day", "group") the sentence has
-        owner = last_named(d, calls) if not here and PRONOUN.search(sentence) else None
+        owner = pronoun_patient(scene, d, calls) if not here else None
         if owner is not None and self.cues.care.search(sentence):
             return self._decision(d, Entity.DATE, owner, "")
         if not life and self.cues.events.search(sentence):
@@ -289,7 +288,7 @@ class ContextJudge:
         )
         # a care home or a school is where someone lives or studies, whatever the model called it
         care_home = CARE_HOME.search(value) is not None or SCHOOL.search(value) is not None
-        street = d.kind == "ORGANIZATION" and SCHOOL_OR_STREET.search(value) and not SCHOOL.search(value)
+        street = SCHOOL_OR_STREET.search(value) is not None and SCHOOL.search(value) is None
         if d.kind == "ORGANIZATION" and not (care_home or street) and (not employer or ACRONYM.match(value)):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
         if scene.names_product(value):
@@ -310,8 +309,8 @@ class ContextJudge:
             anchor = named_in_sentence(scene, d, calls)
             if anchor is None and self.cues.residence.ends(before):
                 anchor = patient_of(scene, d, calls)  # "She lives on Birch Lane": whoever "she" is
-            if anchor is None and PRONOUN.search(scene.sentence_text(d.start)):
-                anchor = last_named(d, calls)  # "he was back under the lights for Ridgeview High"
+            if anchor is None:  # "he was back under the lights for Ridgeview High"
+                anchor = pronoun_patient(scene, d, calls)
             if anchor is None and scene.is_reply:
                 # a reply's reader: "to your place on Cobblestone Lane", "their camp forms for
                 # Lakeview Elementary" (your/their in a reply about care)
@@ -338,11 +337,10 @@ class ContextJudge:
         ordinary = ACRONYM.match(value) or any(w in self.not_places for w in value.lower().split())
         if d.recognizer == "SpacyRecognizer" and not ordinary and not VENUE.search(scene.before(d.start, 25)):
             anchor = named_in_sentence(scene, d, calls)
-            sentence = scene.sentence_text(d.start)
             if anchor is None and scene.is_reply and _YOUR_PLACE.search(before):
                 anchor = patient_of(scene, d, calls)  # a reply's "your feeder in Kettle Ridge"
-            if anchor is None and PRONOUN.search(sentence) and not _TECH_WORD.search(value):
-                anchor = last_named(d, calls)  # "He moved to his daughter's place in Sarasota"
+            if anchor is None and not _TECH_WORD.search(value):
+                anchor = pronoun_patient(scene, d, calls)  # "He moved to his daughter's place in Sarasota"
             if anchor is not None:
                 return self._decision(d, Entity.LOCATION, anchor, "")
         return Decision(d, Entity.LOCATION, Verdict.CLEAR, "place of an event or the organisation")
