@@ -36,6 +36,7 @@ from guardrails.rules.claim_text import (
     sentence_index,
     sentences,
 )
+from guardrails.rules.literal_gate import Gate, fold
 from guardrails.rules.product_text import (
     PRODUCTS_LEXICON,
     Mention,
@@ -45,7 +46,6 @@ from guardrails.rules.product_text import (
     ProductLexicon,
     load_product_lexicon,
 )
-from guardrails.rules.regex_union import any_of
 
 CLAIMS_LEXICON = "lexicons/claims.yaml"
 
@@ -213,7 +213,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
     def prepare(self, resources: RuleResources) -> None:
         options = self._options
         self._lexicon = load_claims_lexicon(options.lexicon)
-        self._any_red_flag = any_of([flag.pattern for flag in self._lexicon.red_flags])
+        self._red_flag_gates = [(flag, Gate.of(flag.pattern)) for flag in self._lexicon.red_flags]
         products: ProductLexicon = load_product_lexicon(options.products_lexicon)
         self._benefits = products.claims.benefit_patterns
         self._risk_sentence = products.claims.risk_sentence
@@ -257,14 +257,16 @@ class UnsubstantiatedClaimFamily(RuleFamily):
     def _red_flags(
         self, text: AnalyzedText, sentence: str, offset: int, approved: Sequence[ApprovedClaim] = ()
     ) -> Iterator[Finding]:
-        if self._any_red_flag is not None and self._any_red_flag.search(sentence) is None:
-            return  # most sentences: one scan instead of one per flag
+        folded = fold(sentence)
+        candidates = [flag for flag, gate in self._red_flag_gates if gate.open(folded)]
+        if not candidates:
+            return  # most sentences: substring tests instead of a scan per flag
         approved_wording = " ".join(w for c in approved for w in (c.text, *c.variations)).lower()
         lexicon = self._lexicon
         attributed = lexicon.attribution.search(sentence) is not None
         seen_kinds: set[str] = set()
         taken: list[tuple[int, int]] = []
-        for flag in lexicon.red_flags:
+        for flag in candidates:
             if flag.kind in seen_kinds or (flag.attributable and attributed):
                 continue
             if flag.unless is not None and flag.unless.search(sentence):
