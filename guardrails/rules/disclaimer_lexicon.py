@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from guardrails.rules.literal_gate import GatedUnion
 from guardrails.rules.question_invitations import QuestionPatterns
 
 
@@ -53,11 +54,12 @@ class DisclaimerLexicon(BaseModel):
 
 
 class DisclaimerPatterns:
-    """The lexicon compiled once: one alternation per list keeps matching fast."""
+    """The lexicon compiled once: each list matches as one alternation would, and a list's
+    patterns whose literals a text lacks are not run on it (most of them, on most texts)."""
 
     def __init__(self, raw: DisclaimerLexicon) -> None:
-        def union(patterns: list[str]) -> re.Pattern[str]:
-            return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+        def union(patterns: list[str]) -> GatedUnion:
+            return GatedUnion(patterns, re.IGNORECASE)
 
         self.results = union(raw.results_statements)
         self.before_after = union(raw.before_after_patterns)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 # The only non-ASCII characters that `re.IGNORECASE` matches to an ASCII letter
 # (found by testing every code point); `fold` maps them before lowercasing.
@@ -27,16 +28,28 @@ def fold(text: str) -> str:
     return text.translate(_ASCII_FOLDS).lower()
 
 
-def required_literals(pattern: re.Pattern[str]) -> Literals | None:
-    """Strings (lowercase ASCII) at least one of which is in `fold(text)` whenever `pattern` matches."""
+def _syntax_tree(pattern: re.Pattern[str]) -> Any | None:
     try:
         # The stdlib's own parser of pattern syntax (private, so typeshed lacks it); should a
         # later Python move it, every pattern simply runs.
         parser: Any = importlib.import_module("re._parser")
-        tree = parser.parse(pattern.pattern, pattern.flags)
+        return parser.parse(pattern.pattern, pattern.flags)
     except (ImportError, AttributeError, re.error, TypeError, ValueError):
         return None
-    return _sequence(list(tree))
+
+
+def required_literals(pattern: re.Pattern[str]) -> Literals | None:
+    """Strings (lowercase ASCII) at least one of which is in `fold(text)` whenever `pattern` matches."""
+    tree = _syntax_tree(pattern)
+    return None if tree is None else _sequence(list(tree))
+
+
+def _never_empty(pattern: re.Pattern[str]) -> bool:
+    tree = _syntax_tree(pattern)
+    try:
+        return tree is not None and int(tree.getwidth()[0]) > 0
+    except (AttributeError, TypeError, IndexError):
+        return False
 
 
 def _sequence(items: Sequence[tuple[object, object]]) -> Literals | None:
@@ -90,3 +103,67 @@ class Gate:
 
     def open(self, folded: str) -> bool:
         return self.literals is None or any(literal in folded for literal in self.literals)
+
+
+class Matcher(Protocol):
+    """What the rules call on a compiled pattern: `re.Pattern` and `GatedUnion` both fit."""
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None: ...
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]: ...
+
+
+class GatedUnion:
+    """`re.compile("|".join(patterns), flags)` for `search` and `finditer`, with the same matches,
+    run as one pattern per alternative behind its gate.
+
+    The union's leftmost-first rule is kept: the earliest start wins, and at the same start the
+    alternative listed first. Should an alternative be able to match the empty string, the rules
+    for where `finditer` resumes get subtle, so the plain union runs instead.
+    """
+
+    def __init__(self, patterns: Sequence[str], flags: int) -> None:
+        compiled = [re.compile(pattern, flags) for pattern in patterns]
+        self._union = re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", flags)
+        self._gated = (
+            tuple((pattern, Gate.of(pattern)) for pattern in compiled)
+            if all(_never_empty(pattern) for pattern in compiled)
+            else None
+        )
+        self._last_open: tuple[str, list[re.Pattern[str]]] = ("", [])
+
+    def _open(self, string: str) -> list[re.Pattern[str]]:
+        assert self._gated is not None
+        last, patterns = self._last_open
+        if string is not last:  # a rule searches one text many times, a sentence at a time
+            folded = fold(string)
+            patterns = [pattern for pattern, gate in self._gated if gate.open(folded)]
+            self._last_open = (string, patterns)
+        return patterns
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._gated is None:
+            return self._union.search(string, pos, endpos)
+        return _leftmost([pattern.search(string, pos, endpos) for pattern in self._open(string)])
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        if self._gated is None:
+            yield from self._union.finditer(string, pos, endpos)
+            return
+        patterns = self._open(string)
+        upcoming = [pattern.search(string, pos, endpos) for pattern in patterns]
+        while (found := _leftmost(upcoming)) is not None:
+            yield found
+            resume = found.end()  # never empty, so the scan moves on
+            for index, match in enumerate(upcoming):
+                # A match that starts at or after `resume` is the one a new search would find.
+                if match is not None and match.start() < resume:
+                    upcoming[index] = patterns[index].search(string, resume, endpos)
+
+
+def _leftmost(matches: Sequence[re.Match[str] | None]) -> re.Match[str] | None:
+    best: re.Match[str] | None = None
+    for match in matches:
+        if match is not None and (best is None or match.start() < best.start()):
+            best = match
+    return best

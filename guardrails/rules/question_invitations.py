@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from guardrails.rules.literal_gate import Matcher
+
 # "Questions? Ask Samir at the counter": asked in private, so no post invites them in public.
 _IN_PERSON = re.compile(
     r"[^.!?\n]{0,30}?\b(?:in person|at the (?:counter|front desk|pharmacy)|in[- ]store"
@@ -27,11 +29,11 @@ _IN_PERSON_BEFORE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class QuestionPatterns:
-    invitation: re.Pattern[str]
-    health: re.Pattern[str]
-    not_advice: re.Pattern[str]
-    emergency: re.Pattern[str]
-    private: re.Pattern[str]
+    invitation: Matcher
+    health: Matcher
+    not_advice: Matcher
+    emergency: Matcher
+    private: Matcher
 
 
 @dataclass(frozen=True, slots=True)
