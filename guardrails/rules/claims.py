@@ -234,6 +234,9 @@ class UnsubstantiatedClaimFamily(RuleFamily):
         names = self._name_stems(ctx.products)
         flagged: set[int] = set()
         labeling = [indication for product in ctx.products for indication in product.indications]
+        # Gated twice: the flags whose literals the text holds, then per sentence among those.
+        folded = fold(body)
+        gates = [(flag, gate) for flag, gate in self._red_flag_gates if gate.open(folded)]
         for index, (start, end) in enumerate(spans):
             sentence = body[start:end]
             if self._lexicon.exempt_context.search(sentence) or answered_no(body, spans, index, self._text):
@@ -241,9 +244,9 @@ class UnsubstantiatedClaimFamily(RuleFamily):
             if self._approved.matches(sentence, ctx.approved_claims, names, labeling):
                 flagged.add(index)  # substantiated: no product-claim finding either
                 # but "lowers A1C faster than any other option" adds a red flag to the approved words
-                yield from self._red_flags(text, sentence, start, approved=ctx.approved_claims)
+                yield from self._red_flags(text, sentence, start, gates, approved=ctx.approved_claims)
                 continue
-            for finding in self._red_flags(text, sentence, start):
+            for finding in self._red_flags(text, sentence, start, gates):
                 flagged.add(index)
                 yield finding
             in_sentence = [m for m in mentions if start <= m.start < end]
@@ -255,10 +258,15 @@ class UnsubstantiatedClaimFamily(RuleFamily):
         yield from self._product_claims(text, ctx, spans, mentions, names, flagged)
 
     def _red_flags(
-        self, text: AnalyzedText, sentence: str, offset: int, approved: Sequence[ApprovedClaim] = ()
+        self,
+        text: AnalyzedText,
+        sentence: str,
+        offset: int,
+        gates: Sequence[tuple[RedFlag, Gate]],
+        approved: Sequence[ApprovedClaim] = (),
     ) -> Iterator[Finding]:
         folded = fold(sentence)
-        candidates = [flag for flag, gate in self._red_flag_gates if gate.open(folded)]
+        candidates = [flag for flag, gate in gates if gate.open(folded)]
         if not candidates:
             return  # most sentences: substring tests instead of a scan per flag
         approved_wording = " ".join(w for c in approved for w in (c.text, *c.variations)).lower()
