@@ -22,6 +22,7 @@ from evals.runner.loading import load_suite
 from evals.scoring import GuardrailScore, score
 from guardrails.factory import build_checker
 from guardrails.findings import Category
+from guardrails.rules.text_model import TEXT_MODEL_FAMILY
 
 
 def split_cases(split: str) -> list[EvalCase]:
@@ -30,8 +31,10 @@ def split_cases(split: str) -> list[EvalCase]:
     return cast(list[EvalCase], loaded.load_split(ref))
 
 
-def run(cases: list[EvalCase]) -> tuple[GuardrailScore, float]:
+def run(cases: list[EvalCase], *, rules_only: bool = False) -> tuple[GuardrailScore, float]:
     checker = build_checker()
+    if rules_only:
+        checker = checker.without([TEXT_MODEL_FAMILY])
     started = time.perf_counter()
     reports = list(checker.check_many((case.text, case.check_context()) for case in cases))
     elapsed = time.perf_counter() - started
@@ -90,9 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=["dev", "test"])
     parser.add_argument("--dataset", type=Path, help="one JSONL file instead of a split")
     parser.add_argument("--errors", action="append", default=[], help="category to list misses for")
+    parser.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="without the text classifier: it was trained on dev, so tune rules on dev with this",
+    )
     args = parser.parse_args(argv)
     cases = load_cases(args.dataset) if args.dataset else split_cases(args.split)
-    result, elapsed = run(cases)
+    result, elapsed = run(cases, rules_only=args.rules_only)
     sys.stdout.write(render(result, elapsed) + "\n")
     for name in args.errors:
         sys.stdout.write("\n" + render_errors(result, Category(name), cases) + "\n")

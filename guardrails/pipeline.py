@@ -14,7 +14,7 @@ from guardrails.config import ConfigError, GuardrailConfig
 from guardrails.context import CheckContext
 from guardrails.findings import Category, CheckReport, Finding, Severity
 from guardrails.language import LanguageGate
-from guardrails.registry import Registry, RuleFamily
+from guardrails.registry import Registry, RuleFamily, UnknownRuleError
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -48,6 +48,16 @@ class Checker:
         self.families = tuple(families)
         self._nlp = nlp
         self._language_gate = language_gate
+
+    def without(self, names: Iterable[str]) -> Checker:
+        """This checker minus the named families: the phrase rules alone, say, measured on data
+        a learned family was trained on. An unknown name is an error, never a no-op."""
+        dropped = set(names)
+        unknown = sorted(dropped - {family.name for family in self.families})
+        if unknown:
+            raise UnknownRuleError(f"no rule family named {', '.join(unknown)} in this checker")
+        kept = [family for family in self.families if family.name not in dropped]
+        return Checker(kept, self._nlp, self._language_gate)
 
     def check(self, text: str, ctx: CheckContext) -> CheckReport:
         return self._run(AnalyzedText(text, nlp=self._nlp), ctx)
@@ -85,13 +95,18 @@ class Checker:
             if language is not None:
                 return CheckReport(findings=[_unsupported_language(language)])
         findings: list[Finding] = []
+        fallbacks: list[Finding] = []
         for family in self.families:
             try:
-                findings.extend(f for f in family.check(text, ctx) if family.enabled(f.rule_id))
+                found = [f for f in family.check(text, ctx) if family.enabled(f.rule_id)]
             except Exception as exc:
                 # Only the exception type: its message may quote the checked text.
                 logger.error("rule family %s crashed: %s", family.name, type(exc).__name__)
                 findings.append(_crashed(family.name))
+                continue
+            (fallbacks if family.fallback else findings).extend(found)
+        covered = {f.category for f in findings if f.severity is not Severity.INFO}
+        findings += [f for f in fallbacks if f.category not in covered]
         findings.sort(key=lambda f: (f.start if f.start is not None else -1, f.rule_id))
         return CheckReport(findings=findings)
 

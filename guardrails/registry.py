@@ -74,6 +74,9 @@ class RuleFamily(ABC):
     name: ClassVar[str]
     specs: ClassVar[tuple[RuleSpec, ...]]
     Options: ClassVar[type[BaseModel]] = NoOptions
+    # A fallback family's finding counts only where no other family found its category
+    # (block or warn) in the same text: a second opinion that adds recall, never a duplicate.
+    fallback: ClassVar[bool] = False
 
     def __init__(self, options: BaseModel, settings: Mapping[str, RuleSetting]) -> None:
         self.options = options

@@ -14,6 +14,7 @@ from guardrails.rules.patient_status import PatientStatusFamily
 from guardrails.rules.phi import PhiFamily
 from guardrails.rules.platform import PlatformFamily
 from guardrails.rules.provenance import ProvenanceFamily
+from guardrails.rules.text_model import TextModelFamily
 
 FAMILIES: tuple[type[RuleFamily], ...] = (
     PhiFamily,
@@ -27,6 +28,7 @@ FAMILIES: tuple[type[RuleFamily], ...] = (
     DisclaimersFamily,
     ProvenanceFamily,
     EchoFamily,
+    TextModelFamily,
 )
 
 
