@@ -7,8 +7,9 @@ Cross-validation leaves out one dev file at a time (each file is a batch written
 others), so every figure is on posts from a batch the model never saw. It reports the model
 alone and the model added to the phrase rules (a model finding only where no rule found the
 category), at the threshold stored in the file. The rules' own dev figures flatter them: they
-were tuned on these posts. The weights file is then trained on all of dev;
-the frozen test split is never read here. Needs scikit-learn (the `dev` extra).
+were tuned on these posts. The weights file is then trained on all of dev but the files in
+HELD_OUT, on which the shipped file is measured last. The frozen test split is never read
+here. Needs scikit-learn (the `dev` extra).
 """
 
 from __future__ import annotations
@@ -33,16 +34,24 @@ CATEGORIES = (Category.UNSUBSTANTIATED_CLAIM, Category.MISSING_DISCLAIMER)
 THRESHOLD = 0.7
 MIN_DF = 3  # a word or pair in fewer dev posts than this is noise, and would only grow the file
 C = 4.0
+# Dev files written after the shipped weights were trained: the model's own held-out check,
+# reported by every run. A retrain that takes them in must pass guardrails-ci like any change
+# (on 2026-11-29 it did not: trained on all 5,410 dev cases, test claim precision fell from
+# 0.757 to 0.718), so they stay out until one does.
+HELD_OUT = frozenset({"dev_fresh35", "dev_fresh36"})
 OUT = Path(__file__).resolve().parent.parent / "guardrails" / "data" / TEXT_MODEL
 
 
-def dev_batches() -> tuple[list[tuple[str, EvalCase]], str]:
-    """Every dev case with the name of its file, and one digest over the files' bytes."""
+def dev_batches(*, held_out: bool = False) -> tuple[list[tuple[str, EvalCase]], str]:
+    """The dev cases the model trains on (or, with `held_out`, those kept from it), each with
+    the name of its file, and one digest over the files' bytes."""
     loaded = load_suite("guardrails")
     (ref,) = loaded.datasets(["dev"])
     digest = hashlib.sha256()
     cases: list[tuple[str, EvalCase]] = []
     for path in loaded.dataset_paths(ref):
+        if (path.stem in HELD_OUT) is not held_out:
+            continue
         digest.update(path.read_bytes())
         cases += [(path.stem, cast(EvalCase, c)) for c in load_dataset(loaded.suite.target, path)]
     return cases, digest.hexdigest()
@@ -83,13 +92,16 @@ def cross_validate(
     return scores
 
 
-def rule_categories(cases: Sequence[EvalCase]) -> list[set[Category]]:
-    """What the phrase rules find per case (block and warn), the text model's own findings aside."""
+def rule_categories(cases: Sequence[EvalCase], *, with_model: bool = False) -> list[set[Category]]:
+    """What the checker finds per case (block and warn): the phrase rules, and the shipped
+    text model only `with_model`."""
     from evals.scoring import COUNTED
     from guardrails.factory import build_checker
     from guardrails.rules.text_model import TEXT_MODEL_FAMILY
 
-    checker = build_checker().without([TEXT_MODEL_FAMILY])
+    checker = build_checker()
+    if not with_model:
+        checker = checker.without([TEXT_MODEL_FAMILY])
     return [
         {f.category for f in report.findings if f.severity in COUNTED}
         for report in checker.check_many((c.text, c.check_context()) for c in cases)
@@ -153,6 +165,16 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"    rules alone      {_pr(by_rules, truth)}")
         _say(f"    model alone      {_pr(model, truth)}")
         _say(f"    rules or model   {_pr([r or m for r, m in zip(by_rules, model, strict=True)], truth)}")
+    held = [c for _, c in dev_batches(held_out=True)[0]]
+    if held:
+        with_model = rule_categories(held, with_model=True)
+        alone = rule_categories(held)
+        _say(f"held out ({', '.join(sorted(HELD_OUT))}: {len(held)} cases), the shipped weights file:")
+        for category in CATEGORIES:
+            truth = [category in c.categories for c in held]
+            _say(f"  {category.value}")
+            _say(f"    rules alone      {_pr([category in f for f in alone], truth)}")
+            _say(f"    rules or model   {_pr([category in f for f in with_model], truth)}")
     return 0
 
 

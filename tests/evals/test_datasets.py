@@ -121,4 +121,6 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh32.jsonl",
         "dev_fresh33.jsonl",
         "dev_fresh34.jsonl",
+        "dev_fresh35.jsonl",
+        "dev_fresh36.jsonl",
     ]

@@ -47,6 +47,8 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh32", 150),
         ("dev_fresh33", 150),
         ("dev_fresh34", 150),
+        ("dev_fresh35", 150),
+        ("dev_fresh36", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -87,6 +89,8 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh32",
         "dev_fresh33",
         "dev_fresh34",
+        "dev_fresh35",
+        "dev_fresh36",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
