@@ -92,6 +92,23 @@ def flagged(claims: UnsubstantiatedClaimFamily, text: str) -> list[str]:
         ("Throw away your glasses. Forever.", "Throw away your glasses"),
         ("yes it works for asthma too, way easier than the old ones", "easier than the old ones"),
         ("everyone who comes home with evercare stays home.", "everyone who comes home with evercare stays"),
+        ("Our in-office whitening gives you results that never fade.", "results that never fade"),
+        ("A flu shot gives you full protection within 24 hours.", "full protection within 24 hours"),
+        ("You'll see perfectly the very next morning.", "see perfectly"),
+        ("Our crowns outlast anything the chain offices offer.", "outlast anything"),
+        (
+            "People who choose us live longer than those treated anywhere else in the region.",
+            "live longer than those treated anywhere",
+        ),
+        ("Waits are shorter than at any urgent care in the county.", "than at any urgent care in the county"),
+        ("It is the once-daily tablet doctors trust most.", "doctors trust most"),
+        (
+            "Hollis Bay's most knowledgeable pharmacists are right here.",
+            "Bay's most knowledgeable pharmacists",
+        ),
+        ("Our pediatricians are the best in Maine at spotting it.", "the best in Maine"),
+        ("Our clinicians catch 99% of skin cancers at the first screening.", "catch 99% of"),
+        ("Nine out of ten patients who enroll have it under control.", "Nine out of ten patients"),
     ],
 )
 def test_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None:
@@ -111,6 +128,10 @@ def test_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> None
         "Our new hours are the only change this month.",
         "His son called the unit from work every night at 8 to check on him.",
         "Thank you for the work you do every day. #OncologyNursing",
+        "Patients trust most of what their pharmacist tells them, so ask us anything.",
+        "She brings out the best in Every Kid Counts volunteers.",
+        "No vaccine gives full protection within 24 hours; it takes about two weeks.",
+        "In a 2024 study, the screening caught 91% of cancers at stage 1.",
     ],
 )
 def test_leaves_alone(claims: UnsubstantiatedClaimFamily, text: str) -> None:
