@@ -240,6 +240,29 @@ POSITIVES = [
         ADVICE,
     ),
     ("post", "hearing aids changed my life! my link in bio gets you $200 off!!", CONNECTION),
+    # a sponsor or an employer named only at the end, an Employee/Partner tag, paid travel, a gift
+    (
+        "post",
+        "Blister packs made my dad's week easier. Thanks to Kestrel for sponsoring this post!",
+        CONNECTION,
+    ),
+    (
+        "post",
+        "I can't say enough about the heart team here. (Full disclosure: I work in the cath lab!)",
+        CONNECTION,
+    ),
+    (
+        "post",
+        "Proud of the team I get to work with. Get your RSV shot this fall. #TallisEmployee",
+        CONNECTION,
+    ),
+    ("post", "Flu shots done in 20 minutes at the Westbury clinic! #OaklinePartner #FluSeason", CONNECTION),
+    ("post", "Thank you @VeridiaAesthetics for flying me out to your launch night!", CONNECTION),
+    (
+        "post",
+        "Mail day! @BrightsideSmiles sent the twins these toothbrush kits, and they love them.",
+        CONNECTION,
+    ),
 ]
 
 NEGATIVES = [
@@ -301,6 +324,8 @@ NEGATIVES = [
     ("post", "\u201cDr. Haddad gave me my confidence back!\u201d \u2013 Jasmine. Individual results vary."),
     ("post", "Thanks to the Rotary Club for the free car seats they gave 50 families this month!"),
     ("post", "Disclosure: I'm a pharmacist at Kestrel. We now offer free medication reviews."),
+    ("post", "Full disclosure: I'm a nurse at St. Brigid. Our Breast Center has evening slots."),
+    ("post", "Our nurses work in the NICU and the burn unit, and they were honored this week."),
     ("crisis", "If you have an emergency, call 911. Visitors may re-enter through the north entrance."),
     ("post", "Employee here! Our new urgent care opens Monday with evening hours."),
     ("post", "We're proud to partner with the YMCA on free diabetes prevention classes."),
