@@ -8,6 +8,7 @@ points at the sentence the model scores highest, and says that a statistical mod
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,15 +21,27 @@ from guardrails.rules.claim_text import sentences
 from guardrails.text_model import TEXT_MODEL, TextClassifier, load_text_classifier, model_input
 
 _CITATION = "Carepost text classifier trained on the labelled dev posts (evals/text_model.py)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    rule_id: str
+    description: str
+    message: str  # formatted with the probability `p`
+    suggestion: str
+
+
 _RULES = {
-    Category.UNSUBSTANTIATED_CLAIM: (
+    Category.UNSUBSTANTIATED_CLAIM: _Rule(
         "text_model.unsubstantiated_claim",
+        "Reads like an unsubstantiated health claim that no claim rule matched.",
         "Reads like an unsubstantiated health claim (text classifier, probability {p:.2f}), although "
         "no claim rule matched its wording.",
         "Check the claim against the approved claims library; qualify it or cite its source.",
     ),
-    Category.MISSING_DISCLAIMER: (
+    Category.MISSING_DISCLAIMER: _Rule(
         "text_model.missing_disclaimer",
+        "Reads like content that needs a disclaimer that no disclaimer rule matched.",
         "Reads like a testimonial, paid post or invitation to ask that needs a disclaimer (text "
         "classifier, probability {p:.2f}), although no disclaimer rule matched its wording.",
         "Add the disclaimer it needs: results vary, a material connection, or not-medical-advice.",
@@ -49,8 +62,8 @@ class TextModelFamily(RuleFamily):
     name = TEXT_MODEL_FAMILY
     fallback = True
     specs = tuple(
-        RuleSpec(rule_id, category, Severity.WARN, _CITATION, message.split(" (")[0] + ".")
-        for category, (rule_id, message, _) in _RULES.items()
+        RuleSpec(rule.rule_id, category, Severity.WARN, _CITATION, rule.description)
+        for category, rule in _RULES.items()
     )
     Options = TextModelOptions
 
@@ -64,15 +77,15 @@ class TextModelFamily(RuleFamily):
     def check(self, text: AnalyzedText, ctx: CheckContext) -> Iterator[Finding]:
         kind = (ctx.content_type.value, ctx.platform.value)
         probabilities = self._classifier.probabilities(model_input(text.text, *kind))
-        for category, (rule_id, message, suggestion) in _RULES.items():
+        for category, rule in _RULES.items():
             p = probabilities[category.value]
             if p < self._classifier.threshold(category.value):
                 continue
             yield self.finding(
-                rule_id,
-                message.format(p=p),
+                rule.rule_id,
+                rule.message.format(p=p),
                 span=text.span(*self._strongest_sentence(text.text, kind, category)),
-                suggestion=suggestion,
+                suggestion=rule.suggestion,
             )
 
     def _strongest_sentence(self, body: str, kind: tuple[str, str], category: Category) -> tuple[int, int]:
