@@ -16,6 +16,7 @@ from guardrails.context import Consent, ContentType
 from guardrails.phi.engine import Detection
 from guardrails.phi.scene import Scene, words
 from guardrails.phi.verdicts import Verdict
+from guardrails.phi.wording import care_for_addressee
 
 _QUOTED = regex.compile(r"['\"‘“]\s*(\p{Lu}[\p{L}'-]*(?:\s\p{Lu}[\p{L}'-]*){0,2})\s*[,.!?]?\s*['\"’”]")
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
@@ -169,7 +170,12 @@ class PeopleJudge:
         linked = scene.care_linked
         if scene.ctx.content_type is ContentType.COMMENT_REPLY:
             addressed_formally = scene.cues.honorifics.ends(scene.words_before(d.start, 1))
-            linked = scene.personal_care or addressed_formally or scene.has_personal_numbers
+            linked = (
+                scene.personal_care
+                or addressed_formally
+                or scene.has_personal_numbers
+                or care_for_addressee(scene, d)
+            )
         if linked:
             return PersonCall(Verdict.PHI, "patient or relative")
         return PersonCall(Verdict.CLEAR, "not linked to care")

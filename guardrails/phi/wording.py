@@ -96,7 +96,44 @@ def linked(scene: Scene, d: Detection) -> bool:
     return scene.care_linked or scene.personal_care or (scene.is_reply and scene.has_personal_numbers)
 
 
+# The person a comment reply answers, named in its first sentence: "Hi Glenn!", "Glenda, we're
+# so glad ...", "So glad to hear it, Renee!".
+_GREETING_BEFORE = regex.compile(
+    r"^\W*(?:(?:hi|hey|hello|dear|aww*|oh|yay|thanks|thank\s+you|congrats|congratulations"
+    r"|welcome(?:\s+back)?)\b\W*)?$",
+    regex.IGNORECASE,
+)
+_VOCATIVE_AFTER = regex.compile(r"\s*[!.?]")
+
+
+def addressed(scene: Scene, d: Detection) -> bool:
+    """Whether a name in a reply is the person it answers (so care anywhere in it is theirs)."""
+    start, _ = scene.sentence(d.start)
+    if start != scene.sentence(0)[0]:
+        return False
+    before, after = scene.text[start : d.start], scene.text[d.end : d.end + 3]
+    greeted = _GREETING_BEFORE.search(before) is not None and after[:1] in (",", "!", ".")
+    return greeted or (before.rstrip().endswith(",") and _VOCATIVE_AFTER.match(after) is not None)
+
+
 OURS_BEFORE = regex.compile(r"\b(?:our|we|us)\s+(?:[\w-]+\s+)?$", regex.IGNORECASE)
+_SOMEONE = regex.compile(
+    r"\b(?:you|your|you're|you've|he|she|his|her|him|they|their|them)\b", regex.IGNORECASE
+)
+
+
+def care_for_addressee(scene: Scene, d: Detection) -> bool:
+    """A reply's addressee is tied to care told of someone anywhere in it ("Hi Glenn! Since your
+    sleep study showed ..."), but not to care offered to all ("Hi Maria! Flu shots are available
+    Saturday") nor to the organisation's own service."""
+    if not addressed(scene, d):
+        return False
+    for match in scene.cues.care_iter(scene.text):
+        start, end = scene.sentence(match.start())
+        sentence = scene.text[start:end]
+        if _SOMEONE.search(sentence) and not OURS_BEFORE.search(scene.text, start, match.start()):
+            return True
+    return False
 
 
 def care_not_ours(scene: Scene, d: Detection, within: tuple[int, int] | None = None) -> bool:

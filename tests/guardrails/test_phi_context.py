@@ -309,6 +309,26 @@ def test_posts(phi: RuleFamily, nlp: Language, text: str, expected: list[str]) -
             "comment_reply",
             [],
         ),
+        # the person a reply answers, with care told of them anywhere in it
+        (
+            "Hi Glenn! Since your sleep study showed severe apnea and the mask hasn't worked out, "
+            "Dr. Siddiqui would love to see you back.",
+            "comment_reply",
+            ["Glenn"],
+        ),
+        (
+            "Hi Kelsey, we hear you. The Tuesday night group has a waitlist, but Elliot is going to "
+            "call you this week about starting individual therapy sessions.",
+            "comment_reply",
+            ["Kelsey"],
+        ),
+        # care offered to everyone, or a thank-you naming a doctor, does not make the reader a patient
+        ("Hi Maria! Flu shots are available Saturday at all locations.", "comment_reply", []),
+        (
+            "Thank you so much, Tanya! We'll make sure Dr. Qureshi and the whole team see this.",
+            "comment_reply",
+            [],
+        ),
         # a generic reply and a community partner are clean
         (
             "We're sorry to see this. Please call Grace Mwangi at 555-0100 so we can talk privately.",
