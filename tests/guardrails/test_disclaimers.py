@@ -240,6 +240,13 @@ POSITIVES = [
         ADVICE,
     ),
     ("post", "hearing aids changed my life! my link in bio gets you $200 off!!", CONNECTION),
+    (
+        "post",
+        "Radiation fatigue wearing you down? Ask our oncology nurse navigator, Priya Das, RN, anything "
+        "in the comments on Friday. This is general education, not medical advice. If you have chest "
+        "pain, call 911.",
+        ADVICE,
+    ),
     # a sponsor or an employer named only at the end, an Employee/Partner tag, paid travel, a gift
     (
         "post",
@@ -325,6 +332,12 @@ NEGATIVES = [
     ("post", "Thanks to the Rotary Club for the free car seats they gave 50 families this month!"),
     ("post", "Disclosure: I'm a pharmacist at Kestrel. We now offer free medication reviews."),
     ("post", "Full disclosure: I'm a nurse at St. Brigid. Our Breast Center has evening slots."),
+    (
+        "post",
+        "Radiation fatigue wearing you down? Ask our oncology nurse navigator, Priya Das, RN, anything "
+        "in the comments. This is not medical advice. In an emergency, call 911. For anything personal, "
+        "call us privately at 555-0100.",
+    ),
     ("post", "Our nurses work in the NICU and the burn unit, and they were honored this week."),
     ("crisis", "If you have an emergency, call 911. Visitors may re-enter through the north entrance."),
     ("post", "Employee here! Our new urgent care opens Monday with evening hours."),
