@@ -24,8 +24,12 @@ from typing import Any, cast
 
 from evals.cases import EvalCase
 from evals.runner.loading import load_dataset, load_suite
+from evals.scoring import Counts, counted
+from guardrails.factory import build_checker
 from guardrails.findings import Category
 from guardrails.normalize import normalize
+from guardrails.pipeline import Checker
+from guardrails.rules.text_model import TEXT_MODEL_FAMILY
 from guardrails.text_model import TEXT_MODEL, model_input
 
 CATEGORIES = (Category.UNSUBSTANTIATED_CLAIM, Category.MISSING_DISCLAIMER)
@@ -92,27 +96,22 @@ def cross_validate(
     return scores
 
 
-def rule_categories(cases: Sequence[EvalCase], *, with_model: bool = False) -> list[set[Category]]:
-    """What the checker finds per case (block and warn): the phrase rules, and the shipped
-    text model only `with_model`."""
-    from evals.scoring import COUNTED
-    from guardrails.factory import build_checker
-    from guardrails.rules.text_model import TEXT_MODEL_FAMILY
-
-    checker = build_checker()
-    if not with_model:
-        checker = checker.without([TEXT_MODEL_FAMILY])
+def rule_categories(checker: Checker, cases: Sequence[EvalCase]) -> list[set[Category]]:
+    """The categories `checker` finds per case (block and warn)."""
     return [
-        {f.category for f in report.findings if f.severity in COUNTED}
+        {f.category for f in counted(report.findings)}
         for report in checker.check_many((c.text, c.check_context()) for c in cases)
     ]
 
 
 def _pr(predicted: list[bool], truth: list[bool]) -> str:
-    tp = sum(p and t for p, t in zip(predicted, truth, strict=True))
-    fp = sum(p and not t for p, t in zip(predicted, truth, strict=True))
-    fn = sum(t and not p for p, t in zip(predicted, truth, strict=True))
-    return f"P {tp / max(1, tp + fp):.3f} R {tp / max(1, tp + fn):.3f} (tp {tp}, fp {fp}, fn {fn})"
+    pairs = list(zip(predicted, truth, strict=True))
+    counts = Counts(
+        tp=sum(p and t for p, t in pairs),
+        fp=sum(p and not t for p, t in pairs),
+        fn=sum(t and not p for p, t in pairs),
+    )
+    return f"P {counts.precision:.3f} R {counts.recall:.3f} (tp {counts.tp}, fp {counts.fp}, fn {counts.fn})"
 
 
 def weights_file(vectorizer: Any, models: dict[Category, Any], trained_on: str) -> dict[str, Any]:
@@ -155,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         OUT.write_text(json.dumps(weights_file(vectorizer, models, trained_on), separators=(",", ":")) + "\n")
         _say(f"wrote {OUT} ({len(vectorizer.vocabulary_)} terms), trained on {trained_on}")
     scores = cross_validate(batches, texts, labels)
-    rules = rule_categories(cases)
+    checker = build_checker()  # after writing: it loads the weights file just written
+    rules_only = checker.without([TEXT_MODEL_FAMILY])
+    rules = rule_categories(rules_only, cases)
     _say(f"leave-one-file-out over {len(set(batches))} dev files, threshold {THRESHOLD}:")
     for category in CATEGORIES:
         truth = labels[category]
@@ -167,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"    rules or model   {_pr([r or m for r, m in zip(by_rules, model, strict=True)], truth)}")
     held = [c for _, c in dev_batches(held_out=True)[0]]
     if held:
-        with_model = rule_categories(held, with_model=True)
-        alone = rule_categories(held)
+        with_model = rule_categories(checker, held)
+        alone = rule_categories(rules_only, held)
         _say(f"held out ({', '.join(sorted(HELD_OUT))}: {len(held)} cases), the shipped weights file:")
         for category in CATEGORIES:
             truth = [category in c.categories for c in held]
