@@ -42,7 +42,7 @@ C = 4.0
 # reported by every run. A retrain that takes them in must pass guardrails-ci like any change
 # (on 2026-11-29 it did not: trained on all 5,410 dev cases, test claim precision fell from
 # 0.757 to 0.718), so they stay out until one does.
-HELD_OUT = frozenset({"dev_fresh35", "dev_fresh36"})
+HELD_OUT = frozenset({"dev_fresh35", "dev_fresh36", "dev_fresh37", "dev_fresh38", "dev_fresh39"})
 OUT = Path(__file__).resolve().parent.parent / "guardrails" / "data" / TEXT_MODEL
 
 

@@ -123,4 +123,7 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh34.jsonl",
         "dev_fresh35.jsonl",
         "dev_fresh36.jsonl",
+        "dev_fresh37.jsonl",
+        "dev_fresh38.jsonl",
+        "dev_fresh39.jsonl",
     ]

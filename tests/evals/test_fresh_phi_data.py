@@ -49,6 +49,9 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh34", 150),
         ("dev_fresh35", 150),
         ("dev_fresh36", 150),
+        ("dev_fresh37", 150),
+        ("dev_fresh38", 150),
+        ("dev_fresh39", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -91,6 +94,9 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh34",
         "dev_fresh35",
         "dev_fresh36",
+        "dev_fresh37",
+        "dev_fresh38",
+        "dev_fresh39",
         "dev_fresh4",
         "dev_fresh6",
         "dev_fresh7",
