@@ -44,6 +44,9 @@ _BEFORE_AND = regex.compile(r"(?<![\p{L}'’.-])(\p{Lu}\p{Ll}+)(?:,\s|\s(?:and|&
 _AFTER_AND = regex.compile(r"(?:,\s|\s(?:and|&)\s)(\p{Lu}\p{Ll}+)(?![\p{L}'’-])(?!\s\p{Lu})")
 _TITLE_WORD = regex.compile(r"(\w+)\.?\s+")
 _TRAILING = regex.compile(r"[\s,;:(\[{\"'“‘\p{So}\p{Sk}\p{Cf}-]+$")  # emoji too: "Rollo 👋"
+# The NER model takes emoji before a name into it ("💛 Baby Amara"), and the variation
+# selector of "✉️" (a combining mark) with them.
+_LEADING = regex.compile(r"^[\s,;:)\]}\"'”’\p{So}\p{Sk}\p{Cf}\p{Mn}-]+")
 _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
 _ACRONYM = regex.compile(r"[A-Z&]{1,5}\.?")
 _ORG_ACRONYM = regex.compile(r"[A-Z]{2,4}")
@@ -338,6 +341,10 @@ class PhiEngine:
         "Center"), or only ordinary words ("Healthy Steps").
         """
         span = text[start:end]
+        leading = _LEADING.match(span)
+        if leading is not None:
+            start += leading.end()
+            span = span[leading.end() :]
         for suffix in ("'s", "’s"):
             if span.endswith(suffix):
                 span = span[: -len(suffix)]

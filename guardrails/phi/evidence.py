@@ -38,7 +38,9 @@ _COMMA_BEFORE = regex.compile(r",\s*$")
 _VOCATIVE_END = regex.compile(r"^\s*(?:[!?]|\.(?:\s|$)|$)")
 # "Swelling, bruising, and lumps": the first item of a list, not someone addressed.
 _LIST = regex.compile(r"^,\s*\p{Ll}[\p{L}-]*(?:,|\s+(?:and|or)\b)")
-_OPENING = regex.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"'“‘(]*$")
+# Emoji end a sentence in posts as a full stop does ("Ask Dr. Karim anything! 💬 Drop your
+# questions", "Volunteer love 💛 Every Thursday"), and may stand before its first word.
+_OPENING = regex.compile(r"(?:^|[.!?:;]\s+|\n\s*|\p{So}\s+)[\p{So}\p{Sk}\p{Cf}\p{Mn}\s]*[\"'“‘(]*$")
 # "Beatrix is 98 years old", "Ignatius turns ninety-three": a person's age follows
 _AGE_AFTER = regex.compile(
     r"^\s+(?:is|was|turns|turned|turning|just\s+turned)\s+(?:\d{1,3}(?!\s*%|\d)|ninety|a\s+hundred|one\s+hundred)",

@@ -139,7 +139,8 @@ class Dictionary(_Lexicon):
 
 
 class GivenNames(_Lexicon):
-    names: str = Field(min_length=1)
+    names: str = Field(min_length=1)  # the 1990 US census list
+    world_names: str = ""  # more recent and non-US names (tools/world_names.py)
 
 
 class PublicFigures(_Lexicon):
@@ -183,7 +184,8 @@ def load_given_names(name: str | None) -> frozenset[str]:
     if name is None:
         return frozenset()
     try:
-        return frozenset(GivenNames.model_validate(_read(name, None)).names.lower().split())
+        given = GivenNames.model_validate(_read(name, None))
+        return frozenset(f"{given.names} {given.world_names}".lower().split())
     except ValidationError as exc:
         raise ConfigError(f"invalid given-names list {name}: {exc}") from None
 

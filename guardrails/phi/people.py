@@ -47,6 +47,14 @@ _CONTACT_BEFORE = regex.compile(
 _CONTACT_AFTER = regex.compile(
     r"\s*,?\s*(?:at|on|in)\s+(?:(?:our|the)\b|\(?\+?\d[\d\s().-]{5,}|[\w.+-]+@)", regex.IGNORECASE
 )
+# In a reply, "Farida will call you at ...", "Noor wants to see you Thursday": someone who acts
+# for the organisation towards the reader.
+_ACTS_FOR_US = regex.compile(
+    r"^\s*(?:will|would|can|could|(?:would\s+)?(?:wants|likes?|loves?)\s+to|is\s+(?:going|happy|glad)\s+to|['’]ll)"
+    r"\s+(?:(?:personally|gladly|happily|also)\s+)?"
+    r"(?:call|text|e-?mail|see|reach\s+out\s+to|contact|follow\s+up\s+with|get\s+back\s+to|meet)\s+you\b",
+    regex.IGNORECASE,
+)
 _PRESENT = regex.compile(
     r"\b(?:today|tonight|now|still|currently|this\s+(?:week|month|year)|turns?|birthday|years?\s+old)\b",
     regex.IGNORECASE,
@@ -236,6 +244,8 @@ class PeopleJudge:
             # "one of our surgical techs": a plural role names one of them
             if cues.staff_roles.ends(role) or (role.endswith("s") and cues.staff_roles.ends(role[:-1])):
                 return True
+        if scene.is_reply and _ACTS_FOR_US.match(scene.after(d.end, 60)):
+            return True
         # "Teresa from our psychiatry team", "Luis on our night-shift crew"
         if _TEAM_AFTER.match(scene.after(d.end, 60)):
             return True
