@@ -56,6 +56,15 @@ CARE_HOME = regex.compile(
     r"\s(?:Senior\s+Living|Assisted\s+Living|Nursing\s+(?:Home|Center|Centre)|Retirement\s+(?:Home|Community"
     r"|Village)|Memory\s+Care|Care\s+(?:Home|Centre|Center)|Rest\s+Home)$"
 )
+# "Her husband, Arthur, ...", "his granddaughters Adaeze and Ify": a family member of someone
+# in the story, named as such (not a fellow patient: "roommate", "treadmill neighbor").
+KIN_BEFORE = regex.compile(
+    r"\b(?:wife|husband|partner|spouse|fianc[eé]e?|daughters?|sons?|mother|mom|mum|father|dad|parents?"
+    r"|sisters?|brothers?|siblings?|grand(?:son|daughter|child|mother|father|ma|pa|kids|children)s?"
+    r"|aunt|uncle|niece|nephew|cousin|girlfriend|boyfriend|step(?:son|daughter|mother|father))"
+    r"\s*,?\s*(?:\p{Lu}[\p{L}'’-]+\s*(?:,|and|&)\s*)*$",
+    regex.IGNORECASE,
+)
 SCHOOL = regex.compile(r"\s(?:Elementary|Middle\s+School|High\s+School|Academy|Preschool)$")
 RESIDENCE_AFTER_NAME = regex.compile(
     r"^\s*(?:,\s*(?:age\s+)?\d{1,3}\s*,)?\s*(?:of|from|in|at)\s*$", regex.IGNORECASE

@@ -16,10 +16,11 @@ from pydantic import BaseModel, ConfigDict
 from guardrails.analysis import AnalyzedText
 from guardrails.config import ConfigError
 from guardrails.context import CheckContext
-from guardrails.findings import Category, Finding, Severity
+from guardrails.findings import Category, Entity, Finding, Severity
 from guardrails.phi.entities import DESCRIPTION, SAFE_HARBOR_LETTER
 from guardrails.phi.loader import PhiModels, load_phi
 from guardrails.phi.verdicts import Verdict
+from guardrails.phi.wording import KIN_BEFORE
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
 
 IDENTIFIER = "phi.identifier"
@@ -80,6 +81,7 @@ class PhiFamily(RuleFamily):
             raise RuntimeError("phi family used before prepare()")
         detections = self._models.engine.detect(text.text, text.doc)
         first: tuple[int, int] | None = None
+        consented_story = unconsented_patient = False
         for decision in self._models.judge.decide(text.text, text.doc, ctx, detections):
             if decision.verdict is Verdict.CLEAR:
                 continue
@@ -87,6 +89,7 @@ class PhiFamily(RuleFamily):
             span = text.span(decision.detection.start, decision.detection.end)
             letter = SAFE_HARBOR_LETTER[entity]
             if decision.verdict is Verdict.CONSENTED and decision.consent_id is not None:
+                consented_story = True
                 yield self.finding(
                     CONSENTED,
                     f"This is {DESCRIPTION[entity]} of a patient; consent record {decision.consent_id} "
@@ -97,6 +100,8 @@ class PhiFamily(RuleFamily):
                 )
                 continue
             first = first or span
+            if entity is Entity.PERSON and not KIN_BEFORE.search(text.text, 0, decision.detection.start):
+                unconsented_patient = True
             yield self.finding(
                 IDENTIFIER,
                 f"This is {DESCRIPTION[entity]} of a patient or a patient's relative, a HIPAA "
@@ -107,7 +112,7 @@ class PhiFamily(RuleFamily):
                 suggestion="Remove or generalise it, or attach a signed patient authorization to the "
                 "consent records and reference it.",
             )
-        if first is not None:
+        if first is not None and (unconsented_patient or not consented_story):
             # An identifier is PHI only once context ties it to care here, so the same text
             # confirms that the person is (or was) a patient: one finding, on the first identifier.
             yield self.finding(

@@ -415,6 +415,36 @@ def test_consent_covers_only_its_subject(phi: RuleFamily, nlp: Language) -> None
     assert blocked_spans(phi, nlp, text, context=with_consents(CONSENT)) == ["Edith Rowe"]
 
 
+@pytest.mark.parametrize(
+    ("text", "blocked", "status"),
+    [
+        # the consented patient's family, named as family: PHI, but no one else's patient status
+        (
+            "Maria Lopez walked out of cardiac rehab today. Her husband, Arthur, did every exercise with her.",
+            ["Arthur"],
+            False,
+        ),
+        (
+            "Maria Lopez finished cardiac rehab today; her granddaughters Ada and Ify painted her a banner.",
+            ["Ada", "Ify"],
+            False,
+        ),
+        # a fellow patient beside the consented one is a patient without consent
+        (
+            "Maria Lopez finished cardiac rehab today, and her rehab buddy Edith Rowe was right behind her.",
+            ["Edith Rowe"],
+            True,
+        ),
+    ],
+)
+def test_a_consented_story_discloses_patient_status_only_of_someone_else_in_care(
+    phi: RuleFamily, nlp: Language, text: str, blocked: list[str], status: bool
+) -> None:
+    findings = run_family(phi, text, context=with_consents(CONSENT), nlp=nlp)
+    assert blocked_spans(phi, nlp, text, context=with_consents(CONSENT)) == blocked
+    assert any(f.rule_id == "phi.patient_status" for f in findings) is status
+
+
 def test_parent_named_in_a_consent_hint_is_covered(phi: RuleFamily, nlp: Language) -> None:
     consent = {"id": "AUTH-7", "subject_hint": "Zara Iqbal (parent: Imran Iqbal)"}
     text = "Zara Iqbal was our first flu-shot patient of the season. Thank you to Zara and to Imran Iqbal!"
