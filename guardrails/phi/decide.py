@@ -74,6 +74,8 @@ _POSSESSIVE = regex.compile(r"(?:\b(?:your|his|her|their)|['’]s)\s*$", regex.I
 _NOT_PATIENTS = frozenset({"public figure"})
 _BREAK = regex.compile(r"[.!?;\n]")
 _APPOSED_AGE_GAP = regex.compile(r",\s*(?:aged?\s+)?")
+# "At 91, Dr. Everett Lundqvist is ...": the age opens the clause of the person it belongs to
+_AGE_BEFORE_GAP = regex.compile(r",\s*(?:\p{Lu}\p{L}{0,3}\.?\s+)?")
 _OWNER_GAP = 30
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
 
@@ -125,11 +127,15 @@ class ContextJudge:
 
     @staticmethod
     def _apposed_to_cleared(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> bool:
-        """An age in apposition ("Betty Sloane, 92,") to a person context cleared (staff, public)."""
+        """An age in apposition ("Betty Sloane, 92,", "At 91, Dr. Lundqvist") to a person context
+        cleared (staff, public)."""
         return any(
             call.verdict is Verdict.CLEAR
             and call.reason in NOT_PATIENT_PEOPLE
-            and _APPOSED_AGE_GAP.fullmatch(scene.text[person.end : d.start])
+            and (
+                _APPOSED_AGE_GAP.fullmatch(scene.text[person.end : d.start])
+                or _AGE_BEFORE_GAP.fullmatch(scene.text[d.end : person.start])
+            )
             for person, call in calls.items()
         )
 

@@ -177,6 +177,10 @@ class PhiEngine:
                 if trimmed is None:
                     continue
                 start, end = trimmed
+                if text[start:end].islower() and not self._given_names.issuperset(
+                    name_words(text[start:end])
+                ):
+                    continue  # "keratitis", "jollof rice", "ovalimab": lower case, and no given name
             elif kind == "ORGANIZATION" and _ORG_ACRONYM.fullmatch(text[start:end]):
                 continue  # "DOB", "MRN", "ICU": record keywords and units, not organisations
             elif kind in ("LOCATION", "ORGANIZATION") and text[start:end].lower() in self._not_names:

@@ -212,8 +212,11 @@ class PeopleJudge:
 
     @staticmethod
     def _is_animal(scene: Scene, d: Detection) -> bool:
+        """ "Biscuit, our therapy dog", and "her rescue dog, Biscuit" or "our therapy dog Luna"."""
         after = _APPOSITION.match(scene.after(d.end, 60))
-        return after is not None and scene.cues.animals.ends(after.group(1))
+        if after is not None and scene.cues.animals.ends(after.group(1)):
+            return True
+        return scene.cues.animals.ends(scene.words_before(d.start, 1))
 
     # -- staff -----------------------------------------------------------------------
     def _is_staff(self, scene: Scene, d: Detection, tokens: list[str]) -> bool:

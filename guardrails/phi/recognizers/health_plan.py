@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern
 
 from guardrails.phi.recognizers.base import DIGIT, DataRecognizer, has_digit
@@ -13,6 +15,8 @@ _LEAD = (
     r"(?<=\b(?:member|subscriber|policy|beneficiary|medicare|medicaid|insurance|insurer|plan|mbi)"
     r"(?:\s+(?:id|identification|number|no\.?|num|#)){0,2}\s*[:#]?\s*)"
 )
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 _LATER = (
     r"(?<=\b(?:member|subscriber|policy|beneficiary)\s+(?:id|number|no\.?)\b"
@@ -32,4 +36,6 @@ class HealthPlanIdRecognizer(DataRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         digits = sum(char.isdigit() for char in pattern_text)
+        if _YEAR.fullmatch(pattern_text):
+            return False  # "Help us plan 2027!": a year, not a member number
         return None if has_digit(pattern_text) and digits >= 4 else False

@@ -68,12 +68,13 @@ class PersonCueRecognizer(LocalRecognizer):
         rel = _alternation(relation_words)
         cue = _alternation(person_cues)
         flags = regex.VERSION1 | regex.MULTILINE
+        # A cue inside a hashtag or handle is a topic, not a slot: "#partner Honest review:".
         strong = [
             rf"(?<=\b(?i:{hon})\.?\s+){FULL_NAME}",
             # a form-like line: "Name: Lorne · Age: 91"
             rf"(?<=\b(?i:name|patient)\s*:\s*){FULL_NAME}",
-            rf"(?<=\b(?i:{rel})\s+){FULL_NAME}",
-            rf"(?<=\b(?i:{rel})\s+{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+){FULL_NAME}",
+            rf"(?<=(?<![#@])\b(?i:{rel})\s+){FULL_NAME}",
+            rf"(?<=(?<![#@])\b(?i:{rel})\s+{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+){FULL_NAME}",
             # "the Nakashima family" (lower case: "the Hendricks Family Foundation" is a name)
             rf"(?<=\b(?i:the)\s){NAME}(?=\s+(?:family|families|household|twins)\b)",
             # a nickname in brackets after a name: "Dolores ('Dee' to everyone)"
@@ -85,7 +86,7 @@ class PersonCueRecognizer(LocalRecognizer):
         ]
         after = _alternation(person_after_cues) if person_after_cues else None
         weak = [
-            rf"(?<=\b(?i:{cue}),?\s+(?:(?i:to|for|of)\s+)?){FULL_NAME}",
+            rf"(?<=(?<![#@])\b(?i:{cue}),?\s+(?:(?i:to|for|of)\s+)?){FULL_NAME}",
             rf"{_SENTENCE_START}{FULL_NAME}(?=,\s)",
             rf"(?<=,\s){FULL_NAME}(?=\s*(?:[!?]|\.(?:\s|$)|,\s(?i:for|thank|thanks|we|you|your|the|our|please)\b))",
             rf"{FULL_NAME}(?=['’]s\b)",
