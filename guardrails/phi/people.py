@@ -65,6 +65,15 @@ _FIRST_PERSON = regex.compile(r"\b(?:our|we|us)\b", regex.IGNORECASE)
 STRONG_REASONS = frozenset({"staff", "public figure", "persona", "consent", "organisation", "eponym"})
 
 
+def _short_form(mention: frozenset[str], tokens: frozenset[str]) -> bool:
+    """ "Meet Samuel Odhiambo, RN ... Thank you, Sam!": a first name's short form (its first three
+    letters or more) is the same person."""
+    if len(mention) != 1:
+        return False
+    (word,) = mention
+    return len(word) >= 3 and any(t != word and t.startswith(word) for t in tokens)
+
+
 @dataclass(frozen=True, slots=True)
 class PersonCall:
     verdict: Verdict
@@ -138,7 +147,7 @@ class PeopleJudge:
                 continue
             mention = frozenset(_tokens(scene.text[detection.start : detection.end]))
             for tokens, other in strong:
-                if mention and mention <= tokens:
+                if mention and (mention <= tokens or _short_form(mention, tokens)):
                     calls[detection] = other
                     break
         return calls

@@ -176,6 +176,11 @@ REPLY_POSITIVES = [
 ]
 
 REPLY_NEGATIVES = [
+    (
+        "comment_reply",
+        "Thanks for reaching out, and we're sorry you're dealing with this. We can't give medical advice in "
+        "the comments; please call our North clinic at 555-0146.",
+    ),
     ("comment_reply", "Keep wearing sunscreen this summer, everyone!"),
     ("comment_reply", "We'll post the new hours before your next visit to our website."),
     ("comment_reply", "Thanks for showing up to the 5K for our cancer center!"),
@@ -339,6 +344,17 @@ POST_POSITIVES = [
 ]
 
 POST_NEGATIVES = [
+    # a department in Title Case; a credential the NER-free mention finder knew only in part;
+    # a platform's "Live"
+    (
+        "post",
+        "If you lead a patient relations team, let's compare notes. Harriet Cobb, Director of Patient Relations",
+    ),
+    (
+        "post",
+        "Heavy bleeding? Tell us your symptoms in the comments and Noor Siddiqui, CNM, will pick a few to "
+        "answer on tomorrow's Live!",
+    ),
     # a collaboration's creator is no patient
     ("post", "#collab We loved having @mamabirdmeg in the clinic to film a day in our embryology lab."),
     # Title-case labels, places and credentials are nobody who could be a patient

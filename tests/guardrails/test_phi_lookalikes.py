@@ -45,6 +45,13 @@ if TYPE_CHECKING:
         # the age of the clinician the clause is about
         ("At 91, Dr. Everett Lundqvist is finally hanging up his stethoscope.", "post", []),
         ("At 102, Rosalind is our oldest pacemaker patient.", "post", ["102", "Rosalind"]),
+        # a staff member's short name, after the full one with a credential
+        (
+            "Meet Samuel Odhiambo, RN, nurse manager on 3 North. Sam started here as a unit secretary in 2009 "
+            "and now leads 42 nurses. Thank you, Sam, for 16 years of steady hands!",
+            "post",
+            [],
+        ),
         # a pet: its name follows the animal word
         (
             "Kelsey Dunmore, RN, joined us after eight years in a hospital burn unit. Off the clock you'll find "
