@@ -23,7 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from guardrails.analysis import AnalyzedText
-from guardrails.context import ApprovedClaim, CheckContext, ProductFacts
+from guardrails.context import ApprovedClaim, CheckContext, ContentType, ProductFacts
 from guardrails.datafiles import load_data_file
 from guardrails.findings import Category, Finding, Severity
 from guardrails.registry import RuleFamily, RuleResources, RuleSpec
@@ -66,6 +66,9 @@ class RedFlag(_Strict):
     unless: Pattern | None = None
 
 
+_OUT_OF = re.compile(r"\s+out\s+of\s+")
+
+
 class ApprovedMatch(_Strict):
     claim_coverage: float = Field(gt=0, le=1)
     sentence_coverage: float = Field(gt=0, le=1)
@@ -95,6 +98,8 @@ class ClaimsLexicon(_Strict):
     exempt_context: Pattern
     attribution: Pattern
     product_safety: Pattern
+    use_statement: Pattern
+    use_statement_result: Pattern
     approved_match: ApprovedMatch
     off_label: OffLabelLexicon
 
@@ -160,6 +165,10 @@ class ApprovedClaims:
             if indication and coverage(words, indication) >= self._settings.sentence_coverage:
                 return True
             label_words |= indication
+        # "X reduces visible fat bulges on the abdomen ...; it is not a weight-loss treatment":
+        # the indication and a limitation in one sentence say only what the labeling says.
+        if label_words and coverage(words, label_words) >= self._settings.sentence_coverage:
+            return True
         # Most of an approved wording, and no benefit beyond the approved wordings it uses or the
         # labeling: a short approved claim ("One dose") cannot vouch for a new one beside it
         # ("gives lifetime protection"), while a patient's own framing ("Day 2 and my ...") or two
@@ -269,7 +278,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
         candidates = [flag for flag, gate in gates if gate.open(folded)]
         if not candidates:
             return  # most sentences: substring tests instead of a scan per flag
-        approved_wording = " ".join(w for c in approved for w in (c.text, *c.variations)).lower()
+        approved_wording = _same_ratio(" ".join(w for c in approved for w in (c.text, *c.variations)).lower())
         lexicon = self._lexicon
         attributed = lexicon.attribution.search(sentence) is not None
         seen_kinds: set[str] = set()
@@ -284,7 +293,7 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                     continue
                 if any(match.start() < end and start < match.end() for start, end in taken):
                     continue  # one finding per stretch of text ("100% painless" is one claim)
-                if approved_wording and match.group().lower() in approved_wording:
+                if approved_wording and _same_ratio(match.group().lower()) in approved_wording:
                     continue  # the approved claim itself says it
                 seen_kinds.add(flag.kind)
                 taken.append(match.span())
@@ -318,8 +327,8 @@ class UnsubstantiatedClaimFamily(RuleFamily):
         names: frozenset[str],
         flagged: set[int],
     ) -> Iterator[Finding]:
-        if not spans:
-            return
+        if not spans or ctx.content_type is ContentType.CRISIS:
+            return  # a recall or shortage notice informs; it promotes nothing
         reported: set[str] = set()
         for mention in mentions:
             product = mention.product
@@ -340,7 +349,8 @@ class UnsubstantiatedClaimFamily(RuleFamily):
                 start, end = spans[position]
                 sentence = text.text[start:end]
                 benefit = self._benefit(sentence, _name_spans(sentence, product))
-                if benefit is None or self._approved.matches(sentence, claims, names, product.indications):
+                labeling = (*product.indications, *product.limitations)
+                if benefit is None or self._approved.matches(sentence, claims, names, labeling):
                     continue
                 reported.add(product.id)
                 yield self.finding(
@@ -356,13 +366,31 @@ class UnsubstantiatedClaimFamily(RuleFamily):
         outside the product's own names ("Truvessa Aligners (clear orthodontic aligners)")."""
         if self._risk_sentence.search(sentence):
             return None  # "may lower your ability to fight infections" is a risk, not a benefit
-        return first_claim(self._benefits, sentence, self._text, skip=names)
+        benefit = first_claim(self._benefits, sentence, self._text, skip=names)
+        if benefit is not None and self._states_use_only(sentence, benefit.start()):
+            return None
+        return benefit
+
+    def _states_use_only(self, sentence: str, benefit_start: int) -> bool:
+        """The benefit wording is in a statement of what the product is for, with no result."""
+        lexicon = self._lexicon
+        frame = lexicon.use_statement.search(sentence)
+        return (
+            frame is not None
+            and frame.start() <= benefit_start
+            and lexicon.use_statement_result.search(sentence) is None
+        )
 
     def _name_stems(self, products: Sequence[ProductFacts]) -> frozenset[str]:
         words: set[str] = set()
         for product in products:
             words |= self._vocabulary.stems(f"{product.brand_name} {product.established_name}")
         return frozenset(words)
+
+
+def _same_ratio(text: str) -> str:
+    """ "4 out of 10 people" says what "4 in 10 people" says."""
+    return _OUT_OF.sub(" in ", text)
 
 
 def _name_spans(sentence: str, product: ProductFacts) -> list[tuple[int, int]]:

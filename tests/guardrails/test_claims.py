@@ -238,6 +238,8 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         '"I look ten years younger!" says our client Dana.',
         "Antibiotics don't cure viral infections.",
         "Results are not guaranteed, and every patient is different.",
+        # attendance, not a result
+        "Congratulations to Ava, who never missed a session of our pulmonary rehab class!",
         "We can't guarantee a same-day appointment in flu season.",
         # myth-busting
         "Myth: vitamin C cures colds. Fact: it may shorten them slightly.",
@@ -345,8 +347,26 @@ def test_overstated_safety_only_for_named_products(claims: UnsubstantiatedClaimF
             "Meet ZOLVANT. It helps you feel confident again.",
             ["unsubstantiated_claim.unapproved_product_claim"],
         ),
+        # a statement of what the product is for: the off_label family checks the use
+        (
+            "ZOLVANT (pemitrazine) is a prescription medicine for adults whose psoriasis leaves red, scaly patches.",
+            [],
+        ),
+        ("ZOLVANT (pemitrazine) is FDA-approved for adults with psoriasis that clears slowly on creams.", []),
+        # unless it also claims a result
+        (
+            "ZOLVANT (pemitrazine) is approved for adults with psoriasis and clears skin in two weeks.",
+            ["unsubstantiated_claim.unapproved_product_claim"],
+        ),
+        # the indication and a limitation in one sentence: only what the labeling says
+        (
+            "ZOLVANT (pemitrazine) treats moderate to severe plaque psoriasis in adults; not for use in the eyes.",
+            [],
+        ),
         # a reminder makes no claim
         ("ZOLVANT is now in stock at our pharmacy.", []),
+        # "slow" said of someone, not a benefit; a recall notice promotes nothing
+        ("Sorry your ZOLVANT prior authorization took a month. Insurers have been slow on these.", []),
         # a benefit word inside the product's own name is its name, not a claim
         ("ALIGNA (clear orthodontic aligners) is now available. Book a consult at our office.", []),
         (
@@ -357,6 +377,20 @@ def test_overstated_safety_only_for_named_products(claims: UnsubstantiatedClaimF
 )
 def test_product_claims(claims: UnsubstantiatedClaimFamily, text: str, expected: list[str]) -> None:
     assert [f.rule_id for f in run_family(claims, text, context=CONTEXT)] == expected
+
+
+def test_a_recall_notice_makes_no_product_claim(claims: UnsubstantiatedClaimFamily) -> None:
+    text = "We are recalling Sensa 7 sensor lots 22-24 because they may read lower than your actual glucose."
+    assert run_family(claims, text, context=CONTEXT, content_type="crisis") == []
+    assert run_family(claims, "Sensa 7 lowers your glucose fast.", context=CONTEXT, content_type="post")
+
+
+def test_a_ratio_in_ten_is_the_approved_out_of_ten(claims: UnsubstantiatedClaimFamily) -> None:
+    approved = {"id": "z3", "product_id": "zolvant", "text": "4 out of 10 people saw clear skin at 16 weeks."}
+    context = {**CONTEXT, "approved_claims": [*CLAIMS, approved]}
+    text = "4 in 10 people taking ZOLVANT (pemitrazine) saw clear skin at 16 weeks."
+    assert run_family(claims, text, context=context) == []
+    assert run_family(claims, "4 in 10 people saw clear skin with our cream.", context=CONTEXT)
 
 
 def test_product_claims_need_a_library_unless_configured(claims: UnsubstantiatedClaimFamily) -> None:
