@@ -52,6 +52,13 @@ if TYPE_CHECKING:
             "post",
             [],
         ),
+        # the age of a composite character
+        (
+            "Meet Walt, a composite character based on many of our residents: he's 94, loves crosswords and "
+            "worries about falls.",
+            "post",
+            [],
+        ),
         # a pet: its name follows the animal word
         (
             "Kelsey Dunmore, RN, joined us after eight years in a hospital burn unit. Off the clock you'll find "

@@ -33,9 +33,16 @@ class AgeRecognizer(DataRecognizer):
             rf"(?<=(?:,|\b(?:is|be|was|him|her|now|are|am))\s+){_OLD}(?=\s+(?:today|this|on|tomorrow)\b)",
             0.8,
         ),
-        Pattern("age in apposition", rf"(?<=(?-i:\b[A-Z][a-z'.-]+),\s){_OLD}(?=\s*[,;)])", 0.75),
-        Pattern("age in brackets", rf"(?<=(?-i:\b[A-Z][a-z'.-]+)\s\(){_OLD}(?=\))", 0.75),
-        Pattern("age after is", rf"(?<=\b(?:is|was|now)\s+){_OLD}(?=\s*(?:and|but|,|\.|!|$))(?!\s*%)", 0.6),
+        # "Albert Quiñones, 91, finished ...", "Florence (96!)": a name's letters beyond ASCII too
+        Pattern("age in apposition", rf"(?<=(?-i:\b\p{{Lu}}[\p{{Ll}}'.-]+),\s){_OLD}(?=\s*[,;)])", 0.75),
+        Pattern("age in brackets", rf"(?<=(?-i:\b\p{{Lu}}[\p{{Ll}}'.-]+)\s\(){_OLD}(?=!?\))", 0.75),
+        Pattern(
+            "age after is",
+            rf"(?<=\b(?:is|was|now|he['’]s|she['’]s|i['’]m)\s+){_OLD}(?=\s*(?:and|but|,|\.|!|$))(?!\s*%)",
+            0.6,
+        ),
+        # "96 candles wouldn't fit", "102 candles?? the fire marshal said no"
+        Pattern("age in candles", rf"\b{_OLD}(?=\s+candles\b)", 0.8),
         Pattern("ordinal birthday", rf"\b{_OLD}(?=(?:st|nd|rd|th)\s+birthday\b)", 0.85),
         # a form-like line: "Name: Lorne · Age: 91"
         Pattern("age after an age label", rf"(?<=\b(?i:age)\s*:\s*){_OLD}\b", 0.85),
