@@ -421,6 +421,35 @@ def test_person_slots(person_cues: PersonCueRecognizer, text: str, expected: lis
             "post",
             ["Ray Ortega", "14 Spruce Ct, Dayton"],
         ),
+        # care the care-word list lacked: a dialysis chair time, a recheck, a lab order, a mole check
+        (
+            "Hi Gloria, Amara says your Tuesday chair time can move to the 6am shift.",
+            "comment_reply",
+            ["Gloria"],
+        ),
+        (
+            "So glad to hear it, Renee! Maya says Lily's ear looked totally clear at her recheck on 11-23.",
+            "comment_reply",
+            ["Renee", "Lily", "11-23"],
+        ),
+        (
+            "Hi Carmen! We matched your lab order using your DOB (04/12/1961) and the draw is set for tomorrow.",
+            "comment_reply",
+            ["Carmen", "04/12/1961"],
+        ),
+        ("@kenz.ohara you're all set for your mole check Thursday at 2!", "comment_reply", ["@kenz.ohara"]),
+        # and what the longer list must not take: a clinician at a market, a poison-control line
+        (
+            "Skin check reminder: our PA Lacey Dunn, PA-C, has done 9,000 skin exams. She'll be at the farmers "
+            "market on Saturday, December 5 with free sunscreen samples.",
+            "post",
+            [],
+        ),
+        (
+            "If you think someone took too much of a medicine, call Poison Control; in an emergency, call 911.",
+            "post",
+            [],
+        ),
     ],
 )
 def test_context_decides(
