@@ -70,8 +70,15 @@ RESIDENCE_AFTER_NAME = regex.compile(
     r"^\s*(?:,\s*(?:age\s+)?\d{1,3}\s*,)?\s*(?:of|from|in|at)\s*$", regex.IGNORECASE
 )
 EMPLOYER = regex.compile(
-    r"\b(?:works?|working|worked|employed|job|crew|team|staff|students?|teachers?|residents?|evacuated|lives?|living"
-    r"|years?|yrs|decades?)\s+(?:at|from|of|in|to|with)\s*(?:the\s+)?$",
+    r"\b(?:works?|working|worked|employed|job|crew|team|staff|students?|teachers?|residents?|evacuated|lives?"
+    r"|living|years?|yrs|decades?|coworkers?|co-workers?|colleagues?|retired)\s+(?:at|from|of|in|to|with)"
+    r"\s*(?:the\s+)?$|\bback\s+at\s*(?:the\s+)?$"
+    # "a lineman for Canyon Electric Co-op", "Officer Whitley of the Redstone Mesa Police
+    # Department", "second-chair violinist with the Larkspur Mills Symphony", "Hal taught Latin at":
+    # trades no clinician has (a clinician's workplace is the organisation or a past post)
+    r"|\b(?:officer|lt\.?|sgt\.?|captain|firefighter|lineman|linemen|engineer|carrier|clerk|cook|mechanic"
+    r"|machinist|welder|violinist|musician|trucker|farmer|rancher|miner|logger|taught\s+\w+|drove\s+\w+(?:\s+\w+)?"
+    r"|ran)\s+(?:at|of|for|with)\s*(?:the\s+)?$",
     regex.IGNORECASE,
 )
 

@@ -421,6 +421,31 @@ def test_person_slots(person_cues: PersonCueRecognizer, text: str, expected: lis
             "post",
             ["Ray Ortega", "14 Spruce Ct, Dayton"],
         ),
+        # an employer named after coworkers or a trade, and a clinician's past or outside post
+        (
+            "When Ray Dorsett's coworkers at Tri-County Feed & Seed heard he'd be with us for six weeks of rehab, "
+            "they sent a giant card.",
+            "post",
+            ["Ray Dorsett", "Tri-County Feed & Seed"],
+        ),
+        (
+            "Yelena Sorokina, second-chair violinist with the Larkspur Mills Symphony, is back to practice since "
+            "her wrist surgery.",
+            "post",
+            ["Yelena Sorokina", "the Larkspur Mills Symphony"],
+        ),
+        (
+            "Meet Ama Boateng, our community health worker! Before joining us she spent nine years as a school "
+            "bus driver in Salem.",
+            "post",
+            [],
+        ),
+        (
+            "Dr. Maya Chen just wrapped her 10th season as volunteer team physician for the Alder Ridge Rapids "
+            "youth hockey league.",
+            "post",
+            [],
+        ),
         # care the care-word list lacked: a dialysis chair time, a recheck, a lab order, a mole check
         (
             "Hi Gloria, Amara says your Tuesday chair time can move to the 6am shift.",
