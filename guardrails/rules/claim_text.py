@@ -157,6 +157,7 @@ class LabelTerms:
 
     def __init__(self, vocabulary: Vocabulary, lexicon: TextLexicon) -> None:
         self._vocabulary = vocabulary
+        self._lexicon = lexicon
         self._generic = frozenset(w.lower() for w in lexicon.label_generic_words)
 
     def condition_words(self, texts: Iterable[str]) -> frozenset[str]:
@@ -170,7 +171,13 @@ class LabelTerms:
     def states_use(self, window: str, product: ProductFacts) -> bool:
         """Whether `window` says what the product is for, in its labeling's own terms."""
         pattern = _use_pattern(self.condition_words(product.indications))
-        return pattern is not None and pattern.search(self._vocabulary.fold(window)) is not None
+        if pattern is None:
+            return False
+        folded = self._vocabulary.fold(window)
+        # "X is not for treating a migraine attack that has already started" states a limit
+        return any(
+            not negated(folded[: m.start()], folded[m.end() :], self._lexicon) for m in pattern.finditer(folded)
+        )
 
 
 @lru_cache(maxsize=512)

@@ -166,6 +166,10 @@ class FairBalanceFamily(RuleFamily):
             # A reply to a reviewer's own story ("glad your LASIK results ...") is not an
             # advertisement for a procedure; the organisation's own products still are promoted.
             mentions = [m for m in mentions if m.source is MentionSource.CONTEXT]
+        if _MYTHS.search(body):
+            # "Filler myths, busted: ... Fact: swelling and bruising are common": education about a
+            # kind of treatment, not the promotion of one; a brand named in it still counts.
+            mentions = [m for m in mentions if m.source not in _CLASS_SOURCES]
         if not mentions:
             return
         post = _Post(
@@ -175,8 +179,15 @@ class FairBalanceFamily(RuleFamily):
             link=any_match(self._lexicon.link.patterns, body) is not None,
             approved=_approved_claims(ctx),
         )
+        review_reply = ctx.content_type is ContentType.REVIEW_RESPONSE
         for group in group_by_product(mentions).values():
-            yield from self._check_product(text, post, group)
+            for finding in self._check_product(text, post, group):
+                # A review reply that names a product without claiming anything for it ("the prior
+                # authorization for your Slimrova prescription") answers the reviewer; it is no
+                # reminder advertisement.
+                if review_reply and finding.rule_id in _REMINDER_RULES and not self._claim_near(post, group):
+                    continue
+                yield finding
 
     def _check_product(self, text: AnalyzedText, post: _Post, group: Sequence[Mention]) -> Iterator[Finding]:
         first = group[0]
@@ -329,6 +340,11 @@ class FairBalanceFamily(RuleFamily):
         if mention.established:
             return f"Give the established name with the brand: {mention.established}."
         return "Give the established name with the brand."
+
+
+_MYTHS = re.compile(r"\bmyths?\b.{0,300}?\bfacts?\b", re.IGNORECASE | re.DOTALL)
+_CLASS_SOURCES = frozenset({MentionSource.PROCEDURE, MentionSource.DRUG_NAME})
+_REMINDER_RULES = frozenset({"fair_balance.established_name", "fair_balance.boxed_warning_reminder"})
 
 
 def _approved_claims(ctx: CheckContext) -> dict[str, tuple[str, ...]]:

@@ -233,6 +233,29 @@ def test_review_replies_promote_only_the_organisations_products(family: FairBala
     assert [f.rule_id for f in findings] == ["fair_balance.missing_risk"]
 
 
+def test_replies_and_education_that_promote_nothing(family: FairBalanceFamily) -> None:
+    def found(text: str, content_type: str) -> list[str]:
+        return sorted(f.rule_id for f in run_family(family, text, context=CONTEXT, content_type=content_type))
+
+    # a limit stated in answer to a question
+    limit = "Thanks for asking! ZOLVANT (pemitrazine) is not for treating psoriasis of the scalp or nails."
+    assert found(limit, "comment_reply") == []
+    # a review reply about the reviewer's prescription: no reminder advertisement
+    review = "We're sorry the prior authorization for your HEMAVEX prescription took a month. We'll call you Friday."
+    assert found(review, "review_response") == []
+    assert found("HEMAVEX is now in stock at our pharmacy.", "post") == [
+        "fair_balance.boxed_warning_reminder",
+        "fair_balance.established_name",
+    ]
+    # myth-busting about a kind of treatment is education
+    myths = (
+        "Filler myths, busted! Myth: filler is permanent. Fact: hyaluronic acid filler breaks down over time. "
+        "Myth: there's no downtime. Fact: swelling and bruising are common for a few days."
+    )
+    assert found(myths, "post") == []
+    assert found("Our filler gives you fuller lips that last!", "post")
+
+
 def test_product_risk_statement_paraphrase_counts_as_risk(family: FairBalanceFamily) -> None:
     text = "HEMAVEX (dorabaxan) lowers stroke risk in AFib. Fatal bleeding possible. hemavex.example/pi"
     assert rules(family, text) == []
