@@ -172,7 +172,9 @@ class ContextJudge:
             if self._apposed_to_cleared(scene, d, calls):
                 # "volunteer Betty Sloane, 92, has led ...": the age of the person just named
                 return Decision(d, entity, Verdict.CLEAR, "age of someone who is not a patient")
-            if self.cues.persona.search(scene.text) and all(c.verdict is Verdict.CLEAR for c in calls.values()):
+            if self.cues.persona.search(scene.text) and all(
+                c.verdict is Verdict.CLEAR for c in calls.values()
+            ):
                 # "a composite character based on many of our residents: he's 94": nobody real
                 return Decision(d, entity, Verdict.CLEAR, "persona")
             # "Ninety-four and still the fastest knitter! Philippa has ...": the one patient named

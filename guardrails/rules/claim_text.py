@@ -176,7 +176,8 @@ class LabelTerms:
         folded = self._vocabulary.fold(window)
         # "X is not for treating a migraine attack that has already started" states a limit
         return any(
-            not negated(folded[: m.start()], folded[m.end() :], self._lexicon) for m in pattern.finditer(folded)
+            not negated(folded[: m.start()], folded[m.end() :], self._lexicon)
+            for m in pattern.finditer(folded)
         )
 
 

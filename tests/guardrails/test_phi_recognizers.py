@@ -305,8 +305,17 @@ def test_social_handle(text: str, expected: list[str]) -> None:
         case("In the photo below, he's teaching us to dance.", "In the photo below"),
         case("That's her in the video, grinning.", "That's her in the video"),
         case("Swipe to see Camille's before and after photos.", "before and after"),
+        case(
+            "Full-face before/after in slide 2, no filters, same lighting.",
+            "Full-face before/after in slide 2",
+        ),
+        case("Before & after pics in the carousel.", "Before & after pics in the carousel"),
+        case("First family photo in the carousel 💛", "First family photo in the carousel"),
+        case("That's him front and center in the group photo below.", "in the group photo below"),
+        case("Mom finally got a full-face photo of her daughter with no tape.", "full-face photo"),
         # guards: a face or smile that no photo or video shows
         case("Swipe to see our new lobby."),
+        case("Our new lobby is in the carousel!"),
         case("Watch their faces light up at our holiday party!"),
         case("Help your child keep their smile healthy this winter."),
     ],

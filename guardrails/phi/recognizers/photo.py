@@ -55,10 +55,22 @@ class PhotoReferenceRecognizer(DataRecognizer):
             r"\b(?:swipe|scroll)\s+(?:(?:right|left|through)\s+)?(?:to\s+see|for)\s+"
             r"(?:him|her|them|the\s+(?:big\s+)?moment)\b"
             r"|\bpictured(?:\s+(?:above|below|here|left|right))?\b"
-            r"|\b(?:in\s+)?the\s+(?:photos?|pictures?|pics?|video)\s+(?:above|below)\b"
+            r"|\b(?:in\s+)?the\s+(?:(?:group|family)\s+)?(?:photos?|pictures?|pics?|video)\s+(?:above|below)\b"
             r"|\bthat['’]s\s+(?:him|her|them)\s+in\s+the\s+(?:photos?|pictures?|pics?|video)\b",
             0.6,
         ),
+        # "Full-face before/after in slide 2", "Before & after pics in the carousel", "First family
+        # photo in the carousel": a photo the post itself carries
+        Pattern(
+            "a photo in the post's slides",
+            # (not the tail of "her before/after selfie in slide 2": the possessive pattern has it)
+            rf"(?<!\b(?:his|her|their|your|[\w'’]+['’]s)\s+(?:[\w'/-]+\s+){{0,3}})"
+            rf"\b(?:full[- ]face\s+)?(?:(?:first|family|group|new)\s+){{0,2}}"
+            rf"(?:{_NOUN}|before\s*(?:&|and)\s*after\s+(?:pics?|photos?))\s+(?:(?:is|are)\s+)?(?:in|on)\s+"
+            r"(?:the\s+)?(?:(?:last|next|first|second)\s+)?(?:slide(?:\s+\d+)?|carousel)\b",
+            0.6,
+        ),
+        Pattern("a full-face photo", rf"\bfull[- ]face\s+{_NOUN}", 0.6),
         # "Camille's before and after photos": the name stays a name of its own
         Pattern(
             "a named person's photo",
