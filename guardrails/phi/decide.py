@@ -169,20 +169,7 @@ class ContextJudge:
         if entity is Entity.DATE:
             return self._date(scene, d, calls)
         if entity is Entity.AGE:
-            if self._apposed_to_cleared(scene, d, calls):
-                # "volunteer Betty Sloane, 92, has led ...": the age of the person just named
-                return Decision(d, entity, Verdict.CLEAR, "age of someone who is not a patient")
-            if self.cues.persona.search(scene.text) and all(
-                c.verdict is Verdict.CLEAR for c in calls.values()
-            ):
-                # "a composite character based on many of our residents: he's 94": nobody real
-                return Decision(d, entity, Verdict.CLEAR, "persona")
-            # "Ninety-four and still the fastest knitter! Philippa has ...": the one patient named
-            anchor = patient_of(scene, d, calls) or only_patient(calls)
-            if anchor is None and scene.care_linked and ONE_PERSONS_AGE.match(scene.text, d.start):
-                # "a 95-year-old retired mail carrier came in after a fall": the age is the person
-                anchor = PersonCall(Verdict.PHI, "one person's age")
-            return self._decision(d, entity, anchor, "no person")
+            return self._age(scene, d, calls)
         if entity is Entity.LOCATION:
             return self._place(scene, d, calls)
         if entity in (Entity.PHONE, Entity.FAX):
@@ -234,6 +221,26 @@ class ContextJudge:
             anchor = patient_of(scene, d, calls) or (patient if scene.care_linked else None)
             return self._decision(d, entity, anchor, "not linked to care")
         return None
+
+    # -- ages -------------------------------------------------------------------------
+    def _age(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
+        entity = Entity.AGE
+        if self._apposed_to_cleared(scene, d, calls):
+            # "volunteer Betty Sloane, 92, has led ...": the age of the person just named
+            return Decision(d, entity, Verdict.CLEAR, "age of someone who is not a patient")
+        lead = scene.before(d.start, 60).lower()
+        if any(name.lower() in lead for name in scene.ctx.organisation.names if name):
+            return Decision(d, entity, Verdict.CLEAR, "organisation")  # "Kettleby Memorial turns 100"
+        if self.cues.persona.search(scene.text) and all(c.verdict is Verdict.CLEAR for c in calls.values()):
+            # "a composite character based on many of our residents: he's 94": nobody real
+            return Decision(d, entity, Verdict.CLEAR, "persona")
+        # "Ninety-four and still the fastest knitter! Philippa has ...": the one patient named
+        anchor = patient_of(scene, d, calls) or only_patient(calls)
+        if anchor is None and scene.care_linked and ONE_PERSONS_AGE.match(scene.text, d.start):
+            # "a 95-year-old retired mail carrier came in after a fall", "the gentleman in room 710
+            # turns 103 today": the age is the person
+            anchor = PersonCall(Verdict.PHI, "one person's age")
+        return self._decision(d, entity, anchor, "no person")
 
     # -- dates ------------------------------------------------------------------------
     def _date(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:

@@ -95,7 +95,10 @@ def thread_counter(text: str, start: int, end: int) -> bool:
 
 
 ONE_PERSONS_AGE = regex.compile(
-    r"(?<=\b(?:a|an|our|this|one)\s+)\d{2,3}(?=[- ]years?[- ]old\b)", regex.IGNORECASE
+    r"(?<=\b(?:a|an|our|this|one)\s+)\d{2,3}(?=[- ]years?[- ]old\b)"
+    # "the gentleman in room 710 turns 103 today", "a surprise 95th birthday", "102 candles"
+    r"|(?<=\b(?:turns|turned|turning)\s+)\d{2,3}\b|\d{2,3}(?=(?:st|nd|rd|th)\s+birthday\b|\s+candles\b)",
+    regex.IGNORECASE,
 )
 
 

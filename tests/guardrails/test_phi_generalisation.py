@@ -446,6 +446,19 @@ def test_person_slots(person_cues: PersonCueRecognizer, text: str, expected: lis
             "post",
             [],
         ),
+        # the age of one unnamed patient; the organisation's own anniversary
+        (
+            "Today is a special day on 6 North: the gentleman in room 710 turns 103 today and has requested "
+            "butterscotch pudding.",
+            "post",
+            ["room 710", "103"],
+        ),
+        (
+            "Shoutout to our 5 West nurses, who threw a surprise 95th birthday party for the sweetest patient.",
+            "post",
+            ["95"],
+        ),
+        ("Riverbend Regional turns 100 this year! We opened in 1926 with 24 beds.", "post", []),
         # care the care-word list lacked: a dialysis chair time, a recheck, a lab order, a mole check
         (
             "Hi Gloria, Amara says your Tuesday chair time can move to the 6am shift.",
