@@ -115,6 +115,8 @@ class PhiFamily(RuleFamily):
         if first is not None and (unconsented_patient or not consented_story):
             # An identifier is PHI only once context ties it to care here, so the same text
             # confirms that the person is (or was) a patient: one finding, on the first identifier.
+            # Not in a story a patient consented to whose other identifiers are only of family
+            # introduced as such ("Her husband, Arthur, ..."): no one else's care is disclosed.
             yield self.finding(
                 PATIENT_STATUS,
                 "This text identifies a patient or a patient's relative alongside their care, which "

@@ -446,6 +446,17 @@ def test_person_slots(person_cues: PersonCueRecognizer, text: str, expected: lis
             "post",
             [],
         ),
+        # a relative named after a comma ("His son, Tunde, ..."), not a staff member's family
+        (
+            "Wilbur Haines is back on his feet after his bypass. His son, Tunde, flew in to walk the halls with him.",
+            "post",
+            ["Wilbur Haines", "Tunde"],
+        ),
+        (
+            "Our cardiologist Maya Chen, MD, spoke at the gala. Her husband, Tom, joined her on stage.",
+            "post",
+            [],
+        ),
         # the age of one unnamed patient; the organisation's own anniversary
         (
             "Today is a special day on 6 North: the gentleman in room 710 turns 103 today and has requested "

@@ -69,11 +69,12 @@ class PersonCueRecognizer(LocalRecognizer):
         cue = _alternation(person_cues)
         flags = regex.VERSION1 | regex.MULTILINE
         # A cue inside a hashtag or handle is a topic, not a slot: "#partner Honest review:".
+        # A relation word may have a comma after it: "Her son, Tunde, flew in".
         strong = [
             rf"(?<=\b(?i:{hon})\.?\s+){FULL_NAME}",
             # a form-like line: "Name: Lorne · Age: 91"
             rf"(?<=\b(?i:name|patient)\s*:\s*){FULL_NAME}",
-            rf"(?<=(?<![#@])\b(?i:{rel})\s+){FULL_NAME}",
+            rf"(?<=(?<![#@])\b(?i:{rel}),?\s+){FULL_NAME}",
             rf"(?<=(?<![#@])\b(?i:{rel})\s+{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+){FULL_NAME}",
             # "the Nakashima family" (lower case: "the Hendricks Family Foundation" is a name)
             rf"(?<=\b(?i:the)\s){NAME}(?=\s+(?:family|families|household|twins)\b)",
