@@ -108,6 +108,10 @@ class _Post:
     # The approved claims of each product (lower case, with their variations): quoting one
     # is still a benefit claim that needs the product's risks beside it.
     approved: dict[str, tuple[str, ...]]
+    # A review reply that names a product without claiming anything for it ("the prior
+    # authorization for your Slimrova prescription") answers the reviewer: it is no reminder
+    # advertisement, so the reminder rules (established name, boxed warning) need a claim there.
+    reminders: bool = True
 
 
 class FairBalanceFamily(RuleFamily):
@@ -178,16 +182,10 @@ class FairBalanceFamily(RuleFamily):
             generic_risk=self._generic_risk(body),
             link=any_match(self._lexicon.link.patterns, body) is not None,
             approved=_approved_claims(ctx),
+            reminders=ctx.content_type is not ContentType.REVIEW_RESPONSE,
         )
-        review_reply = ctx.content_type is ContentType.REVIEW_RESPONSE
         for group in group_by_product(mentions).values():
-            for finding in self._check_product(text, post, group):
-                # A review reply that names a product without claiming anything for it ("the prior
-                # authorization for your Slimrova prescription") answers the reviewer; it is no
-                # reminder advertisement.
-                if review_reply and finding.rule_id in _REMINDER_RULES and not self._claim_near(post, group):
-                    continue
-                yield finding
+            yield from self._check_product(text, post, group)
 
     def _check_product(self, text: AnalyzedText, post: _Post, group: Sequence[Mention]) -> Iterator[Finding]:
         first = group[0]
@@ -197,7 +195,7 @@ class FairBalanceFamily(RuleFamily):
         risk = post.generic_risk or (product is not None and self._product_risk(post.text, product))
         link = post.link or (product is not None and bool(product.pi_url) and product.pi_url in post.text)
 
-        named = self._established_name_missing(post, group, claim)
+        named = self._established_name_missing(post, group, claim) if claim or post.reminders else None
         if named is not None:
             yield self.finding(
                 "fair_balance.established_name",
@@ -220,7 +218,13 @@ class FairBalanceFamily(RuleFamily):
                 span=span,
                 suggestion=self._link_suggestion(product),
             )
-        elif not claim and product is not None and product.boxed_warning and not (risk and link):
+        elif (
+            not claim
+            and post.reminders
+            and product is not None
+            and product.boxed_warning
+            and not (risk and link)
+        ):
             yield self.finding(
                 "fair_balance.boxed_warning_reminder",
                 "This product has a boxed warning, so even a post that only names it must include its "
@@ -344,7 +348,6 @@ class FairBalanceFamily(RuleFamily):
 
 _MYTHS = re.compile(r"\bmyths?\b.{0,300}?\bfacts?\b", re.IGNORECASE | re.DOTALL)
 _CLASS_SOURCES = frozenset({MentionSource.PROCEDURE, MentionSource.DRUG_NAME})
-_REMINDER_RULES = frozenset({"fair_balance.established_name", "fair_balance.boxed_warning_reminder"})
 
 
 def _approved_claims(ctx: CheckContext) -> dict[str, tuple[str, ...]]:
