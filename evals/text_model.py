@@ -43,7 +43,18 @@ C = 4.0
 # (it has not: trained on all 5,410 dev cases, test claim precision fell from 0.757 to 0.718;
 # on all 5,860 at 935c137, it fell from 0.778 to 0.737 while disclaimer precision rose from
 # 0.842 to 0.941), so they stay out until one does.
-HELD_OUT = frozenset({"dev_fresh35", "dev_fresh36", "dev_fresh37", "dev_fresh38", "dev_fresh39", "dev_fresh40", "dev_fresh41"})
+HELD_OUT = frozenset(
+    {
+        "dev_fresh35",
+        "dev_fresh36",
+        "dev_fresh37",
+        "dev_fresh38",
+        "dev_fresh39",
+        "dev_fresh40",
+        "dev_fresh41",
+        "dev_fresh42",
+    }
+)
 OUT = Path(__file__).resolve().parent.parent / "guardrails" / "data" / TEXT_MODEL
 
 

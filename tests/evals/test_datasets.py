@@ -128,4 +128,5 @@ def test_dev_split_includes_the_fresh_batch() -> None:
         "dev_fresh39.jsonl",
         "dev_fresh40.jsonl",
         "dev_fresh41.jsonl",
+        "dev_fresh42.jsonl",
     ]

@@ -54,6 +54,7 @@ DATA = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "guardrails"
         ("dev_fresh39", 150),
         ("dev_fresh40", 150),
         ("dev_fresh41", 150),
+        ("dev_fresh42", 150),
     ],
 )
 def test_batch_matches_its_source(batch: str, at_least: int) -> None:
@@ -102,6 +103,7 @@ def test_every_source_batch_is_checked() -> None:
         "dev_fresh4",
         "dev_fresh40",
         "dev_fresh41",
+        "dev_fresh42",
         "dev_fresh6",
         "dev_fresh7",
         "dev_fresh8",
