@@ -262,7 +262,12 @@ class ContextJudge:
         around = scene.sentence_text(max(0, s - 2)) + " " + sentence if s > 0 else sentence
         if reader is not None and SECOND.search(around) and not _INVITATION.search(sentence):
             return self._decision(d, Entity.DATE, reader, "")
-        if MONTH_ONLY.fullmatch(scene.text[d.start : d.end]):
+        # "his 12/9 memory screening", "your June hip replacement": the date names someone's care
+        owned_care = bool(
+            _POSSESSIVE.search(scene.before(d.start, 30))
+            and self.cues.care.search(scene.words_after(d.end, 3))
+        )
+        if MONTH_ONLY.fullmatch(scene.text[d.start : d.end]) and not owned_care:
             # A month alone ("in June") is a patient's only beside a named patient.
             return Decision(d, Entity.DATE, Verdict.CLEAR, "month not tied to a named patient")
         s, e = scene.sentence(d.start)
@@ -272,7 +277,7 @@ class ContextJudge:
         owner = pronoun_patient(scene, d, calls) if not here else None
         if owner is not None and self.cues.care.search(sentence):
             return self._decision(d, Entity.DATE, owner, "")
-        if not life and self.cues.events.search(sentence):
+        if not (life or owned_care) and self.cues.events.search(sentence):
             return Decision(d, Entity.DATE, Verdict.CLEAR, "event date")
         if here and all(c.verdict is Verdict.CLEAR and c.reason in _NOT_PATIENTS for c in here):
             # "Florence Nightingale was born on 12 May 1820": the only person here is a public figure

@@ -34,6 +34,19 @@ if TYPE_CHECKING:
         ("Caregivers, this one's for you: tell us your loved one's chemo symptoms below.", "post", []),
         ("Happy birthday, Pip! Your NICU nurses miss you.", "post", ["Pip"]),
         ("Fever at 2am? Our 24/7 nurse line is here for your child's care.", "post", []),
+        # a possessive date before a care word is that person's, whatever event words follow
+        (
+            "Ms. Okafor, thank you for your kind review. Dr. Chen will go over his 12/9 memory "
+            "screening results with you both.",
+            "review_response",
+            ["Okafor", "12/9"],
+        ),
+        (
+            "Pam, we loved seeing you at your follow-up after your June hip replacement.",
+            "review_response",
+            ["Pam", "June"],
+        ),
+        ("Our volunteer Ruth's June bake sale raised $900 for the NICU family room.", "post", []),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:

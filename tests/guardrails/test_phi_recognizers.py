@@ -77,6 +77,9 @@ def test_mrn(text: str, expected: list[str]) -> None:
         case("(member WLP 884 201 337) was declined", "WLP 884 201 337"),
         case("Cigna (member U4471-90322) denied it", "U4471-90322"),
         case("Medicare number 1EG4-TE5-MK73 on file", "1EG4-TE5-MK73"),
+        # a Medicare Beneficiary Identifier is known by its shape wherever it stands
+        case("entered with a typo (1EG4-TE5-MK72 is the correct one)", "1EG4-TE5-MK72"),
+        case("Use code 1SL4-TE5-MK72 at checkout"),
         case("we updated your member ID to TXD-55091-4478 today", "TXD-55091-4478"),
         case("Become a member today and save"),
         case("Group 00441 covers the whole team"),
@@ -125,6 +128,8 @@ def test_room_bed(text: str, expected: list[str]) -> None:
         case("Serial killers are a popular podcast topic"),
         case("your mom's device, serial CRT-D 44A9-0021, was checked", "CRT-D 44A9-0021"),
         case("serial ABC-D and more"),
+        case("the serial number of your father's oxygen concentrator (PJN704512H) went to", "PJN704512H"),
+        case("the serial number of the recall (see below) is online"),
     ],
 )
 def test_device_serial(text: str, expected: list[str]) -> None:
@@ -215,6 +220,9 @@ def test_other_id(text: str, expected: list[str]) -> None:
         case("your flu shot from 14/09 is on file", "14/09"),
         case("Admit date Apr-09, home date Apr-22.", "Apr-09", "Apr-22"),
         case("Mix 13/4 of the dose"),
+        case("his shots on Tues the 17th", "Tues the 17th"),
+        case("pushed from June 2nd to the 9th", "June 2nd", "the 9th"),
+        case("Thank you to the 2nd graders, and to the 3rd-grade class"),
     ],
 )
 def test_dates(text: str, expected: list[str]) -> None:
@@ -387,6 +395,13 @@ def engine(nlp: Language) -> PhiEngine:
         ("we faxed it to her home fax, 555-0196, as asked", ("FAX_NUMBER", "555-0196")),
         ("send it to kwame.o@example.com please", ("EMAIL_ADDRESS", "kwame.o@example.com")),
         ("logged in from 198.51.100.23 today", ("IP_ADDRESS", "198.51.100.23")),
+        ("We left a message for her at 5555550175 today", ("PHONE_NUMBER", "5555550175")),
+        # written so scrapers miss it, still an address
+        ("We sent it to ellen.marsh [at] example.org.", ("EMAIL_ADDRESS", "ellen.marsh [at] example.org")),
+        (
+            "reach bea (at) mail (dot) example (dot) com",
+            ("EMAIL_ADDRESS", "bea (at) mail (dot) example (dot) com"),
+        ),
     ],
 )
 def test_engine_context_and_precedence(engine: PhiEngine, text: str, expected: tuple[str, str]) -> None:

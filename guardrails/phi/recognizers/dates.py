@@ -36,15 +36,17 @@ DAY_FIRST = (
 )
 # "Admit date Apr-09": a form's short month and day
 MONTH_DASH_DAY = rf"\b{_MONTH}-(?:0[1-9]|[12]\d|3[01])\b(?!-)"
-# "on the 19th", "for the 3rd": a day of the month alone, after a preposition, and not
-# "the 3rd floor" or "the 2nd time".
+# "on the 19th", "for the 3rd", "from June 2nd to the 9th": a day of the month alone, after a
+# preposition, and not "the 3rd floor" or "the 2nd time".
 DAY_ALONE = (
-    r"(?<=\b(?:on|for|since|by|until|till)\s+)the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
-    r"(?!\s+(?:floor|grade|time|times|day|week|month|year|round|dose|try|attempt|visit|place|row|pick|"
+    r"(?<=\b(?:on|for|since|by|until|till|to)\s+)the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?![-‐])"
+    r"(?!\s+(?:floor|grade|graders?|time|times|day|week|month|year|round|dose|try|attempt|visit|place|row|pick|"
     r"anniversary|birthday|inning|period|level|edition|annual|of)\b)"
 )
+# "Saturday the 14th", "Tues the 17th", "Fri. the 20th"
 WEEKDAY_ORDINAL = (
-    r"\b(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+    r"\b(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?)"
+    r"\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
 )
 # "Tues. 10/8", "Fri 3/14": an abbreviated weekday belongs to the date it names
 WEEKDAY_NUMERIC = (
@@ -99,6 +101,13 @@ _MONTH_ALONE = (
 )
 
 
+_MONTH_OWNED = (
+    r"(?<=(?:\b(?:your|his|her|their)|['’]s)\s)"
+    r"(?-i:January|February|March|April|June|July|August|September|October|November|December)"
+    r"(?=\s+\p{Ll})"
+)
+
+
 # Context decides whose: "went home from the NICU on Christmas Eve" is a patient's, "closed on
 # Christmas Day" the organisation's.
 _HOLIDAY_EVENT = (
@@ -127,6 +136,8 @@ class SpelledDateRecognizer(DataRecognizer):
         ),
         # "his surgery in January": a month alone is a date element too; context decides whose
         Pattern("month alone", _MONTH_ALONE, 0.5),
+        # "your June hip replacement": a month someone's event is named by (not "May", a verb as often)
+        Pattern("month after a possessive", _MONTH_OWNED, 0.5),
         # "born on New Year's Day": a holiday names a day; context decides whose
         Pattern("holiday of a life event", _HOLIDAY_EVENT, 0.6),
     )

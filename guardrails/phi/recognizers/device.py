@@ -22,6 +22,13 @@ class DeviceSerialRecognizer(DataRecognizer):
             _LEAD + r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])| (?=[A-Z0-9-]*\d)){3,29})\b",
             0.9,
         ),
+        Pattern(
+            "serial in parentheses after the device it belongs to",
+            # "the serial number of your father's oxygen concentrator (PJN704512H)"
+            r"(?<=\bserial\s+(?:number|no\.?|#)\s+(?:of|for|on)\s+[^.!?\n()]{1,60}?\(\s*)"
+            r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){3,29})\b(?=\s*\))",
+            0.85,
+        ),
     )
 
     def validate_result(self, pattern_text: str) -> bool | None:

@@ -24,6 +24,16 @@ _LATER = (
 )
 
 
+# CMS's Medicare Beneficiary Identifier: 11 characters in a fixed pattern of digits and letters
+# (no S, L, O, I, B or Z), often written 4-3-4 ("1EG4-TE5-MK72"). The shape alone is specific
+# enough to stand without a "Medicare" beside it.
+_MBI_LETTER = "[AC-HJKMNP-RT-Y]"
+_MBI_EITHER = "[AC-HJKMNP-RT-Y0-9]"
+_MBI = (
+    rf"(?-i:\b[1-9]{_MBI_LETTER}{_MBI_EITHER}\d-?{_MBI_LETTER}{_MBI_EITHER}\d-?{_MBI_LETTER}{{2}}\d{{2}}\b)"
+)
+
+
 class HealthPlanIdRecognizer(DataRecognizer):
     ENTITY = "HEALTH_PLAN_ID"
     REQUIRES = DIGIT
@@ -31,6 +41,7 @@ class HealthPlanIdRecognizer(DataRecognizer):
         Pattern("plan id after a member keyword", _LEAD + _ID, 0.85),
         # "the insurance member ID on the form, ZXK 902 118 364", "your member ID to TXD-55091-4478"
         Pattern("plan id after a member id phrase", _LATER + _ID, 0.6),
+        Pattern("medicare beneficiary identifier", _MBI, 0.6),
     )
     CONTEXT = ("member", "subscriber", "policy", "insurance", "plan", "medicare", "medicaid", "coverage")
 

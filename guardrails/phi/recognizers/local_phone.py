@@ -24,4 +24,7 @@ class LocalPhoneRecognizer(DataRecognizer):
         # "call you at 5550142266", "text 15550179921": bare digits count only with a phone word before them
         Pattern("ten digits", r"(?<![\w.-])1?\d{10}\b(?![-.]\d)", 0.3),
     )
-    CONTEXT = ("call", "phone", "fax", "text", "cell", "mobile", "number", "reach", "contact", "tel")
+    CONTEXT = (
+        "call", "phone", "fax", "text", "cell", "mobile", "number", "reach", "contact", "tel", "message",
+        "voicemail",
+    )  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 from typing import Any
 
 import regex  # type: ignore[import-untyped]
@@ -23,8 +24,15 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-_AT = regex.compile(r"@")
+_AT = regex.compile(r"@|[\[(]\s*at\s*[\])]", regex.IGNORECASE)
 _EMAIL_SHAPE = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+# "ellen.marsh [at] example.org", "bea (at) mail (dot) example": written so scrapers miss it,
+# still the person's address
+_SPELLED_DOT = r"(?:\s*[\[(]\s*dot\s*[\])]\s*|\.)"
+_SPELLED_EMAIL = regex.compile(
+    rf"(?<![\w.+-])[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+(?:{_SPELLED_DOT}[\w-]+)*{_SPELLED_DOT}[A-Za-z]{{2,}}\b",
+    regex.IGNORECASE,
+)
 _HOST = regex.compile(r"\w\.[A-Za-z]{2}|://|\bwww\b", regex.IGNORECASE)
 _IP = regex.compile(r"\d\.\d|[0-9a-f]:[0-9a-f]", regex.IGNORECASE)
 _DIGITS_7 = regex.compile(r"(?:\d\D{0,3}){7}")
@@ -72,8 +80,8 @@ class QuickEmailRecognizer(EmailRecognizer):
     def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> list[RecognizerResult]:
         if not _passes(_AT, text):
             return []
-        found = list(super().analyze(text, entities, *args, **kwargs))
-        for match in _EMAIL_SHAPE.finditer(text):
+        found = list(super().analyze(text, entities, *args, **kwargs)) if "@" in text else []
+        for match in itertools.chain(_EMAIL_SHAPE.finditer(text), _SPELLED_EMAIL.finditer(text)):
             if not any(r.start < match.end() and match.start() < r.end for r in found):
                 found.append(RecognizerResult("EMAIL_ADDRESS", match.start(), match.end(), self.SHAPE_SCORE))
         return found
