@@ -77,6 +77,9 @@ _APPOSED_AGE_GAP = regex.compile(r",\s*(?:aged?\s+)?")
 # "At 91, Dr. Everett Lundqvist is ...": the age opens the clause of the person it belongs to
 _AGE_BEFORE_GAP = regex.compile(r",\s*(?:\p{Lu}\p{L}{0,3}\.?\s+)?")
 _OWNER_GAP = 30
+# North American toll-free codes: a business line (a company's support or information number),
+# never a person's own phone.
+_TOLL_FREE = regex.compile(r"1?8(?:00|33|44|55|66|77|88)\d{7}")
 _HOST = regex.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/\s:]+)", regex.IGNORECASE)
 
 
@@ -120,10 +123,16 @@ class ContextJudge:
     def _personal_phone(self, scene: Scene, d: Detection) -> bool:
         if d.entity not in (Entity.PHONE, Entity.FAX):
             return False
-        number = digits(scene.text[d.start : d.end])
-        if number[-7:] in scene.org_phones or number in self.cues.public_numbers:
+        if self._public_number(scene, digits(scene.text[d.start : d.end])):
             return False
         return not self.cues.org_phone.search(scene.words_before(d.start, 6))
+
+    def _public_number(self, scene: Scene, number: str) -> bool:
+        return (
+            number[-7:] in scene.org_phones
+            or number in self.cues.public_numbers
+            or _TOLL_FREE.fullmatch(number) is not None
+        )
 
     @staticmethod
     def _apposed_to_cleared(scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> bool:
@@ -173,8 +182,7 @@ class ContextJudge:
         if entity is Entity.LOCATION:
             return self._place(scene, d, calls)
         if entity in (Entity.PHONE, Entity.FAX):
-            number = digits(value)
-            if number[-7:] in scene.org_phones or number in self.cues.public_numbers:
+            if self._public_number(scene, digits(value)):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public number")
             owner = self._named_just_before(scene, d, calls)
             if owner is not None:

@@ -59,6 +59,25 @@ if TYPE_CHECKING:
             "post",
             [],
         ),
+        # a toll-free number is a business line; "Director of Nursing" is a title
+        (
+            "For questions about how it works, call Halvorsen Medical Information at 1-800-555-0175 or talk "
+            "with your doctor.",
+            "comment_reply",
+            [],
+        ),
+        ("Questions about your son's monitor? Kestrel Support: (888) 555-0190", "comment_reply", []),
+        (
+            "Please call her back at 555-555-0175 about her refill, Mrs. Dutra.",
+            "comment_reply",
+            ["555-555-0175", "Dutra"],
+        ),
+        (
+            "We can't discuss anyone's care online, but our Director of Nursing, Gwen Adebayo, RN, would like "
+            "to speak with you.",
+            "review_response",
+            [],
+        ),
         # a pet: its name follows the animal word
         (
             "Kelsey Dunmore, RN, joined us after eight years in a hospital burn unit. Off the clock you'll find "
