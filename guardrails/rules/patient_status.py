@@ -56,6 +56,7 @@ _YOUR = frozenset({"your", "ur", "yr"})
 _FAMILY_POSSESSIVES = _THIRD_PERSON_POSSESSIVES | {"their"}
 _Span = tuple[str, int, int]  # rule id, start, end in the normalised text
 _SCAN_LIMIT = 5  # words between a possessive and its care term ("his last round of maintenance chemo")
+_OF = frozenset({"of"})
 _LOOKBACK = 2  # sentences in which a pronoun's name may stand
 # Folded to ASCII quotes so one pattern covers both; same length keeps offsets.
 
@@ -219,7 +220,8 @@ class PatientStatusFamily(RuleFamily):
                 if self._booking(scene, index):
                     hit = None
             elif token.bare in {"the", "those", "these", "that"}:
-                hit = self._scan(scene, index, lex.items, limit=3)
+                # "the color of crowns": "of" ends the phrase "the" opened
+                hit = self._scan(scene, index, lex.items, limit=3, stop=_OF)
                 if hit is not None and not self._specific(scene, index, hit):
                     hit = None
                 if hit is None and self._feeling_before(scene, index):
@@ -332,7 +334,14 @@ class PatientStatusFamily(RuleFamily):
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _scan(self, scene: _Scene, index: int, terms: frozenset[str], limit: int = _SCAN_LIMIT) -> int | None:
+    def _scan(
+        self,
+        scene: _Scene,
+        index: int,
+        terms: frozenset[str],
+        limit: int = _SCAN_LIMIT,
+        stop: frozenset[str] = frozenset(),
+    ) -> int | None:
         """Index of a care term in the noun phrase that starts after token `index`, if any."""
         lex = self.lexicon
         tokens = scene.tokens
@@ -349,7 +358,7 @@ class PatientStatusFamily(RuleFamily):
             if word in lex.generic:
                 upcoming = True
                 continue
-            if word in lex.stopwords:
+            if word in lex.stopwords or word in stop:
                 return None
             if word in lex.generic_you and tokens[index].bare in _YOUR:
                 return None

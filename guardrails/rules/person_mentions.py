@@ -35,6 +35,7 @@ _LETTERS = r"(?:[^\W_]|[\u0300-\u036f])+"
 # A handle's "@" must not follow a word: "training@clinic.org" is an e-mail address.
 _TOKEN = re.compile(rf"(?<![\w.])@[\w.]*\w|{_LETTERS}(?:['\-]{_LETTERS})*")
 _POSSESSIVE = re.compile(r"'s$|'$", re.IGNORECASE)
+_CLOSING_TAGS = re.compile(r"(?:[\W_]*#\w+)*[\W_]*")
 # A brand name is followed by its generic name in brackets, or by a trademark sign.
 _PRODUCT_AFTER = re.compile(r"\s*\([a-z][a-zA-Z-]{5,}\)|[®™]")
 _NAME_GAP = re.compile(r" |\. ")  # "Maria Lopez", "A. Subedi" (after an initial only)
@@ -189,7 +190,11 @@ def find_mentions(
                 mentions.append(Mention(token.start, token.end, (token.bare,), handle=True))
             index += 1
             continue
-        if not _nameish(token, words) or (len(token.text) == 1 and not _initial(text, token)):
+        if (
+            not _nameish(token, words)
+            or (len(token.text) == 1 and not _initial(text, token))
+            or _phrase_hashtag(text, token)
+        ):
             index += 1
             continue
         group = [index]
@@ -231,6 +236,16 @@ def clause_starts(text: str, tokens: Sequence[Token]) -> frozenset[int]:
     )
 
 
+def _phrase_hashtag(text: str, token: Token) -> bool:
+    """ "... #nightshift #ThankYouNurses": a hashtag of several capitalised words among the tags
+    that close a post is a phrase, not a name (inline, "#BraveHarper got her cast off" is one)."""
+    return (
+        text[token.start - 1 : token.start] == "#"
+        and sum(ch.isupper() for ch in token.text) > 1
+        and _CLOSING_TAGS.fullmatch(text, token.end) is not None
+    )
+
+
 def _initial(text: str, token: Token) -> bool:
     return text[token.end : token.end + 1] == "."
 
@@ -254,8 +269,10 @@ def _as_mention(
     following = group[-1] + 1
     if following < len(tokens):
         after = tokens[following]
-        # "Patient Voices council", "Riverside Park": the run names a body or a place.
-        if singular(after.bare) in words.institutions and text[last.end : after.start] == " ":
+        # "Patient Voices council", "Riverside Park": the run names a body or a place;
+        # "Patient Experience Director": a department before a job title.
+        institution = singular(after.bare) in words.institutions or _role(after, words)
+        if institution and text[last.end : after.start] == " ":
             return None
     if _PRODUCT_AFTER.match(text, last.end):
         return None  # "Botox (onabotulinumtoxinA)", "Lumiva®": a product, not a person

@@ -176,6 +176,22 @@ REPLY_POSITIVES = [
 ]
 
 REPLY_NEGATIVES = [
+    # education for anyone: "the" opens "the color", not "the crowns"; "it depends on" any reader
+    (
+        "comment_reply",
+        "Great question! Whitening won't change the color of crowns, veneers or fillings. Our hygienists can "
+        "go over the pros and cons at a dental exam.",
+    ),
+    (
+        "comment_reply",
+        "Many adults can get more than one vaccine at the same visit, but it depends on your health history.",
+    ),
+    # a department before a job title is no name
+    (
+        "review_response",
+        "We can't discuss any specifics here, but our Patient Experience Director, Colleen Baptiste, would "
+        "like to hear from you.",
+    ),
     (
         "comment_reply",
         "Thanks for reaching out, and we're sorry you're dealing with this. We can't give medical advice in "
@@ -224,6 +240,8 @@ REPLY_NEGATIVES = [
 ]
 
 POST_POSITIVES = [
+    # a name in a hashtag inside the sentence is still a name
+    ("post", "Brave girl alert! #BraveHarper got her cast off today and chose pink.", "her cast"),
     ("post", "The Johnson family donated a new playroom after their son's stay in our NICU.", "in our NICU"),
     ("post", "So proud of our patient Maria Lopez, who walked the rehab gym today.", "our patient"),
     (
@@ -344,6 +362,12 @@ POST_POSITIVES = [
 ]
 
 POST_NEGATIVES = [
+    # a phrase among a post's closing hashtags, and a state, are no names
+    ("post", "Thank you to our Emergency Department team for everything you do #nightshift #ThankYouNurses"),
+    (
+        "ad",
+        "Home health that's guaranteed to keep your loved one home. Harborlight: Maine's best home care team.",
+    ),
     # a department in Title Case; a credential the NER-free mention finder knew only in part;
     # a platform's "Live"
     (
