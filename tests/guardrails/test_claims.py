@@ -305,6 +305,11 @@ def test_red_flags(claims: UnsubstantiatedClaimFamily, text: str, span: str) -> 
         # a person's own result is a testimonial (missing_disclaimer), not the account's promise
         "Six weeks after rehab, Marcus ran the mile in 6 minutes flat.",
         "Since her sleep study, Ana sleeps through every single night.",
+        # a negation five words back; a promise quoted to warn against it; a ranking's source and year
+        "Real talk from our medical director: no laser, cream or injectable gives permanent results.",
+        "If a clinic promises your arthritis will be 'reversed' or gone for good, ask to see their evidence.",
+        "Congratulations to Dr. Rachel Kim, named to Madison Example Magazine's Top Doctors list for "
+        "orthopedic surgery, 2025!",
     ],
 )
 def test_red_flag_exceptions(claims: UnsubstantiatedClaimFamily, text: str) -> None:
@@ -353,6 +358,22 @@ def test_overstated_safety_only_for_named_products(claims: UnsubstantiatedClaimF
             [],
         ),
         ("ZOLVANT (pemitrazine) is FDA-approved for adults with psoriasis that clears slowly on creams.", []),
+        (
+            "ZOLVANT (pemitrazine) treats plaque psoriasis in adults. It's also approved for adults with psoriatic arthritis.",
+            [],
+        ),
+        # a question about the product and a risk of misuse claim nothing
+        (
+            "For questions about ZOLVANT (pemitrazine), including how it works and whether it's right for "
+            "you, talk with your doctor.",
+            [],
+        ),
+        ("Not using ZOLVANT (pemitrazine) as directed may result in a flare.", []),
+        # a great option to treat is promotion, not a statement of use
+        (
+            "ZOLVANT (pemitrazine) is in stock, and it's a great option to protect your skin!",
+            ["unsubstantiated_claim.unapproved_product_claim"],
+        ),
         # unless it also claims a result
         (
             "ZOLVANT (pemitrazine) is approved for adults with psoriasis and clears skin in two weeks.",
