@@ -270,6 +270,10 @@ class ContextJudge:
         around = scene.sentence_text(max(0, s - 2)) + " " + sentence if s > 0 else sentence
         if reader is not None and SECOND.search(around) and not _INVITATION.search(sentence):
             return self._decision(d, Entity.DATE, reader, "")
+        if scene.is_reply and life and SECOND.search(sentence) and not _INVITATION.search(sentence):
+            # "We're sorry the detox unit felt short-staffed during your stay in March": a reply
+            # unnamed still answers one reviewer, whose care the date then dates
+            return self._decision(d, Entity.DATE, PersonCall(Verdict.PHI, "the reply's reader"), "")
         # "his 12/9 memory screening", "your June hip replacement": the date names someone's care
         owned_care = bool(
             _POSSESSIVE.search(scene.before(d.start, 30))
@@ -301,6 +305,15 @@ class ContextJudge:
             return Decision(d, Entity.DATE, Verdict.CLEAR, "staff member's date")
 
         anchor = patient_of(scene, d, calls)
+        if (
+            anchor is None
+            and self.cues.care.search(sentence)
+            and not self._names_organisation(scene, sentence)
+        ):
+            # "Welcome back Coach Ames! Out of our ortho boot as of Sept 5th": care dated in a
+            # post about one patient is that patient's (not "on Feb 2, 1996, Harborlight made its
+            # first home visit": the organisation's own history)
+            anchor = only_patient(calls)
         if anchor is None and (life or _POSSESSIVE.search(scene.before(d.start, 30))) and scene.care_linked:
             anchor = PersonCall(Verdict.PHI, "patient's date")
         return self._decision(
@@ -375,6 +388,11 @@ class ContextJudge:
             if anchor is not None:
                 return self._decision(d, Entity.LOCATION, anchor, "")
         return Decision(d, Entity.LOCATION, Verdict.CLEAR, "place of an event or the organisation")
+
+    @staticmethod
+    def _names_organisation(scene: Scene, sentence: str) -> bool:
+        lowered = sentence.lower()
+        return any(name.lower() in lowered for name in scene.ctx.organisation.names if name)
 
     def _reader(self, scene: Scene, calls: dict[Detection, PersonCall]) -> PersonCall | None:
         """Who a reply answers: a patient it names, or the handle it opens with."""

@@ -47,6 +47,25 @@ if TYPE_CHECKING:
             ["Pam", "June"],
         ),
         ("Our volunteer Ruth's June bake sale raised $900 for the NICU family room.", "post", []),
+        # care dated in a post about one patient is that patient's; a reply's unnamed reader too
+        (
+            "Welcome back Coach Ames! Out of our ortho boot as of Sept 5th and already yelling from the "
+            "sidelines again.",
+            "post",
+            ["Ames", "Sept 5th"],
+        ),
+        (
+            "We're sorry the unit felt short-staffed during your stay in March. Please call 555-0100.",
+            "review_response",
+            ["March"],
+        ),
+        # not the organisation's own history
+        (
+            "On Feb 2, 1996, Riverbend Regional made its first home visit with one nurse and a station wagon. "
+            "And get well soon, Walter, from all of us on 4 North!",
+            "post",
+            ["Walter"],
+        ),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:
