@@ -499,6 +499,24 @@ def test_person_slots(person_cues: PersonCueRecognizer, text: str, expected: lis
             "post",
             [],
         ),
+        # care words the list lacked: a trauma team, a cane
+        (
+            "Our trauma team is rooting for Danny Reyes, who's been with us since 10/19.",
+            "post",
+            ["Danny Reyes", "10/19"],
+        ),
+        (
+            "The day Gus Ferreira took his first steps in our gym without a cane. Proud of you, Gus!",
+            "post",
+            ["Gus Ferreira", "Gus"],
+        ),
+        # a drawn character is nobody
+        (
+            "This is 'Marco,' an illustrated character from our new heart-health comic. Marco is 52 and just "
+            "learned his blood pressure is high.",
+            "post",
+            [],
+        ),
     ],
 )
 def test_context_decides(
