@@ -10,6 +10,7 @@ patient's when it is where they live, work or come from, not where the clinic is
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import regex  # type: ignore[import-untyped]
@@ -77,6 +78,17 @@ _APPOSED_AGE_GAP = regex.compile(r",\s*(?:aged?\s+)?")
 # "At 91, Dr. Everett Lundqvist is ...": the age opens the clause of the person it belongs to
 _AGE_BEFORE_GAP = regex.compile(r",\s*(?:\p{Lu}\p{L}{0,3}\.?\s+)?")
 _OWNER_GAP = 30
+_PERSON_FROM = regex.compile(
+    r"\b(?:\d{1,3}-year-old|(?-i:patients?|man|woman|boy|girl|child|kid|teen|toddler|baby|resident|veteran"
+    r"|mom|dad|mother|father|grandmother|grandfather))\b[^.!?\n]{0,40}\bfrom\s+(?:the\s+)?$",
+    regex.IGNORECASE,
+)
+# "patients from the Route 1 pileup": the place names an incident, not where anyone lives
+_INCIDENT_AFTER = regex.compile(
+    r"^\s+(?:bus\s+|car\s+|train\s+|house\s+|apartment\s+)?(?:crash|pile-?up|collision|wreck|accident|fire|blaze"
+    r"|explosion|shooting|leak|spill|outbreak|derailment|incident)\b",
+    regex.IGNORECASE,
+)
 # North American toll-free codes: a business line (a company's support or information number),
 # never a person's own phone.
 _TOLL_FREE = regex.compile(r"1?8(?:00|33|44|55|66|77|88)\d{7}")
@@ -109,6 +121,11 @@ class ContextJudge:
         for d in found:
             if d.kind == "PERSON":
                 call = calls[d]
+                if call.reason == "organisation" and EMPLOYER.search(scene.before(d.start, 40)):
+                    # "a lineman for Canyon Electric Co-op", "41 yrs at Corliss Paper Mill": the
+                    # model's person is a company, and the patient's employer
+                    decisions.append(self._place(scene, replace(d, kind="ORGANIZATION"), calls))
+                    continue
                 decisions.append(Decision(d, Entity.PERSON, call.verdict, call.reason, call.consent_id))
                 continue
             same = same_name(scene, d, calls)
@@ -330,10 +347,21 @@ class ContextJudge:
         employer = EMPLOYER.search(before) or regex.search(
             r"\bhome\s+(?:to|in)\s*$", before, regex.IGNORECASE
         )
+        # "a 94-year-old woman from Greensburg", "the first patient from Lake Quinn County": where
+        # a person in care comes from, named or not
+        origin = (
+            _PERSON_FROM.search(scene.before(d.start, 80)) is not None
+            and not _INCIDENT_AFTER.match(scene.after(d.end, 30))
+            and scene.care_linked
+        )
         # a care home or a school is where someone lives or studies, whatever the model called it
         care_home = CARE_HOME.search(value) is not None or SCHOOL.search(value) is not None
         street = SCHOOL_OR_STREET.search(value) is not None and SCHOOL.search(value) is None
-        if d.kind == "ORGANIZATION" and not (care_home or street) and (not employer or ACRONYM.match(value)):
+        if (
+            d.kind == "ORGANIZATION"
+            and not (care_home or street or origin)
+            and (not employer or ACRONYM.match(value))
+        ):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
         if scene.names_product(value):
             return Decision(d, Entity.LOCATION, Verdict.CLEAR, "product")
@@ -370,6 +398,8 @@ class ContextJudge:
         if employer:
             anchor = patient_of(scene, d, calls) or any_patient(calls)
             return self._decision(d, Entity.LOCATION, anchor, "no patient")
+        if origin and not ACRONYM.match(value):
+            return Decision(d, Entity.LOCATION, Verdict.PHI, "where a person in care comes from")
         if d.kind in ("STREET_ADDRESS", "ZIP_CODE"):
             anchor = named_in_sentence(scene, d, calls)
             if anchor is None and self.cues.events.search(scene.sentence_text(d.start)):

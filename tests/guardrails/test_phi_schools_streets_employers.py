@@ -91,6 +91,32 @@ if TYPE_CHECKING:
             "post",
             [],
         ),
+        # an employer the model took for a person, named with a word of the organisation's town
+        (
+            "Shoutout to Darnell, a lineman with Westbury Electric Co-op, who finished knee rehab on his "
+            "last day with us!",
+            "post",
+            ["Darnell", "Westbury Electric Co-op"],
+        ),
+        (
+            "Congrats, Bud! 41 years at Riverbend Paper Mill and he still showed up for his annual hearing "
+            "check today.",
+            "post",
+            ["Bud", "Riverbend Paper"],
+        ),
+        # where an unnamed person in care comes from; not the place of an incident
+        (
+            "Update 3:40 pm: one patient, a 93-year-old man from Birch Landing, is being treated for smoke "
+            "inhalation and is in stable condition.",
+            "crisis",
+            ["93", "Birch Landing"],
+        ),
+        (
+            "Update 4:15pm: we have received 3 patients from the Route 1 pileup. Families, please call "
+            "555-0100.",
+            "crisis",
+            [],
+        ),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:
