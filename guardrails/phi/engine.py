@@ -34,7 +34,7 @@ from guardrails.phi.presidio_engine import SCORE_THRESHOLD, SharedSpacyNlpEngine
 from guardrails.phi.recognizers import build_recognizers
 from guardrails.phi.recognizers.given_name import GIVEN_NAME_RECOGNIZER, lone_given_name
 from guardrails.phi.recognizers.hashtag_name import HASHTAG_RECOGNIZER
-from guardrails.phi.recognizers.person_cues import CAPS_RECOGNIZER, PAIR_RECOGNIZER
+from guardrails.phi.recognizers.person_cues import CAPS_RECOGNIZER, MONTH_NAME_RECOGNIZER, PAIR_RECOGNIZER
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -173,7 +173,13 @@ class PhiEngine:
             ):
                 kind = "LOCATION"  # "drive back from Fairview": where someone comes from
             if kind == "PERSON":
-                trimmed = self._trim_person(text, start, end, caps_name=recognizer == CAPS_RECOGNIZER)
+                trimmed = self._trim_person(
+                    text,
+                    start,
+                    end,
+                    caps_name=recognizer == CAPS_RECOGNIZER,
+                    month_name=recognizer == MONTH_NAME_RECOGNIZER,
+                )
                 if trimmed is None:
                     continue
                 start, end = trimmed
@@ -337,7 +343,7 @@ class PhiEngine:
         return any(sent.start_char == start for sent in doc.sents)
 
     def _trim_person(
-        self, text: str, start: int, end: int, *, caps_name: bool = False
+        self, text: str, start: int, end: int, *, caps_name: bool = False, month_name: bool = False
     ) -> tuple[int, int] | None:
         """Cut a name span to the name: no title ("Mr.", "Dr."), greeting or possessive.
 
@@ -369,7 +375,7 @@ class PhiEngine:
         if all(word in self._titles for word in words):
             return None
         # "June Albright", "April Moss": a month opening a full name is a first name.
-        checked = words[1:] if len(words) > 1 and words[0] in _MONTH_NAMES else words
+        checked = words[1:] if (len(words) > 1 or month_name) and words[0] in _MONTH_NAMES else words
         # "Nguyen Van An": in a full name of three or more words, a short syllable is a name
         full = len(words) >= 3 and all(token[:1].isupper() for token in span.split())
         if any(word in self._not_names and not (full and len(word) <= 2) for word in checked):

@@ -141,6 +141,7 @@ class Dictionary(_Lexicon):
 class GivenNames(_Lexicon):
     names: str = Field(min_length=1)  # the 1990 US census list
     world_names: str = ""  # more recent and non-US names (tools/world_names.py)
+    nicknames: str = ""  # nicknames that are English words ("Hank", "Pops")
 
 
 class PublicFigures(_Lexicon):
@@ -185,7 +186,7 @@ def load_given_names(name: str | None) -> frozenset[str]:
         return frozenset()
     try:
         given = GivenNames.model_validate(_read(name, None))
-        return frozenset(f"{given.names} {given.world_names}".lower().split())
+        return frozenset(f"{given.names} {given.world_names} {given.nicknames}".lower().split())
     except ValidationError as exc:
         raise ConfigError(f"invalid given-names list {name}: {exc}") from None
 

@@ -97,6 +97,29 @@ def test_a_reply_typed_on_a_phone(phi: RuleFamily, nlp: Language, text: str) -> 
             "post",
             ["TEDDY"],
         ),
+        # a month that is a given name, in a relation slot; nicknames that are English words
+        (
+            "Hal died peacefully in our care with his wife, June, holding his hand.",
+            "post",
+            ["Hal", "June"],
+        ),
+        (
+            "Congrats to Dina on her twins, Ivy and June, home from the NICU today!",
+            "post",
+            ["Dina", "Ivy", "June"],
+        ),
+        ("Your mom's June 4th visit went well; see you both in six months.", "comment_reply", ["June 4th"]),
+        (
+            "Tonight we lit a candle for Pops, our longtime friend in Room 2. Thank you for the terrible puns, "
+            "Pops.",
+            "post",
+            ["Pops", "Room 2", "Pops"],
+        ),
+        (
+            "Happy 89th to Hank! The kitchen made his favorite peach cobbler for his recovery party.",
+            "post",
+            ["Hank"],
+        ),
     ],
 )
 def test_spans(phi: RuleFamily, nlp: Language, text: str, content_type: str, expected: list[str]) -> None:

@@ -24,6 +24,9 @@ PAIR_RECOGNIZER = "PersonCueRecognizer.pair"
 # The recognizer name on an ALL-CAPS name in a greeting or vocative ("Hi HANNAH,"): such a
 # short all-caps word is otherwise taken for an acronym.
 CAPS_RECOGNIZER = "PersonCueRecognizer.caps"
+# A month that is a given name in a relation slot ("his wife, June,"): the engine keeps it though
+# months are otherwise never names.
+MONTH_NAME_RECOGNIZER = "PersonCueRecognizer.month"
 _CAPS = r"\p{Lu}{3,}(?![\p{L}'’-])"
 # Irregular plurals that address a group ("Children, wash your hands!").
 _GROUP_NOUNS = frozenset({"children", "people", "men", "women", "folks", "everyone", "everybody"})
@@ -128,6 +131,16 @@ class PersonCueRecognizer(LocalRecognizer):
         self._pair = regex.compile(
             r"(?<![\p{L}'’.-])\p{Lu}\p{Ll}+\s\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?![\p{L}'’-])", flags
         )
+        # "his wife, June, holding his hand", "twins, Ivy and June": a month that is also a given
+        # name is a name in a relation slot (the months are otherwise never names here)
+        month = r"(?-i:April|May|June)(?![\p{L}'’-])(?!\s*\d)"
+        self._month_names = [
+            regex.compile(rf"(?<=(?<![#@])\b(?i:{rel}),?\s+){month}", flags),
+            regex.compile(
+                rf"(?<=(?<![#@])\b(?i:{rel}),?\s+{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+){month}",
+                flags,
+            ),
+        ]
         self._strong = [regex.compile(p, flags) for p in strong]
         self._weak = [regex.compile(p, flags) for p in weak]
         super().__init__(
@@ -147,6 +160,11 @@ class PersonCueRecognizer(LocalRecognizer):
                         score < self.STRONG and self._ordinary_word(text[slice(*span)])
                     ):
                         results.append(self._result(*span, score))
+        results.extend(
+            self._result(*match.span(), self.STRONG, MONTH_NAME_RECOGNIZER)
+            for pattern in self._month_names
+            for match in pattern.finditer(text)
+        )
         results.extend(self._pairs(text, nlp_artifacts))
         for pattern, english_ok in ((self._caps_after_cue, False), (self._caps_vocative, True)):
             for match in pattern.finditer(text):
