@@ -160,11 +160,9 @@ class PersonCueRecognizer(LocalRecognizer):
                         score < self.STRONG and self._ordinary_word(text[slice(*span)])
                     ):
                         results.append(self._result(*span, score))
-        results.extend(
-            self._result(*match.span(), self.STRONG, MONTH_NAME_RECOGNIZER)
-            for pattern in self._month_names
-            for match in pattern.finditer(text)
-        )
+        for pattern in self._month_names:
+            for match in pattern.finditer(text):
+                results.append(self._result(match.start(), match.end(), self.STRONG, MONTH_NAME_RECOGNIZER))
         results.extend(self._pairs(text, nlp_artifacts))
         for pattern, english_ok in ((self._caps_after_cue, False), (self._caps_vocative, True)):
             for match in pattern.finditer(text):
