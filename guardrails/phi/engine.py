@@ -8,6 +8,7 @@ model, so it is never built that way.
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ _TITLE_WORD = regex.compile(r"(\w+)\.?\s+")
 _TRAILING = regex.compile(r"[\s,;:(\[{\"'“‘\p{So}\p{Sk}\p{Cf}-]+$")  # emoji too: "Rollo 👋"
 # The NER model takes emoji before a name into it ("💛 Baby Amara"), and the variation
 # selector of "✉️" (a combining mark) with them.
+_INNER_EMOJI = regex.compile(r"(?<=\w[\s]*)[\p{So}\p{Sk}](?=[\s\p{So}\p{Sk}\p{Cf}]*\w)")
 _LEADING = regex.compile(r"^[\s,;:)\]}\"'”’\p{So}\p{Sk}\p{Cf}\p{Mn}-]+")
 _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
 _ACRONYM = regex.compile(r"[A-Z&]{1,5}\.?")
@@ -75,6 +77,31 @@ class Detection:
     def entity(self) -> Entity | None:
         """The Safe Harbor kind; None for organisations (context only, never an identifier)."""
         return ENTITY_OF.get(self.kind)
+
+
+def _split_at_emoji(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """A name or place the model ran over an emoji between words ("Patient spotlight ⛷ Ryan
+    Castellano", "Maple & Vine Downtown ⚡ Walk-ins") as the pieces either side of it."""
+    split: list[RecognizerResult] = []
+    for result in results:
+        if (
+            result.entity_type not in _NAME_KINDS
+            or _INNER_EMOJI.search(text, result.start, result.end) is None
+        ):
+            split.append(result)
+            continue
+        start = result.start
+        for emoji in _INNER_EMOJI.finditer(text, result.start, result.end):
+            split.append(_piece(result, start, emoji.start()))
+            start = emoji.end()
+        split.append(_piece(result, start, result.end))
+    return [r for r in split if text[r.start : r.end].strip()]
+
+
+def _piece(result: RecognizerResult, start: int, end: int) -> RecognizerResult:
+    piece = copy(result)
+    piece.start, piece.end = start, end
+    return piece
 
 
 class PhiEngine:
@@ -122,7 +149,7 @@ class PhiEngine:
         """Identifiers in `text` (already normalised); `doc` is the shared spaCy doc of `text`."""
         if doc is None:
             doc = self.nlp(text)
-        results = self._analyze(text, self.nlp_engine.artifacts(doc))
+        results = _split_at_emoji(text, self._analyze(text, self.nlp_engine.artifacts(doc)))
         sentences = [(sent.start_char, sent.end_char) for sent in doc.sents] or [(0, len(text))]
         detections: list[Detection] = []
         products = self._evidence.marked_products(text)

@@ -174,7 +174,7 @@ IN_A_NAME = regex.compile(r"\p{Lu}\w*\s+(?:Center|Centre|Unit|Suite|Clinic|Wing|
 # "Book your annual eye exam before Jan 1", "Free info session Dec 9": in a post (not a
 # reply) a care word after "your", "free" or "next" is an offer to every reader, not a visit.
 GENERIC_CARE = regex.compile(
-    r"\b(?:your|free|next|annual|yearly|info|upcoming)\s+(?:[\w-]+\s+){0,2}$", regex.IGNORECASE
+    r"\b(?:your|free|next|annual|yearly|info|upcoming|routine)\s+(?:[\w-]+\s+){0,2}$", regex.IGNORECASE
 )
 
 

@@ -510,6 +510,19 @@ def test_person_slots(person_cues: PersonCueRecognizer, text: str, expected: lis
             "post",
             ["Gus Ferreira", "Gus"],
         ),
+        # an emoji between words ends a name ("Grandpa Lou 🇺🇸 Lou, 96"); routine visits are anyone's
+        (
+            "Thank you for your service, Grandpa Lou 🇺🇸 Lou, 96, a Navy veteran, received his pin from our "
+            "hospice chaplain at home on 11/11.",
+            "post",
+            ["Lou", "Lou", "96", "11/11"],
+        ),
+        (
+            "Nor'easter update: our nurses and aides will not make routine home visits Tues, Dec 2. Our team is "
+            "calling every client today. Emergencies: call 911.",
+            "post",
+            [],
+        ),
         # a drawn character is nobody
         (
             "This is 'Marco,' an illustrated character from our new heart-health comic. Marco is 52 and just "

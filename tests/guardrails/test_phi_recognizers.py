@@ -130,6 +130,7 @@ def test_room_bed(text: str, expected: list[str]) -> None:
         case("serial ABC-D and more"),
         case("the serial number of your father's oxygen concentrator (PJN704512H) went to", "PJN704512H"),
         case("the serial number of the recall (see below) is online"),
+        case("We checked the serial on your wife's sensor (GS4475-00913) and", "GS4475-00913"),
     ],
 )
 def test_device_serial(text: str, expected: list[str]) -> None:

@@ -25,7 +25,7 @@ class DeviceSerialRecognizer(DataRecognizer):
         Pattern(
             "serial in parentheses after the device it belongs to",
             # "the serial number of your father's oxygen concentrator (PJN704512H)"
-            r"(?<=\bserial\s+(?:number|no\.?|#)\s+(?:of|for|on)\s+[^.!?\n()]{1,60}?\(\s*)"
+            r"(?<=\bserial(?:\s+(?:number|no\.?|#))?\s+(?:of|for|on)\s+[^.!?\n()]{1,60}?\(\s*)"
             r"(?-i:[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){3,29})\b(?=\s*\))",
             0.85,
         ),
