@@ -254,6 +254,11 @@ def test_staff_spotlight_is_no_success_story(family: RuleFamily, nlp: Language, 
         # a playlist is no change, a population figure is no success story
         'The jazz band played everything from "Jingle Bell Rock" to Duke Ellington in our lobby.',
         "IVF success falls with age, per the national summary report.",
+        # history is no one's recovery
+        "On December 23, 1954, Dr. Joseph Murray performed the first kidney transplant. Seventy-two years "
+        "later, our transplant program marks its 500th transplant. Thank you to every donor family.",
+        "On Nov 3, 1906, Dr. Alois Alzheimer presented the case of Auguste Deter. 120 years later, join us "
+        "for a free caregiver workshop on Thurs 12/3.",
     ],
 )
 def test_no_one_s_story(family: RuleFamily, nlp: Language, text: str) -> None:
