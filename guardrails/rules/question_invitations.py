@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from guardrails.rules.literal_gate import Matcher
 
-# "Questions? Ask Samir at the counter": asked in private, so no post invites them in public.
+# "Questions? Ask Samir at the counter", "Ask Grace Liu, PharmD or any of our immunizing
+# pharmacists": asked in private, so no post invites them in public.
 _IN_PERSON = re.compile(
     r"[^.!?\n]{0,30}?\b(?:in person|at the (?:counter|front desk|pharmacy)|in[- ]store"
-    r"|at your (?:next )?(?:visit|appointment))\b",
+    r"|at your (?:next )?(?:visit|appointment)"
+    r"|any of our (?:[\w-]+ ){0,2}(?:pharmacists|nurses|doctors|dentists|providers|hygienists|staff))\b",
     re.IGNORECASE,
 )
 _IN_PERSON_REACH = 60  # characters after the invitation searched for where it is asked

@@ -280,6 +280,12 @@ def test_questions_asked_in_person_are_not_posted(family: RuleFamily, nlp: Langu
     assert ADVICE in disclaimer_rules(
         family, nlp, "Questions about your flu shot's side effects? Ask Samir in the comments."
     )
+    assert ADVICE not in disclaimer_rules(
+        family,
+        nlp,
+        "Side effects of the shingles shot can include fever. Questions? Ask Grace Liu, PharmD or any of our "
+        "immunizing pharmacists.",
+    )
     # an exam answers it: "a free evaluation with Dr. Greer will tell you if you're a candidate"
     assert ADVICE not in disclaimer_rules(
         family, nlp, "Dry eyes? A free evaluation with Dr. Greer will tell you if LASIK is right for you."
