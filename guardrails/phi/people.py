@@ -49,6 +49,10 @@ _CONTACT_AFTER = regex.compile(
 )
 # In a reply, "Farida will call you at ...", "Noor wants to see you Thursday": someone who acts
 # for the organisation towards the reader.
+_ROLE_CLAUSE = regex.compile(
+    r"\s*,\s*who\b[^.!?;]{0,60}?\bas\s+(?:a|an|our)\s+((?:[\w-]+\s+){0,2}?[\w-]+)(?=\s+(?:for|since|in|at|on)\b|\s*[,.;:!?)]|$)",
+    regex.IGNORECASE,
+)
 _ACTS_FOR_US = regex.compile(
     r"^\s*(?:will|would|can|could|(?:would\s+)?(?:wants|likes?|loves?)\s+to|is\s+(?:going|happy|glad)\s+to|['’]ll)"
     r"\s+(?:(?:personally|gladly|happily|also)\s+)?"
@@ -256,6 +260,10 @@ class PeopleJudge:
             # "one of our surgical techs": a plural role names one of them
             if cues.staff_roles.ends(role) or (role.endswith("s") and cues.staff_roles.ends(role[:-1])):
                 return True
+        # "Hal Jensen, who greeted visitors at our front desk as a volunteer for 22 years"
+        role_clause = _ROLE_CLAUSE.match(scene.after(d.end, 120))
+        if role_clause and cues.staff_roles.ends(role_clause.group(1)):
+            return True
         if scene.is_reply and _ACTS_FOR_US.match(scene.after(d.end, 60)):
             return True
         # "Teresa from our psychiatry team", "Luis on our night-shift crew"

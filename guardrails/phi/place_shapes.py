@@ -10,7 +10,7 @@ import regex  # type: ignore[import-untyped]
 PLACE_END = regex.compile(
     r"\s(?-i:Elementary|Middle\s+School|High\s+School|High|Middle|School|Academy|Street|Avenue|Road|Lane|Boulevard"
     r"|Terrace|Circle|Acres|Manor|Gardens|Estates|Senior\s+Living|Assisted\s+Living|Nursing\s+Home"
-    r"|Rd|Ct|Ave|Ln|Blvd|Hwy|Pkwy)\.?$"
+    r"|County|Counties|Parish|Rd|Ct|Ave|Ln|Blvd|Hwy|Pkwy)\.?$"
 )
 # "the Greenport High varsity squad", "the Cobb Rd house": the model stops before the last word
 PLACE_TAIL = regex.compile(

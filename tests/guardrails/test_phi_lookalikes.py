@@ -78,6 +78,23 @@ if TYPE_CHECKING:
             "review_response",
             [],
         ),
+        # a role told in a relative clause; a region the model took for a person
+        (
+            "Hal Jensen, who greeted visitors at our cancer center as a volunteer for 22 years, retired this "
+            "week. Thank you, Hal!",
+            "post",
+            [],
+        ),
+        (
+            "Mia Ortiz, who came to us as a patient in 2019, now runs our support group.",
+            "post",
+            ["Mia Ortiz"],
+        ),
+        (
+            "Grief support groups at our hospice are open to anyone in Ellery and Dunmore Counties. Call 555-0100.",
+            "post",
+            [],
+        ),
         # a pet: its name follows the animal word
         (
             "Kelsey Dunmore, RN, joined us after eight years in a hospital burn unit. Off the clock you'll find "
