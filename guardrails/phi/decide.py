@@ -21,7 +21,6 @@ from guardrails.phi.anchors import (
     NOT_PATIENT_PEOPLE,
     SECOND,
     any_patient,
-    named_before_place,
     named_in_sentence,
     only_patient,
     patient_of,
@@ -33,12 +32,11 @@ from guardrails.phi.dates import calendar_reason, names_a_life_event
 from guardrails.phi.engine import Detection
 from guardrails.phi.entities import ALWAYS_PERSONAL
 from guardrails.phi.lexicon import PhiLexicon
-from guardrails.phi.people import PeopleJudge, PersonCall
+from guardrails.phi.people import PeopleJudge, PersonCall, decision_for
+from guardrails.phi.places import PlaceJudge
 from guardrails.phi.scene import LexiconCues, Scene, digits
 from guardrails.phi.verdicts import Decision, Verdict
 from guardrails.phi.wording import (
-    ACRONYM,
-    CARE_HOME,
     EMPLOYER,
     EVENT_ROOM,
     FOLLOW,
@@ -48,23 +46,15 @@ from guardrails.phi.wording import (
     PERSONAL,
     PERSONAL_IN_POST,
     READERS_NUMBER,
-    SCHOOL,
-    SCHOOL_OR_STREET,
     SPONSORED,
-    VENUE,
     linked,
     staff_licence,
-    treated_group,
     writes_home_address,
 )
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_YOUR_PLACE = regex.compile(
-    r"\byour\b[^.!?]{0,40}\b(?:in|near|outside|from|to)\s+(?:the\s+)?$", regex.IGNORECASE
-)
-_TECH_WORD = regex.compile(r"\p{Ll}\p{Lu}{2,}")  # "WebRTC": a product the model took for a town
 _OPENING_HANDLE = regex.compile(r"^\s*@([\w.]+)")
 _INVITATION = regex.compile(
     r"\b(?:join|register|registration|rsvp|sign\s+up|event|class(?:es)?|fair|festival|webinar|walk|run|race"
@@ -78,17 +68,6 @@ _APPOSED_AGE_GAP = regex.compile(r",\s*(?:aged?\s+)?")
 # "At 91, Dr. Everett Lundqvist is ...": the age opens the clause of the person it belongs to
 _AGE_BEFORE_GAP = regex.compile(r",\s*(?:\p{Lu}\p{L}{0,3}\.?\s+)?")
 _OWNER_GAP = 30
-_PERSON_FROM = regex.compile(
-    r"\b(?:\d{1,3}-year-old|(?-i:patients?|man|woman|boy|girl|child|kid|teen|toddler|baby|resident|veteran"
-    r"|mom|dad|mother|father|grandmother|grandfather))\b[^.!?\n]{0,40}\bfrom\s+(?:the\s+)?$",
-    regex.IGNORECASE,
-)
-# "patients from the Route 1 pileup": the place names an incident, not where anyone lives
-_INCIDENT_AFTER = regex.compile(
-    r"^\s+(?:bus\s+|car\s+|train\s+|house\s+|apartment\s+)?(?:crash|pile-?up|collision|wreck|accident|fire|blaze"
-    r"|explosion|shooting|leak|spill|outbreak|derailment|incident)\b",
-    regex.IGNORECASE,
-)
 # North American toll-free codes: a business line (a company's support or information number),
 # never a person's own phone.
 _TOLL_FREE = regex.compile(r"1?8(?:00|33|44|55|66|77|88)\d{7}")
@@ -99,9 +78,7 @@ class ContextJudge:
     def __init__(self, cues: LexiconCues, people: PeopleJudge, lexicon: PhiLexicon) -> None:
         self.cues = cues
         self.people = people
-        self.large_regions = frozenset(lexicon.large_regions)
-        # Words that never make a town ("East" of "5 East", "ER", "Campus").
-        self.not_places = frozenset(lexicon.not_name_words)
+        self.places = PlaceJudge(cues, lexicon)
 
     def decide(
         self, text: str, doc: Doc, ctx: CheckContext, detections: Iterable[Detection]
@@ -124,7 +101,7 @@ class ContextJudge:
                 if call.reason == "organisation" and EMPLOYER.search(scene.before(d.start, 40)):
                     # "a lineman for Canyon Electric Co-op", "41 yrs at Corliss Paper Mill": the
                     # model's person is a company, and the patient's employer
-                    decisions.append(self._place(scene, replace(d, kind="ORGANIZATION"), calls))
+                    decisions.append(self.places.decide(scene, replace(d, kind="ORGANIZATION"), calls))
                     continue
                 decisions.append(Decision(d, Entity.PERSON, call.verdict, call.reason, call.consent_id))
                 continue
@@ -182,10 +159,9 @@ class ContextJudge:
                 return call
         return None
 
-    def _decision(self, d: Detection, entity: Entity, anchor: PersonCall | None, reason: str) -> Decision:
-        if anchor is None:
-            return Decision(d, entity, Verdict.CLEAR, reason)
-        return Decision(d, entity, anchor.verdict, anchor.reason, anchor.consent_id)
+    @staticmethod
+    def _decision(d: Detection, entity: Entity, anchor: PersonCall | None, reason: str) -> Decision:
+        return decision_for(d, entity, anchor, reason)
 
     def _other(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision | None:
         entity = d.entity or Entity.LOCATION
@@ -197,7 +173,7 @@ class ContextJudge:
         if entity is Entity.AGE:
             return self._age(scene, d, calls)
         if entity is Entity.LOCATION:
-            return self._place(scene, d, calls)
+            return self.places.decide(scene, d, calls)
         if entity in (Entity.PHONE, Entity.FAX):
             if self._public_number(scene, digits(value)):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public number")
@@ -336,88 +312,6 @@ class ContextJudge:
         return self._decision(
             d, Entity.DATE, anchor if (life or anchor) else None, "date not tied to a patient"
         )
-
-    # -- places -----------------------------------------------------------------------
-    def _place(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
-        value = scene.text[d.start : d.end]
-        before = scene.before(d.start, 40)
-        after_patient = named_before_place(scene, d, calls)
-        if after_patient is not None:
-            return self._decision(d, Entity.LOCATION, after_patient, "")
-        employer = EMPLOYER.search(before) or regex.search(
-            r"\bhome\s+(?:to|in)\s*$", before, regex.IGNORECASE
-        )
-        # "a 94-year-old woman from Greensburg", "the first patient from Lake Quinn County": where
-        # a person in care comes from, named or not
-        origin = (
-            _PERSON_FROM.search(scene.before(d.start, 80)) is not None
-            and not _INCIDENT_AFTER.match(scene.after(d.end, 30))
-            and scene.care_linked
-        )
-        # a care home or a school is where someone lives or studies, whatever the model called it
-        care_home = CARE_HOME.search(value) is not None or SCHOOL.search(value) is not None
-        street = SCHOOL_OR_STREET.search(value) is not None and SCHOOL.search(value) is None
-        if (
-            d.kind == "ORGANIZATION"
-            and not (care_home or street or origin)
-            and (not employer or ACRONYM.match(value))
-        ):
-            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation")
-        if scene.names_product(value):
-            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "product")
-        if value.lower().removeprefix("the ") in self.large_regions:
-            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "larger than a state")
-        if scene.is_org_place(value):
-            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "organisation's own place")
-        if d.recognizer == "SpacyRecognizer" and (
-            scene.names_staff(value) or self.cues.staff_titles.ends(value.split()[0])
-        ):
-            # "Margaret and Chaplain Okafor were honored": a titled person the model took for a place
-            return Decision(d, Entity.LOCATION, Verdict.CLEAR, "staff")
-        # "a fourth grader at Ashby Elementary", "grew up on Tobacco Barn Road", "from the
-        # Northgate neighborhood": a school, a street or a neighbourhood in a sentence about a
-        # patient is theirs, even after "at" or "on".
-        if care_home or SCHOOL_OR_STREET.search(value) or d.recognizer == "ResidencePlaceRecognizer":
-            anchor = named_in_sentence(scene, d, calls)
-            if anchor is None and self.cues.residence.ends(before):
-                anchor = patient_of(scene, d, calls)  # "She lives on Birch Lane": whoever "she" is
-            if anchor is None:  # "he was back under the lights for Ridgeview High"
-                anchor = pronoun_patient(scene, d, calls)
-            if anchor is None and scene.is_reply:
-                # a reply's reader: "to your place on Cobblestone Lane", "their camp forms for
-                # Lakeview Elementary" (your/their in a reply about care)
-                anchor = patient_of(scene, d, calls)
-            if anchor is not None:
-                return self._decision(d, Entity.LOCATION, anchor, "")
-        if (care_home or employer or SCHOOL_OR_STREET.search(value) or d.kind == "STREET_ADDRESS") and (
-            treated_group(scene.sentence_text(d.start))
-        ):
-            # "treating 6 students from Harmon Middle School", "two children from 418 Alder Street
-            # remain in our pediatric ICU": where the people in care come from narrows who they are
-            return Decision(d, Entity.LOCATION, Verdict.PHI, "patients' school, street or employer")
-        if employer:
-            anchor = patient_of(scene, d, calls) or any_patient(calls)
-            return self._decision(d, Entity.LOCATION, anchor, "no patient")
-        if origin and not ACRONYM.match(value):
-            return Decision(d, Entity.LOCATION, Verdict.PHI, "where a person in care comes from")
-        if d.kind in ("STREET_ADDRESS", "ZIP_CODE"):
-            anchor = named_in_sentence(scene, d, calls)
-            if anchor is None and self.cues.events.search(scene.sentence_text(d.start)):
-                # "our ceremony at the Millbrook VFW Post, 22 Elm St.": the event's venue
-                return Decision(d, Entity.LOCATION, Verdict.CLEAR, "event venue")
-            anchor = anchor or patient_of(scene, d, calls)
-            return self._decision(d, Entity.LOCATION, anchor, "not a patient's address")
-        # A town in a sentence about a named patient is where they live, come from or go.
-        ordinary = ACRONYM.match(value) or any(w in self.not_places for w in value.lower().split())
-        if d.recognizer == "SpacyRecognizer" and not ordinary and not VENUE.search(scene.before(d.start, 25)):
-            anchor = named_in_sentence(scene, d, calls)
-            if anchor is None and scene.is_reply and _YOUR_PLACE.search(before):
-                anchor = patient_of(scene, d, calls)  # a reply's "your feeder in Kettle Ridge"
-            if anchor is None and not _TECH_WORD.search(value):
-                anchor = pronoun_patient(scene, d, calls)  # "He moved to his daughter's place in Sarasota"
-            if anchor is not None:
-                return self._decision(d, Entity.LOCATION, anchor, "")
-        return Decision(d, Entity.LOCATION, Verdict.CLEAR, "place of an event or the organisation")
 
     @staticmethod
     def _names_organisation(scene: Scene, sentence: str) -> bool:

@@ -8,7 +8,6 @@ model, so it is never built that way.
 
 from __future__ import annotations
 
-from copy import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegist
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from guardrails.findings import Entity
+from guardrails.phi.emoji_split import NAME_KINDS, split_at_emoji
 from guardrails.phi.entities import ENTITY_OF
 from guardrails.phi.evidence import SPOUSE_AFTER, NameEvidence, name_words
 from guardrails.phi.lexicon import PhiLexicon
@@ -47,7 +47,6 @@ _TITLE_WORD = regex.compile(r"(\w+)\.?\s+")
 _TRAILING = regex.compile(r"[\s,;:(\[{\"'“‘\p{So}\p{Sk}\p{Cf}-]+$")  # emoji too: "Rollo 👋"
 # The NER model takes emoji before a name into it ("💛 Baby Amara"), and the variation
 # selector of "✉️" (a combining mark) with them.
-_INNER_EMOJI = regex.compile(r"(?<=\w[\s]*)[\p{So}\p{Sk}](?=[\s\p{So}\p{Sk}\p{Cf}]*\w)")
 _LEADING = regex.compile(r"^[\s,;:)\]}\"'”’\p{So}\p{Sk}\p{Cf}\p{Mn}-]+")
 _INITIAL_END = regex.compile(r"\b\p{Lu}\.$")
 _ACRONYM = regex.compile(r"[A-Z&]{1,5}\.?")
@@ -58,7 +57,6 @@ _COMPOUND_ADJECTIVE = regex.compile(r"\p{L}-(\p{Ll}+)")
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _JOINED = regex.compile(r",?\s+(?:and|&)\s+|,\s+")
 # Kinds the NER model reads from capitals alone.
-_NAME_KINDS = frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
 _MONTH_NAMES = frozenset({"april", "may", "june", "august"})
 _FAX = regex.compile(r"\bfax(?:ed|ing)?\b[^.!?\n]{0,40}$", regex.IGNORECASE)
 
@@ -77,31 +75,6 @@ class Detection:
     def entity(self) -> Entity | None:
         """The Safe Harbor kind; None for organisations (context only, never an identifier)."""
         return ENTITY_OF.get(self.kind)
-
-
-def _split_at_emoji(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
-    """A name or place the model ran over an emoji between words ("Patient spotlight ⛷ Ryan
-    Castellano", "Maple & Vine Downtown ⚡ Walk-ins") as the pieces either side of it."""
-    split: list[RecognizerResult] = []
-    for result in results:
-        if (
-            result.entity_type not in _NAME_KINDS
-            or _INNER_EMOJI.search(text, result.start, result.end) is None
-        ):
-            split.append(result)
-            continue
-        start = result.start
-        for emoji in _INNER_EMOJI.finditer(text, result.start, result.end):
-            split.append(_piece(result, start, emoji.start()))
-            start = emoji.end()
-        split.append(_piece(result, start, result.end))
-    return [r for r in split if text[r.start : r.end].strip()]
-
-
-def _piece(result: RecognizerResult, start: int, end: int) -> RecognizerResult:
-    piece = copy(result)
-    piece.start, piece.end = start, end
-    return piece
 
 
 class PhiEngine:
@@ -149,7 +122,7 @@ class PhiEngine:
         """Identifiers in `text` (already normalised); `doc` is the shared spaCy doc of `text`."""
         if doc is None:
             doc = self.nlp(text)
-        results = _split_at_emoji(text, self._analyze(text, self.nlp_engine.artifacts(doc)))
+        results = split_at_emoji(text, self._analyze(text, self.nlp_engine.artifacts(doc)))
         sentences = [(sent.start_char, sent.end_char) for sent in doc.sents] or [(0, len(text))]
         detections: list[Detection] = []
         products = self._evidence.marked_products(text)
@@ -160,7 +133,7 @@ class PhiEngine:
             recognizer = str((result.recognition_metadata or {}).get("recognizer_name", ""))
             if not any(ch.isalnum() for ch in text[start:end]):
                 continue  # "🏡": the NER model sometimes tags an emoji as a place
-            if kind in _NAME_KINDS and "\n" in text[start:end]:
+            if kind in NAME_KINDS and "\n" in text[start:end]:
                 # "Marlowe St YMCA\n\nScreening": no name or place runs over a line break
                 end = start + len(text[start:end].split("\n", 1)[0].rstrip())
                 if end <= start:
@@ -173,7 +146,7 @@ class PhiEngine:
                 and PLACE_PREPOSITION.search(text, max(0, start - 12), start)
             ):
                 continue  # "the annual meeting in Denver": a place that is also a given name
-            if kind in _NAME_KINDS and products and not products.isdisjoint(name_words(text[start:end])):
+            if kind in NAME_KINDS and products and not products.isdisjoint(name_words(text[start:end])):
                 continue  # "Cardelle®" is a product: not a person or a place
             if (
                 kind == "PERSON"
@@ -181,7 +154,7 @@ class PhiEngine:
                 and RESIDENCE_BEFORE.search(text, max(0, start - 30), start)
             ):
                 kind = "LOCATION"
-            if recognizer == "SpacyRecognizer" and kind in _NAME_KINDS:
+            if recognizer == "SpacyRecognizer" and kind in NAME_KINDS:
                 tail = PLACE_TAIL.match(text, end)
                 if tail is not None:
                     end = tail.end()
@@ -251,7 +224,7 @@ class PhiEngine:
             for result in results
             if result.score >= SCORE_THRESHOLD
             and not (
-                result.entity_type in _NAME_KINDS
+                result.entity_type in NAME_KINDS
                 and (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
                 != HASHTAG_RECOGNIZER
                 and self._evidence.in_hashtag(text, result.start, result.end)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import regex  # type: ignore[import-untyped]
 
 from guardrails.context import Consent, ContentType
+from guardrails.findings import Entity
 from guardrails.phi.engine import Detection
 from guardrails.phi.scene import Scene, words
-from guardrails.phi.verdicts import Verdict
+from guardrails.phi.verdicts import Decision, Verdict
 from guardrails.phi.wording import care_for_addressee
 
 _QUOTED = regex.compile(r"['\"‘“]\s*(\p{Lu}[\p{L}'-]*(?:\s\p{Lu}[\p{L}'-]*){0,2})\s*[,.!?]?\s*['\"’”]")
@@ -83,6 +84,14 @@ class PersonCall:
     verdict: Verdict
     reason: str
     consent_id: str | None = None
+
+
+def decision_for(d: Detection, entity: Entity, anchor: PersonCall | None, reason: str) -> Decision:
+    """The decision an identifier takes from the person it belongs to; clear, for `reason`, when
+    it belongs to no one."""
+    if anchor is None:
+        return Decision(d, entity, Verdict.CLEAR, reason)
+    return Decision(d, entity, anchor.verdict, anchor.reason, anchor.consent_id)
 
 
 _COMPANY_BEFORE = regex.compile(
