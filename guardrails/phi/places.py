@@ -1,9 +1,10 @@
 """Whose a place is: where a patient lives, works, studies or comes from, or the organisation's
 own site, an event's venue, a region too large to identify anyone.
 
-A town or street is PHI only beside a patient (named, in the sentence or just before it, or the
-reader of a reply); an employer, a school or a care home is one also when the text treats a group
-of people from it; a company the model took for a person is decided here when an employer cue
+A town or street is PHI beside a patient (named, in the sentence or just before it, or the
+reader of a reply) or after a person in care, named or not ("a 94-year-old woman from
+Greensburg"); an employer, a school or a care home is one also when the text treats a group of
+people from it; a company the model took for a person is decided here when an employer cue
 stands before it (guardrails.phi.decide).
 """
 
@@ -53,6 +54,8 @@ _INCIDENT_AFTER = regex.compile(
 
 
 class PlaceJudge:
+    """Decides each detected place, organisation or address for ContextJudge."""
+
     def __init__(self, cues: LexiconCues, lexicon: PhiLexicon) -> None:
         self.cues = cues
         self.large_regions = frozenset(lexicon.large_regions)
