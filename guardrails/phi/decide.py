@@ -159,10 +159,6 @@ class ContextJudge:
                 return call
         return None
 
-    @staticmethod
-    def _decision(d: Detection, entity: Entity, anchor: PersonCall | None, reason: str) -> Decision:
-        return decision_for(d, entity, anchor, reason)
-
     def _other(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision | None:
         entity = d.entity or Entity.LOCATION
         value = scene.text[d.start : d.end]
@@ -179,12 +175,12 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public number")
             owner = self._named_just_before(scene, d, calls)
             if owner is not None:
-                return self._decision(d, entity, owner, "named person's number")
+                return decision_for(d, entity, owner, "named person's number")
             lead = scene.before(d.start, 40)
             personal = PERSONAL.search(lead) or READERS_NUMBER.search(lead)
             if not personal and self.cues.org_phone.search(before):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's number")
-            return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
+            return decision_for(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity in (Entity.EMAIL, Entity.URL):
             host_match = _HOST.match(value.split("@")[-1])
             host = host_match.group(1).lower() if host_match else ""
@@ -194,8 +190,8 @@ class ContextJudge:
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or public site")
             personal = PERSONAL if scene.is_reply else PERSONAL_IN_POST
             if entity is Entity.URL and not personal.search(scene.sentence_text(d.start)):
-                return self._decision(d, entity, named_in_sentence(scene, d, calls), "no person")
-            return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
+                return decision_for(d, entity, named_in_sentence(scene, d, calls), "no person")
+            return decision_for(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.SOCIAL_HANDLE:
             if value.lower().lstrip("@") in scene.org_handles or FOLLOW.search(scene.before(d.start, 80)):
                 return Decision(d, entity, Verdict.CLEAR, "organisation's or partner's handle")
@@ -209,9 +205,9 @@ class ContextJudge:
                 for p, call in calls.items()
             ):
                 return Decision(d, entity, Verdict.CLEAR, "staff member's handle")
-            return self._decision(d, entity, patient if linked(scene, d) else None, "not linked to care")
+            return decision_for(d, entity, patient if linked(scene, d) else None, "not linked to care")
         if entity is Entity.PHOTO:
-            return self._decision(d, entity, photo_owner(scene, d, calls), "no person")
+            return decision_for(d, entity, photo_owner(scene, d, calls), "no person")
         if entity in ALWAYS_PERSONAL:
             if self.cues.product_codes.ends(scene.words_before(d.start, 3)):
                 return Decision(d, entity, Verdict.CLEAR, "product code")
@@ -220,7 +216,7 @@ class ContextJudge:
             if d.kind == "ROOM_BED" and EVENT_ROOM.search(scene.sentence_text(d.start)):
                 return Decision(d, entity, Verdict.CLEAR, "event room")
             anchor = patient_of(scene, d, calls) or (patient if scene.care_linked else None)
-            return self._decision(d, entity, anchor, "not linked to care")
+            return decision_for(d, entity, anchor, "not linked to care")
         return None
 
     # -- ages -------------------------------------------------------------------------
@@ -229,8 +225,7 @@ class ContextJudge:
         if self._apposed_to_cleared(scene, d, calls):
             # "volunteer Betty Sloane, 92, has led ...": the age of the person just named
             return Decision(d, entity, Verdict.CLEAR, "age of someone who is not a patient")
-        lead = scene.before(d.start, 60).lower()
-        if any(name.lower() in lead for name in scene.ctx.organisation.names if name):
+        if scene.names_organisation(scene.before(d.start, 60)):
             return Decision(d, entity, Verdict.CLEAR, "organisation")  # "Kettleby Memorial turns 100"
         if self.cues.persona.search(scene.text) and all(c.verdict is Verdict.CLEAR for c in calls.values()):
             # "a composite character based on many of our residents: he's 94": nobody real
@@ -241,7 +236,7 @@ class ContextJudge:
             # "a 95-year-old retired mail carrier came in after a fall", "the gentleman in room 710
             # turns 103 today": the age is the person
             anchor = PersonCall(Verdict.PHI, "one person's age")
-        return self._decision(d, entity, anchor, "no person")
+        return decision_for(d, entity, anchor, "no person")
 
     # -- dates ------------------------------------------------------------------------
     def _date(self, scene: Scene, d: Detection, calls: dict[Detection, PersonCall]) -> Decision:
@@ -253,7 +248,7 @@ class ContextJudge:
         # theirs, whatever event words the sentence also has.
         named = named_in_sentence(scene, d, calls)
         if named is not None and named.verdict is Verdict.PHI:
-            return self._decision(d, Entity.DATE, named, "")
+            return decision_for(d, Entity.DATE, named, "")
         # "Thanks, Hector. Glad we could fit you in the same day (June 4)": a reply's date about
         # "you" is its reader's, unless the sentence invites them to something.
         reader = self._reader(scene, calls) if scene.is_reply else None
@@ -262,11 +257,11 @@ class ContextJudge:
         # the sentence before too: "... confirm your birthday. We have 02/29/1960, is that right?"
         around = scene.sentence_text(max(0, s - 2)) + " " + sentence if s > 0 else sentence
         if reader is not None and SECOND.search(around) and not _INVITATION.search(sentence):
-            return self._decision(d, Entity.DATE, reader, "")
+            return decision_for(d, Entity.DATE, reader, "")
         if scene.is_reply and life and SECOND.search(sentence) and not _INVITATION.search(sentence):
             # "We're sorry the detox unit felt short-staffed during your stay in March": a reply
             # unnamed still answers one reviewer, whose care the date then dates
-            return self._decision(d, Entity.DATE, PersonCall(Verdict.PHI, "the reply's reader"), "")
+            return decision_for(d, Entity.DATE, PersonCall(Verdict.PHI, "the reply's reader"), "")
         # "his 12/9 memory screening", "your June hip replacement": the date names someone's care
         owned_care = bool(
             _POSSESSIVE.search(scene.before(d.start, 30))
@@ -281,7 +276,7 @@ class ContextJudge:
         # named before, whatever event words ("day", "group") the sentence has
         owner = pronoun_patient(scene, d, calls) if not here else None
         if owner is not None and self.cues.care.search(sentence):
-            return self._decision(d, Entity.DATE, owner, "")
+            return decision_for(d, Entity.DATE, owner, "")
         if not (life or owned_care) and self.cues.events.search(sentence):
             return Decision(d, Entity.DATE, Verdict.CLEAR, "event date")
         if here and all(c.verdict is Verdict.CLEAR and c.reason in _NOT_PATIENTS for c in here):
@@ -298,25 +293,16 @@ class ContextJudge:
             return Decision(d, Entity.DATE, Verdict.CLEAR, "staff member's date")
 
         anchor = patient_of(scene, d, calls)
-        if (
-            anchor is None
-            and self.cues.care.search(sentence)
-            and not self._names_organisation(scene, sentence)
-        ):
+        if anchor is None and self.cues.care.search(sentence) and not scene.names_organisation(sentence):
             # "Welcome back Coach Ames! Out of our ortho boot as of Sept 5th": care dated in a
             # post about one patient is that patient's (not "on Feb 2, 1996, Harborlight made its
             # first home visit": the organisation's own history)
             anchor = only_patient(calls)
         if anchor is None and (life or _POSSESSIVE.search(scene.before(d.start, 30))) and scene.care_linked:
             anchor = PersonCall(Verdict.PHI, "patient's date")
-        return self._decision(
+        return decision_for(
             d, Entity.DATE, anchor if (life or anchor) else None, "date not tied to a patient"
         )
-
-    @staticmethod
-    def _names_organisation(scene: Scene, sentence: str) -> bool:
-        lowered = sentence.lower()
-        return any(name.lower() in lowered for name in scene.ctx.organisation.names if name)
 
     def _reader(self, scene: Scene, calls: dict[Detection, PersonCall]) -> PersonCall | None:
         """Who a reply answers: a patient it names, or the handle it opens with."""

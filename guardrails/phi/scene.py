@@ -247,6 +247,11 @@ class Scene:
     def staff_names(self) -> list[frozenset[str]]:
         return [frozenset(words(member.name)) for member in self.ctx.organisation.staff]
 
+    def names_organisation(self, text: str) -> bool:
+        """`text` holds one of the organisation's names ("Kettleby Memorial turns 100")."""
+        lowered = text.lower()
+        return any(name.lower() in lowered for name in self.ctx.organisation.names if name)
+
     def is_org_place(self, phrase: str) -> bool:
         """A place the organisation names as its own (a location name, street or town)."""
         lowered = phrase.lower().strip()

@@ -73,12 +73,15 @@ class PersonCueRecognizer(LocalRecognizer):
         flags = regex.VERSION1 | regex.MULTILINE
         # A cue inside a hashtag or handle is a topic, not a slot: "#partner Honest review:".
         # A relation word may have a comma after it: "Her son, Tunde, flew in".
+        # the slot after a relation word, and after a list of names that follows one
+        relation_slot = rf"(?<=(?<![#@])\b(?i:{rel}),?\s+)"
+        listed_after = rf"{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+"
         strong = [
             rf"(?<=\b(?i:{hon})\.?\s+){FULL_NAME}",
             # a form-like line: "Name: Lorne · Age: 91"
             rf"(?<=\b(?i:name|patient)\s*:\s*){FULL_NAME}",
-            rf"(?<=(?<![#@])\b(?i:{rel}),?\s+){FULL_NAME}",
-            rf"(?<=(?<![#@])\b(?i:{rel})\s+{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+){FULL_NAME}",
+            rf"{relation_slot}{FULL_NAME}",
+            rf"(?<=(?<![#@])\b(?i:{rel})\s+{listed_after}){FULL_NAME}",
             # "the Nakashima family" (lower case: "the Hendricks Family Foundation" is a name)
             rf"(?<=\b(?i:the)\s){NAME}(?=\s+(?:family|families|household|twins)\b)",
             # a nickname in brackets after a name: "Dolores ('Dee' to everyone)"
@@ -135,11 +138,8 @@ class PersonCueRecognizer(LocalRecognizer):
         # name is a name in a relation slot (the months are otherwise never names here)
         month = r"(?-i:April|May|June)(?![\p{L}'’-])(?!\s*\d)"
         self._month_names = [
-            regex.compile(rf"(?<=(?<![#@])\b(?i:{rel}),?\s+){month}", flags),
-            regex.compile(
-                rf"(?<=(?<![#@])\b(?i:{rel}),?\s+{FULL_NAME}(?:,\s{FULL_NAME})*,?\s+(?:and|&)\s+){month}",
-                flags,
-            ),
+            regex.compile(rf"{relation_slot}{month}", flags),
+            regex.compile(rf"(?<=(?<![#@])\b(?i:{rel}),?\s+{listed_after}){month}", flags),
         ]
         self._strong = [regex.compile(p, flags) for p in strong]
         self._weak = [regex.compile(p, flags) for p in weak]
